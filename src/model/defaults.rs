@@ -1,0 +1,136 @@
+//! Default numbers of the real products, by version preset (notes/clustering-semantics.md).
+
+use super::{HeartbeatSettings, Settings, Version};
+
+/// Heartbeat delay and threshold of one kind of path between two nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Beat {
+    pub delay_ms: u64,
+    pub threshold: u32,
+}
+
+impl Beat {
+    /// Detection time = delay x threshold.
+    pub fn detection_ms(self) -> u64 {
+        self.delay_ms * u64::from(self.threshold)
+    }
+}
+
+/// Resolved heartbeat timings of one cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeartbeatTiming {
+    pub same_subnet: Beat,
+    pub cross_subnet: Beat,
+    pub cross_site: Beat,
+}
+
+impl HeartbeatTiming {
+    /// The version's defaults, then scenario overrides, then the cluster's own.
+    pub fn resolve(version: Version, layers: &[&HeartbeatSettings]) -> HeartbeatTiming {
+        // 2008 R2 and 2012 R2: 1 s x 5 everywhere. 2016+: 1 s x 10 same subnet, x 20 otherwise.
+        let (same, cross) = match version {
+            Version::W2008R2 | Version::W2012R2 => (5, 5),
+            Version::W2016 => (10, 20),
+        };
+        let mut t = HeartbeatTiming {
+            same_subnet: Beat {
+                delay_ms: 1000,
+                threshold: same,
+            },
+            cross_subnet: Beat {
+                delay_ms: 1000,
+                threshold: cross,
+            },
+            cross_site: Beat {
+                delay_ms: 1000,
+                threshold: cross,
+            },
+        };
+        for s in layers {
+            apply(
+                &mut t.same_subnet,
+                s.same_subnet_delay_ms,
+                s.same_subnet_threshold,
+            );
+            apply(
+                &mut t.cross_subnet,
+                s.cross_subnet_delay_ms,
+                s.cross_subnet_threshold,
+            );
+            apply(
+                &mut t.cross_site,
+                s.cross_site_delay_ms,
+                s.cross_site_threshold,
+            );
+        }
+        t
+    }
+}
+
+fn apply(beat: &mut Beat, delay: Option<u32>, threshold: Option<u32>) {
+    if let Some(d) = delay {
+        beat.delay_ms = u64::from(d);
+    }
+    if let Some(t) = threshold {
+        beat.threshold = t;
+    }
+}
+
+/// Every engine timing, resolved from the settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    pub version: Version,
+    pub dynamic_quorum: bool,
+    /// 2012 R2 and later: the witness votes only when the node votes are even.
+    pub dynamic_witness: bool,
+    /// 2016+: isolated nodes keep their VMs for a while; storage loss pauses VMs.
+    pub compute_resiliency: bool,
+    pub resiliency_period_ms: u64,
+    pub quarantine_threshold: u32,
+    pub quarantine_duration_ms: u64,
+    pub restart_in_place_max: u32,
+    pub restart_window_ms: u64,
+    pub failover_period_ms: u64,
+    pub vm_monitoring_detection_ms: u64,
+    pub resource_health_check_ms: u64,
+    pub paused_critical_timeout_ms: u64,
+    pub nlb_heartbeat_ms: u64,
+    pub nlb_threshold: u32,
+    pub nlb_convergence_ms: u64,
+    pub live_migration_gbps: u32,
+}
+
+impl Timing {
+    pub fn from_settings(s: &Settings) -> Timing {
+        let t = &s.timing;
+        let v = s.version;
+        Timing {
+            version: v,
+            dynamic_quorum: match v {
+                Version::W2008R2 => false,
+                Version::W2012R2 => s.dynamic_quorum.unwrap_or(true),
+                Version::W2016 => true,
+            },
+            dynamic_witness: v >= Version::W2012R2,
+            compute_resiliency: v >= Version::W2016,
+            resiliency_period_ms: t.resiliency_period_ms.unwrap_or(240_000),
+            quarantine_threshold: t.quarantine_threshold.unwrap_or(3),
+            quarantine_duration_ms: t.quarantine_duration_ms.unwrap_or(7_200_000),
+            restart_in_place_max: t.restart_in_place_max.unwrap_or(3),
+            restart_window_ms: t.restart_window_ms.unwrap_or(900_000),
+            failover_period_ms: t.failover_period_ms.unwrap_or(21_600_000),
+            vm_monitoring_detection_ms: t.vm_monitoring_detection_ms.unwrap_or(60_000),
+            resource_health_check_ms: t.resource_health_check_ms.unwrap_or(5_000),
+            paused_critical_timeout_ms: t.paused_critical_timeout_ms.unwrap_or(1_800_000),
+            nlb_heartbeat_ms: t.nlb_heartbeat_ms.unwrap_or(1_000),
+            nlb_threshold: t.nlb_threshold.unwrap_or(5),
+            nlb_convergence_ms: t.nlb_convergence_ms.unwrap_or(3_000),
+            live_migration_gbps: t.live_migration_gbps.unwrap_or(10).max(1),
+        }
+    }
+
+    /// Live migration copy time: memory over the migration network, plus a 1 s switch-over.
+    pub fn live_migration_ms(&self, memory_gb: u32) -> u64 {
+        u64::from(memory_gb) * 8_000 / u64::from(self.live_migration_gbps) + 1_000
+    }
+}

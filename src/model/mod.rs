@@ -1,0 +1,585 @@
+//! The scenario model: a design (topology), settings, a fault script and a seed.
+//!
+//! Plain serde data with stable string ids. Everything the engine and the UI know about a
+//! scenario is here; `validate` explains what is wrong with a design in plain words.
+
+mod defaults;
+pub mod network;
+pub mod validate;
+
+pub use defaults::{Beat, HeartbeatTiming, Timing};
+use serde::{Deserialize, Serialize};
+
+/// A component id, unique within a design (`host-1`, `web`, `vsw-lan`).
+pub type Id = String;
+
+/// The version of the JSON format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole scenario: what a share link or a `.json` file holds.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; files from older versions are migrated on load.
+    #[serde(default = "format_version")]
+    pub format: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Seed of the run's random choices (heartbeat phases, witness arbitration races).
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub settings: Settings,
+    pub design: Design,
+    /// Timed faults and repairs, in any order (the engine sorts them by time, stably).
+    #[serde(default)]
+    pub faults: Vec<ScheduledFault>,
+}
+
+fn format_version() -> u32 {
+    FORMAT_VERSION
+}
+
+/// Windows Server version preset: selects default numbers and which features exist.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub enum Version {
+    #[serde(rename = "2008r2")]
+    W2008R2,
+    #[serde(rename = "2012r2")]
+    W2012R2,
+    /// 2016 and later: the default.
+    #[default]
+    #[serde(rename = "2016+")]
+    W2016,
+}
+
+impl Version {
+    pub fn label(self) -> &'static str {
+        match self {
+            Version::W2008R2 => "Windows Server 2008 R2",
+            Version::W2012R2 => "Windows Server 2012 R2",
+            Version::W2016 => "Windows Server 2016+",
+        }
+    }
+}
+
+/// Heartbeat overrides; `None` takes the version preset's default.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct HeartbeatSettings {
+    pub same_subnet_delay_ms: Option<u32>,
+    pub same_subnet_threshold: Option<u32>,
+    pub cross_subnet_delay_ms: Option<u32>,
+    pub cross_subnet_threshold: Option<u32>,
+    pub cross_site_delay_ms: Option<u32>,
+    pub cross_site_threshold: Option<u32>,
+}
+
+/// Scenario-wide settings. Every field documents its default.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Default "2016+".
+    pub version: Version,
+    /// Cluster heartbeat overrides for every cluster (a cluster's own overrides win).
+    pub heartbeat: HeartbeatSettings,
+    /// Dynamic quorum: 2008 R2 has none; on by default in 2012 R2; always on in 2016+.
+    pub dynamic_quorum: Option<bool>,
+    /// Timing knobs; `None` = the documented default (see `Timing`).
+    pub timing: TimingSettings,
+}
+
+/// Optional overrides of engine timings (all milliseconds unless named otherwise).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TimingSettings {
+    /// Compute resiliency: how long an isolated node keeps its VMs (default 240 000, 2016+).
+    pub resiliency_period_ms: Option<u64>,
+    /// Isolations within an hour that quarantine a node (default 3).
+    pub quarantine_threshold: Option<u32>,
+    /// How long a quarantined node stays out (default 7 200 000 = 2 h).
+    pub quarantine_duration_ms: Option<u64>,
+    /// Restarts in place before a failed VM is moved (default 3 in 900 000 ms).
+    pub restart_in_place_max: Option<u32>,
+    pub restart_window_ms: Option<u64>,
+    /// Window of the failover threshold (default 21 600 000 = 6 h; N-1 failovers allowed).
+    pub failover_period_ms: Option<u64>,
+    /// Time for VM Monitoring to notice a stopped service in the guest (default 60 000).
+    pub vm_monitoring_detection_ms: Option<u64>,
+    /// A guest cluster's resource health check (LooksAlive) period (default 5 000).
+    pub resource_health_check_ms: Option<u64>,
+    /// Paused-Critical VMs are turned off after this (default 1 800 000 = 30 min).
+    pub paused_critical_timeout_ms: Option<u64>,
+    /// NLB heartbeat period (default 1 000) and missed heartbeats before convergence (default 5).
+    pub nlb_heartbeat_ms: Option<u64>,
+    pub nlb_threshold: Option<u32>,
+    /// NLB convergence duration once started (default 3 000).
+    pub nlb_convergence_ms: Option<u64>,
+    /// Live migration network bandwidth in Gbit/s (default 10).
+    pub live_migration_gbps: Option<u32>,
+}
+
+/// A position on the editor canvas (grid units); the engine ignores it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub x: i32,
+    pub y: i32,
+}
+
+/// The topology: every component, by kind.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Design {
+    pub sites: Vec<Site>,
+    pub hosts: Vec<Host>,
+    pub switches: Vec<Switch>,
+    pub storage: Vec<Storage>,
+    pub links: Vec<Link>,
+    pub vms: Vec<Vm>,
+    pub clusters: Vec<FailoverCluster>,
+    pub guest_clusters: Vec<GuestCluster>,
+    pub nlb_clusters: Vec<NlbCluster>,
+    pub clients: Vec<ClientLoad>,
+    pub tiers: Vec<Tier>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// A Hyper-V host (a physical server).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Host {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub site: Option<Id>,
+    /// Logical processors (default 32).
+    #[serde(default = "d_cores")]
+    pub cpu_cores: u32,
+    /// Memory available to VMs, GB (default 256).
+    #[serde(default = "d_host_mem")]
+    pub memory_gb: u32,
+    /// Attested by a Host Guardian Service: may run shielded VMs (default false).
+    #[serde(default)]
+    pub guarded: bool,
+    #[serde(default)]
+    pub at: Option<Pos>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SwitchKind {
+    /// Bound to physical NICs: reaches the physical network and every host linked to it.
+    External,
+    /// One host's management OS and its VMs.
+    Internal,
+    /// VMs on the same host only.
+    Private,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Switch {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+    pub kind: SwitchKind,
+    /// The host an internal or private switch lives on.
+    #[serde(default)]
+    pub host: Option<Id>,
+    #[serde(default)]
+    pub site: Option<Id>,
+    #[serde(default)]
+    pub at: Option<Pos>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageKind {
+    /// A host's own disks: only that host reaches them.
+    Local,
+    /// A SAN LUN reached by hosts linked to it (FC/iSCSI), directly or through a switch.
+    San,
+    /// An SMB 3 file share, reached over the network.
+    Smb,
+    /// A Cluster Shared Volume: every node reads and writes it; redirected I/O when a node loses its path.
+    Csv,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+    pub kind: StorageKind,
+    /// The host of a `local` storage.
+    #[serde(default)]
+    pub host: Option<Id>,
+    #[serde(default)]
+    pub site: Option<Id>,
+    #[serde(default)]
+    pub at: Option<Pos>,
+}
+
+/// A cable: host NIC to switch, switch to switch, storage to host or switch.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub id: Id,
+    pub a: Id,
+    pub b: Id,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    High,
+    #[default]
+    Medium,
+    Low,
+    /// Never restarted automatically after a failure.
+    NoAutoStart,
+}
+
+/// What the host cluster can see inside a VM.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Monitoring {
+    /// Only the VM as a whole (powered on / crashed).
+    #[default]
+    None,
+    /// The integration-services heartbeat: notices a dead guest OS, not a dead application.
+    Heartbeat,
+    /// VM Monitoring of a service in the guest (2012+): notices the application stopping.
+    Service,
+}
+
+/// A VM NIC on a virtual switch.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Nic {
+    pub switch: Id,
+    /// VLAN ID; only equal VLANs talk on a switch (none = untagged).
+    #[serde(default)]
+    pub vlan: Option<u16>,
+    /// Needed by unicast NLB inside Hyper-V VMs.
+    #[serde(default)]
+    pub mac_spoofing: bool,
+}
+
+/// A VM, or `replicas` identical VMs (instances `id#1`, `id#2`, ...).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Vm {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+    /// Tier / role label: the service these VMs provide (`web`, `app`, `db`).
+    #[serde(default)]
+    pub tier: Option<String>,
+    #[serde(default = "d_vcpus")]
+    pub vcpus: u32,
+    /// Default 4 GB.
+    #[serde(default = "d_vm_mem")]
+    pub memory_gb: u32,
+    /// Identical instances (default 1).
+    #[serde(default = "d_one")]
+    pub replicas: u32,
+    /// Hosts the instances start on, round robin.
+    pub hosts: Vec<Id>,
+    /// Where the VM's disks live.
+    pub storage: Id,
+    #[serde(default)]
+    pub nics: Vec<Nic>,
+    #[serde(default)]
+    pub priority: Priority,
+    #[serde(default)]
+    pub preferred_owners: Vec<Id>,
+    /// Hard allow-list of nodes (empty = every node of the cluster).
+    #[serde(default)]
+    pub possible_owners: Vec<Id>,
+    /// AntiAffinityClassNames.
+    #[serde(default)]
+    pub anti_affinity: Option<String>,
+    #[serde(default)]
+    pub monitoring: Monitoring,
+    #[serde(default)]
+    pub shielded: bool,
+    /// Move back to the first preferred owner when it returns (default false).
+    #[serde(default)]
+    pub failback: bool,
+    /// Cold boot time until the guest serves (default 30 000 ms).
+    #[serde(default = "d_boot")]
+    pub boot_ms: u64,
+    /// Average CPU use of each vCPU, percent (default 20).
+    #[serde(default = "d_util")]
+    pub cpu_utilization_pct: u32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Witness {
+    #[default]
+    None,
+    /// A small shared LUN (not a CSV).
+    Disk { storage: Id },
+    /// A file share (an SMB storage), ideally in a third site.
+    FileShare { storage: Id },
+    /// A blob in a cloud region (2016+), reached through an external network.
+    Cloud,
+}
+
+/// A failover cluster of hosts; the VMs on its nodes are its roles.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FailoverCluster {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+    pub nodes: Vec<Id>,
+    #[serde(default)]
+    pub witness: Witness,
+    #[serde(default)]
+    pub heartbeat: HeartbeatSettings,
+    /// ClusterEnforcedAntiAffinity: a VM stays offline rather than share a node with its class.
+    #[serde(default)]
+    pub enforce_anti_affinity: bool,
+    /// LowerQuorumPriorityNodeID: the node that loses its vote when the count must be made odd.
+    #[serde(default)]
+    pub lower_quorum_priority_node: Option<Id>,
+}
+
+/// The role a guest cluster keeps online on one of its member VMs.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GuestRole {
+    pub name: String,
+    /// The service it provides (a tier label).
+    #[serde(default)]
+    pub tier: Option<String>,
+    /// Time to bring the role online on a member (default 10 000 ms).
+    #[serde(default = "d_role_start")]
+    pub start_ms: u64,
+}
+
+/// A failover cluster of VMs: heartbeats flow between the VMs themselves.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GuestCluster {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+    /// VM entries; every instance of each is a member.
+    pub members: Vec<Id>,
+    #[serde(default)]
+    pub witness: Witness,
+    #[serde(default)]
+    pub heartbeat: HeartbeatSettings,
+    pub role: GuestRole,
+    #[serde(default)]
+    pub lower_quorum_priority_node: Option<Id>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Affinity {
+    None,
+    /// Same client IP sticks to one member (the default).
+    #[default]
+    Single,
+    /// Same class C network sticks to one member.
+    Network,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NlbMode {
+    #[default]
+    Unicast,
+    Multicast,
+    IgmpMulticast,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NlbMember {
+    /// A VM entry: each of its instances is a member, with priorities `priority`, `priority+1`...
+    pub vm: Id,
+    /// Unique host priority, 1-32.
+    pub priority: u32,
+    /// Port-rule load weight (`None` = equal load).
+    #[serde(default)]
+    pub weight: Option<u32>,
+}
+
+/// A Windows NLB cluster of VMs sharing a stateless service.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NlbCluster {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+    pub members: Vec<NlbMember>,
+    #[serde(default)]
+    pub affinity: Affinity,
+    #[serde(default)]
+    pub mode: NlbMode,
+}
+
+/// Clients sending requests to a service (a tier).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ClientLoad {
+    pub id: Id,
+    #[serde(default)]
+    pub name: String,
+    /// The tier label requests go to.
+    pub tier: String,
+    pub requests_per_second: u32,
+    /// Distinct client IP addresses (default 1 000): with affinity, few clients spread badly.
+    #[serde(default = "d_clients")]
+    pub client_ips: u32,
+    #[serde(default)]
+    pub at: Option<Pos>,
+}
+
+/// A service tier and the tiers each request also needs.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub name: String,
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+}
+
+/// A fault or a repair at a time.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ScheduledFault {
+    pub at_ms: u64,
+    /// `true`: undo this fault (restore power, reconnect, ...).
+    #[serde(default)]
+    pub repair: bool,
+    #[serde(flatten)]
+    pub fault: Fault,
+}
+
+/// What breaks. VMs are named `entry` (its first instance) or `entry#k`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+#[serde(tag = "fault", rename_all = "snake_case")]
+pub enum Fault {
+    HostCrash {
+        host: Id,
+    },
+    /// Every NIC of the host goes down; the host and its VMs keep running.
+    HostIsolation {
+        host: Id,
+    },
+    VmCrash {
+        vm: Id,
+    },
+    /// The application inside the guest stops; the guest OS keeps running.
+    AppFailure {
+        vm: Id,
+    },
+    SwitchFailure {
+        switch: Id,
+    },
+    LinkCut {
+        link: Id,
+    },
+    StorageFailure {
+        storage: Id,
+    },
+    SiteFailure {
+        site: Id,
+    },
+    /// Cuts every link between side `a` and side `b` (ids of sites, switches, hosts, storage).
+    Partition {
+        a: Vec<Id>,
+        b: Vec<Id>,
+    },
+}
+
+impl Fault {
+    /// The ids this fault names, for the event log.
+    pub fn subjects(&self) -> Vec<Id> {
+        match self {
+            Fault::HostCrash { host } | Fault::HostIsolation { host } => vec![host.clone()],
+            Fault::VmCrash { vm } | Fault::AppFailure { vm } => vec![vm.clone()],
+            Fault::SwitchFailure { switch } => vec![switch.clone()],
+            Fault::LinkCut { link } => vec![link.clone()],
+            Fault::StorageFailure { storage } => vec![storage.clone()],
+            Fault::SiteFailure { site } => vec![site.clone()],
+            Fault::Partition { a, b } => a.iter().chain(b).cloned().collect(),
+        }
+    }
+}
+
+fn d_cores() -> u32 {
+    32
+}
+fn d_host_mem() -> u32 {
+    256
+}
+fn d_vcpus() -> u32 {
+    2
+}
+fn d_vm_mem() -> u32 {
+    4
+}
+fn d_one() -> u32 {
+    1
+}
+fn d_boot() -> u64 {
+    30_000
+}
+fn d_util() -> u32 {
+    20
+}
+fn d_role_start() -> u64 {
+    10_000
+}
+fn d_clients() -> u32 {
+    1_000
+}
+
+/// Shown name: the name if set, else the id.
+pub fn display_name<'a>(name: &'a str, id: &'a str) -> &'a str {
+    if name.is_empty() { id } else { name }
+}
+
+/// Splits `web#3` into (`web`, 3); a bare entry id means its first instance.
+pub fn parse_vm_ref(s: &str) -> Option<(&str, u32)> {
+    match s.split_once('#') {
+        None => Some((s, 1)),
+        Some((entry, k)) => k.parse().ok().filter(|k| *k >= 1).map(|k| (entry, k)),
+    }
+}
+
+impl Scenario {
+    /// Parses a scenario from JSON, with a message that says where it is wrong.
+    pub fn from_json(text: &str) -> Result<Scenario, String> {
+        let scenario: Scenario =
+            serde_json::from_str(text).map_err(|e| format!("not a valid scenario: {e}"))?;
+        if scenario.format > FORMAT_VERSION {
+            return Err(format!(
+                "this scenario uses format {} but this version of ClusterLab reads up to {}",
+                scenario.format, FORMAT_VERSION
+            ));
+        }
+        Ok(scenario)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+}

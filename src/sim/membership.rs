@@ -1,0 +1,762 @@
+//! Cluster membership: heartbeats, failure detection, regroup, quorum and votes, joins,
+//! and 2016+ compute resiliency (isolated / quarantined nodes). Host and guest clusters alike.
+
+use super::state::{ClusterState, Member, NodeState, RoleState};
+use super::{Engine, Ev, EventKind, fmt_ms, names};
+use crate::model::Beat;
+use crate::model::network::PathClass;
+use crate::model::{HeartbeatTiming, Witness, display_name};
+use rand::RngExt;
+
+impl Engine {
+    pub(super) fn init_clusters(&mut self) {
+        let d = self.scenario.design.clone();
+        let settings_hb = self.scenario.settings.heartbeat.clone();
+        for c in &d.clusters {
+            let members: Vec<Member> = c
+                .nodes
+                .iter()
+                .map(|n| Member::Host(self.net.hosts[n]))
+                .collect();
+            let beats =
+                HeartbeatTiming::resolve(self.timing.version, &[&settings_hb, &c.heartbeat]);
+            let lower = c
+                .lower_quorum_priority_node
+                .as_ref()
+                .and_then(|n| c.nodes.iter().position(|x| x == n));
+            self.add_cluster(ClusterState::new(
+                &c.id,
+                display_name(&c.name, &c.id),
+                false,
+                members,
+                beats,
+                c.witness.clone(),
+                lower,
+                c.enforce_anti_affinity,
+            ));
+        }
+        for g in &d.guest_clusters {
+            let mut members = Vec::new();
+            for m in &g.members {
+                let e = d.vms.iter().position(|v| &v.id == m).expect("validated");
+                let first = self.entry_first[e];
+                members.extend((0..d.vms[e].replicas as usize).map(|k| Member::Vm(first + k)));
+            }
+            let beats =
+                HeartbeatTiming::resolve(self.timing.version, &[&settings_hb, &g.heartbeat]);
+            let lower = g.lower_quorum_priority_node.as_ref().and_then(|n| {
+                members
+                    .iter()
+                    .position(|m| matches!(m, Member::Vm(v) if &self.vms[*v].id == n))
+            });
+            let mut c = ClusterState::new(
+                &g.id,
+                display_name(&g.name, &g.id),
+                true,
+                members,
+                beats,
+                g.witness.clone(),
+                lower,
+                false,
+            );
+            c.role_start_ms = g.role.start_ms;
+            c.role_tier = g.role.tier.clone();
+            c.role_name = g.role.name.clone();
+            self.add_cluster(c);
+        }
+    }
+
+    fn add_cluster(&mut self, mut c: ClusterState) {
+        let n = c.members.len();
+        c.member_ids = c
+            .members
+            .iter()
+            .map(|m| self.member_id(m).to_string())
+            .collect();
+        for a in 0..n {
+            for b in 0..n {
+                c.class[a][b] = self.pair_class(c.members[a], c.members[b]) as u8;
+            }
+        }
+        let ci = self.clusters.len();
+        for m in 0..n {
+            let max_delay = c
+                .beats
+                .same_subnet
+                .delay_ms
+                .max(c.beats.cross_subnet.delay_ms)
+                .max(c.beats.cross_site.delay_ms);
+            c.phase[m] = self.rng.random_range(0..max_delay.max(1));
+        }
+        let mut delays: Vec<u64> = Vec::new();
+        for a in 0..n {
+            delays.clear();
+            for b in (0..n).filter(|&b| b != a) {
+                let d = beat(&c.beats, c.class[a][b]).delay_ms;
+                if !delays.contains(&d) {
+                    delays.push(d);
+                }
+            }
+            for &d in &delays {
+                let first = c.phase[a] % d;
+                self.schedule(
+                    first,
+                    Ev::Heartbeat {
+                        cluster: ci,
+                        sender: a,
+                        delay: d,
+                    },
+                );
+            }
+        }
+        self.clusters.push(c);
+        // Form the cluster from the members that are alive and connected.
+        self.regroup(ci, "the cluster service started");
+        self.clusters[ci].formed = true;
+        let c = &self.clusters[ci];
+        let up: Vec<String> = (0..n)
+            .filter(|&m| c.node[m] == NodeState::Up)
+            .map(|m| c.member_ids[m].clone())
+            .collect();
+        let msg = format!(
+            "{} formed with {} of {} nodes ({}); heartbeats every {} with a threshold of {} (failure detected after {})",
+            c.name,
+            up.len(),
+            n,
+            names(&up),
+            fmt_ms(c.beats.same_subnet.delay_ms),
+            c.beats.same_subnet.threshold,
+            fmt_ms(c.beats.same_subnet.detection_ms())
+        );
+        let mut subjects = vec![c.id.clone()];
+        subjects.extend(up);
+        self.emit(EventKind::ClusterFormed, subjects, msg);
+        if self.clusters[ci].guest {
+            self.role_at_start(ci);
+        }
+    }
+
+    fn pair_class(&self, a: Member, b: Member) -> PathClass {
+        match (a, b) {
+            (Member::Host(x), Member::Host(y)) => self.net.path_class(x, y),
+            (Member::Vm(x), Member::Vm(y)) => {
+                let (vx, vy) = (&self.vms[x], &self.vms[y]);
+                let (hx, hy) = (vx.host, vy.host);
+                if let (Some(sx), Some(sy)) = (self.net.host_site[hx], self.net.host_site[hy]) {
+                    if sx != sy {
+                        return PathClass::CrossSite;
+                    }
+                }
+                let d = &self.scenario.design;
+                let (nx, ny) = (&d.vms[vx.entry].nics, &d.vms[vy.entry].nics);
+                if nx.iter().any(|a| ny.iter().any(|b| a.switch == b.switch)) {
+                    PathClass::SameSubnet
+                } else {
+                    PathClass::CrossSubnet
+                }
+            }
+            _ => PathClass::CrossSubnet,
+        }
+    }
+
+    pub(super) fn member_id(&self, m: &Member) -> &str {
+        match *m {
+            Member::Host(h) => self.host_id(h),
+            Member::Vm(v) => &self.vms[v].id,
+        }
+    }
+
+    /// The member itself is up: its host runs, or its guest OS runs.
+    pub(super) fn member_alive(&self, m: Member) -> bool {
+        match m {
+            Member::Host(h) => self.health.host_up(h),
+            Member::Vm(v) => self.vms[v].guest_up() && self.health.host_up(self.vms[v].host),
+        }
+    }
+
+    /// Heartbeats get through between two members.
+    pub(super) fn members_connected(&self, a: Member, b: Member) -> bool {
+        match (a, b) {
+            (Member::Host(x), Member::Host(y)) => self.reach.hosts_connected(x, y),
+            (Member::Vm(x), Member::Vm(y)) => {
+                let d = &self.scenario.design;
+                let (vx, vy) = (&self.vms[x], &self.vms[y]);
+                self.reach.vms_connected(
+                    &self.net,
+                    (&d.vms[vx.entry].nics, vx.host),
+                    (&d.vms[vy.entry].nics, vy.host),
+                )
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn heartbeat_round(&mut self, ci: usize, s: usize, delay: u64) {
+        self.schedule(
+            self.now + delay,
+            Ev::Heartbeat {
+                cluster: ci,
+                sender: s,
+                delay,
+            },
+        );
+        let c = &self.clusters[ci];
+        if c.node[s] != NodeState::Up {
+            return;
+        }
+        let sender = c.members[s];
+        let sender_alive = self.member_alive(sender);
+        let mut newly_missing = Vec::new();
+        let mut detected: Option<(Vec<usize>, Beat)> = None;
+        for r in 0..c.members.len() {
+            let c = &self.clusters[ci];
+            if r == s
+                || c.node[r] != NodeState::Up
+                || beat(&c.beats, c.class[s][r]).delay_ms != delay
+            {
+                continue;
+            }
+            let receiver = c.members[r];
+            if !self.member_alive(receiver) {
+                continue;
+            }
+            let through = sender_alive && self.members_connected(sender, receiver);
+            let b = beat(&c.beats, c.class[s][r]);
+            let c = &mut self.clusters[ci];
+            if through {
+                c.missed[r][s] = 0;
+                continue;
+            }
+            c.missed[r][s] += 1;
+            if c.missed[r][s] == 1 {
+                newly_missing.push(r);
+            }
+            if c.missed[r][s] == b.threshold {
+                detected.get_or_insert((Vec::new(), b)).0.push(r);
+            }
+        }
+        let c = &self.clusters[ci];
+        if !newly_missing.is_empty() {
+            let who: Vec<String> = newly_missing
+                .iter()
+                .map(|&r| c.member_ids[r].clone())
+                .collect();
+            let b = beat(&c.beats, c.class[s][newly_missing[0]]);
+            let msg = format!(
+                "{}'s heartbeat did not reach {} (missed 1 of {}; {} more and it is declared down)",
+                c.member_ids[s],
+                names(&who),
+                b.threshold,
+                b.threshold.saturating_sub(1)
+            );
+            let mut subjects = vec![c.member_ids[s].clone()];
+            subjects.extend(who);
+            self.emit(EventKind::HeartbeatsMissed, subjects, msg);
+        }
+        if let Some((receivers, b)) = detected {
+            let c = &self.clusters[ci];
+            let who: Vec<&str> = receivers
+                .iter()
+                .map(|&r| c.member_ids[r].as_str())
+                .collect();
+            let why = format!(
+                "{} missed {} consecutive heartbeats from {} ({} x {} = {})",
+                names(&who),
+                b.threshold,
+                c.member_ids[s],
+                fmt_ms(b.delay_ms),
+                b.threshold,
+                fmt_ms(b.detection_ms())
+            );
+            self.regroup(ci, &why);
+        }
+    }
+
+    /// Recomputes partitions among live members and decides which one (if any) has quorum.
+    pub(super) fn regroup(&mut self, ci: usize, why: &str) {
+        let n = self.clusters[ci].members.len();
+        let participants: Vec<usize> = (0..n)
+            .filter(|&m| {
+                !matches!(self.clusters[ci].node[m], NodeState::Quarantined { .. })
+                    && self.member_alive(self.clusters[ci].members[m])
+            })
+            .collect();
+        // Partitions: connected groups of live members.
+        let mut part = vec![usize::MAX; n];
+        let mut parts: Vec<Vec<usize>> = Vec::new();
+        for &m in &participants {
+            if part[m] != usize::MAX {
+                continue;
+            }
+            let p = parts.len();
+            let mut group = vec![m];
+            part[m] = p;
+            let mut i = 0;
+            while i < group.len() {
+                let x = group[i];
+                for &y in &participants {
+                    if part[y] == usize::MAX
+                        && self.members_connected(
+                            self.clusters[ci].members[x],
+                            self.clusters[ci].members[y],
+                        )
+                    {
+                        part[y] = p;
+                        group.push(y);
+                    }
+                }
+                i += 1;
+            }
+            parts.push(group);
+        }
+        let was_quorum = self.clusters[ci].has_quorum;
+        let (winner, votes_msg) = self.decide_quorum(ci, &parts);
+        let old: Vec<NodeState> = self.clusters[ci].node.clone();
+        let now = self.now;
+        let resiliency = self.timing.compute_resiliency && !self.clusters[ci].guest;
+        for m in 0..n {
+            let in_winner = winner.is_some_and(|w| parts[w].contains(&m));
+            let alive = participants.contains(&m);
+            let c = &mut self.clusters[ci];
+            let next = match (old[m], in_winner, alive) {
+                (NodeState::Quarantined { .. }, _, _) => old[m],
+                (_, true, _) => NodeState::Up,
+                (NodeState::Isolated { .. }, false, true) => old[m],
+                (NodeState::Up, false, true) if resiliency && winner.is_some() => {
+                    NodeState::Isolated {
+                        since: now,
+                        until: now + self.timing.resiliency_period_ms,
+                    }
+                }
+                (_, false, true) => NodeState::NoQuorum,
+                (_, false, false) => NodeState::Down,
+            };
+            c.node[m] = next;
+            if next != old[m] {
+                c.token[m] += 1;
+                for r in 0..n {
+                    c.missed[r][m] = 0;
+                    c.missed[m][r] = 0;
+                }
+            }
+        }
+        self.clusters[ci].has_quorum = winner.is_some();
+        let formed = self.clusters[ci].formed;
+        // Report every node whose membership changed, with the reason.
+        for m in 0..n {
+            let (before, after) = (old[m], self.clusters[ci].node[m]);
+            if before == after || !formed {
+                continue;
+            }
+            self.report_transition(ci, m, before, after, why);
+        }
+        if !formed {
+            self.recalc_votes(ci, false);
+            return;
+        }
+        match (was_quorum, winner.is_some()) {
+            (true, false) => {
+                let c = &self.clusters[ci];
+                let msg = format!(
+                    "{} lost quorum: {}. Every node stops its cluster service and all roles go offline (no split brain)",
+                    c.name, votes_msg
+                );
+                self.emit(EventKind::QuorumLost, vec![c.id.clone()], msg);
+            }
+            (false, true) => {
+                let c = &self.clusters[ci];
+                let msg = format!("{} has quorum again: {}", c.name, votes_msg);
+                self.emit(EventKind::QuorumRegained, vec![c.id.clone()], msg);
+            }
+            (true, true)
+                if parts.len() > 1
+                    || old
+                        .iter()
+                        .zip(&self.clusters[ci].node)
+                        .any(|(a, b)| *a == NodeState::Up && *b != NodeState::Up) =>
+            {
+                let c = &self.clusters[ci];
+                let msg = format!("{} keeps quorum: {}", c.name, votes_msg);
+                self.emit(EventKind::QuorumKept, vec![c.id.clone()], msg);
+            }
+            _ => {}
+        }
+        if winner.is_some() {
+            self.recalc_votes(ci, true);
+        }
+        // Roles follow membership.
+        for m in 0..n {
+            let (before, after) = (old[m], self.clusters[ci].node[m]);
+            if before == after {
+                continue;
+            }
+            match after {
+                NodeState::Up => self.node_joined(ci, m, before),
+                NodeState::Isolated { until, .. } => {
+                    let token = self.clusters[ci].token[m];
+                    self.schedule(
+                        until,
+                        Ev::ResiliencyExpired {
+                            cluster: ci,
+                            member: m,
+                            token,
+                        },
+                    );
+                    self.node_isolated(ci, m);
+                }
+                _ if before == NodeState::Up || matches!(before, NodeState::Isolated { .. }) => {
+                    self.node_left(ci, m)
+                }
+                _ => {}
+            }
+        }
+        self.cluster_changed(ci);
+    }
+
+    fn report_transition(
+        &mut self,
+        ci: usize,
+        m: usize,
+        before: NodeState,
+        after: NodeState,
+        why: &str,
+    ) {
+        let c = &self.clusters[ci];
+        let id = c.member_ids[m].clone();
+        let alive = self.member_alive(c.members[m]);
+        let (kind, msg) = match after {
+            NodeState::Up => (
+                EventKind::NodeJoined,
+                format!("{id} joined {} (it is reachable again)", c.name),
+            ),
+            NodeState::Down if before == NodeState::Up => (
+                EventKind::NodeDown,
+                format!("{id} declared down by {}: {why}", c.name),
+            ),
+            NodeState::Down => (
+                EventKind::NodeDown,
+                format!("{id} is down and out of {}", c.name),
+            ),
+            NodeState::Isolated { until, .. } => (
+                EventKind::NodeIsolated,
+                format!(
+                    "{id} is Isolated: {why}. It is still running, so its VMs keep running unmonitored for up to {} (compute resiliency) instead of failing over at once",
+                    fmt_ms(until - self.now)
+                ),
+            ),
+            NodeState::NoQuorum if alive => (
+                EventKind::NodeDown,
+                format!(
+                    "{id} is cut off in a partition without quorum ({why}): its cluster service stops and its roles go offline"
+                ),
+            ),
+            NodeState::NoQuorum => (
+                EventKind::NodeDown,
+                format!("{id} is out of {}: {why}", c.name),
+            ),
+            NodeState::Quarantined { .. } => return,
+        };
+        self.emit(kind, vec![id, c.id.clone()], msg);
+    }
+
+    /// Picks the partition that has a majority of the current votes; explains the count.
+    fn decide_quorum(&mut self, ci: usize, parts: &[Vec<usize>]) -> (Option<usize>, String) {
+        let c = &self.clusters[ci];
+        let node_votes: Vec<u32> = parts
+            .iter()
+            .map(|p| p.iter().filter(|&&m| c.vote[m]).count() as u32)
+            .collect();
+        let total_nodes = c.vote.iter().filter(|v| **v).count() as u32;
+        let witness_counts = c.witness != Witness::None && c.witness_vote;
+        let total = total_nodes + u32::from(witness_counts);
+        // The witness goes to one partition that can reach it: the one with more votes, else a race.
+        let reaching: Vec<usize> = (0..parts.len())
+            .filter(|&p| self.witness_reachable(ci, &parts[p]))
+            .collect();
+        let mut witness_to = None;
+        if witness_counts && !reaching.is_empty() {
+            let best = reaching.iter().map(|&p| node_votes[p]).max().unwrap_or(0);
+            let tied: Vec<usize> = reaching
+                .into_iter()
+                .filter(|&p| node_votes[p] == best)
+                .collect();
+            let pick = if tied.len() > 1 {
+                self.rng.random_range(0..tied.len())
+            } else {
+                0
+            };
+            witness_to = Some(tied[pick]);
+        }
+        let c = &self.clusters[ci];
+        let mut winner = None;
+        let mut best_text = String::new();
+        for (p, group) in parts.iter().enumerate() {
+            let v = node_votes[p] + u32::from(witness_to == Some(p));
+            if 2 * v > total && total > 0 {
+                winner = Some(p);
+                let members: Vec<&str> = group.iter().map(|&m| c.member_ids[m].as_str()).collect();
+                best_text = format!(
+                    "{} hold {} of {} votes{}",
+                    names(&members),
+                    v,
+                    total,
+                    if witness_to == Some(p) {
+                        " (with the witness)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        if winner.is_none() {
+            let best = parts
+                .iter()
+                .enumerate()
+                .map(|(p, _)| node_votes[p] + u32::from(witness_to == Some(p)))
+                .max()
+                .unwrap_or(0);
+            best_text =
+                format!("the largest partition holds {best} of {total} votes, not a majority");
+        }
+        (winner, best_text)
+    }
+
+    fn witness_reachable(&self, ci: usize, group: &[usize]) -> bool {
+        let c = &self.clusters[ci];
+        let host_of = |m: usize| match c.members[m] {
+            Member::Host(h) => h,
+            Member::Vm(v) => self.vms[v].host,
+        };
+        match &c.witness {
+            Witness::None => false,
+            Witness::Disk { storage } | Witness::FileShare { storage } => {
+                let st = self.net.storage[storage];
+                group
+                    .iter()
+                    .any(|&m| self.reach.host_reaches_storage(&self.net, host_of(m), st))
+            }
+            Witness::Cloud => group
+                .iter()
+                .any(|&m| self.reach.host_has_uplink(&self.net, host_of(m))),
+        }
+    }
+
+    /// Dynamic quorum and dynamic witness: votes follow the active members.
+    pub(super) fn recalc_votes(&mut self, ci: usize, report: bool) {
+        let n = self.clusters[ci].members.len();
+        let old_votes = self.clusters[ci].vote.clone();
+        let old_witness = self.clusters[ci].witness_vote;
+        let has_witness = self.clusters[ci].witness != Witness::None;
+        if !self.timing.dynamic_quorum {
+            // Static votes: every configured node, and the witness, always count.
+            let c = &mut self.clusters[ci];
+            c.vote = vec![true; n];
+            c.witness_vote = has_witness;
+            return;
+        }
+        let up: Vec<usize> = (0..n)
+            .filter(|&m| self.clusters[ci].node[m] == NodeState::Up)
+            .collect();
+        let witness_ok = has_witness && self.witness_reachable(ci, &up);
+        let c = &mut self.clusters[ci];
+        for m in 0..n {
+            c.vote[m] = up.contains(&m);
+        }
+        let even = up.len() % 2 == 0 && !up.is_empty();
+        c.witness_vote = if self.timing.dynamic_witness {
+            witness_ok && even
+        } else {
+            witness_ok
+        };
+        if even && !c.witness_vote {
+            // Make the count odd: keep the vote where it was if possible, else drop the low-priority node's.
+            let keep_dropped = up
+                .iter()
+                .copied()
+                .find(|&m| !old_votes[m] && old_votes.iter().any(|v| *v));
+            let drop = match (keep_dropped, c.lower_priority.filter(|m| up.contains(m))) {
+                (_, Some(m)) => m,
+                (Some(m), None) => m,
+                (None, None) => up[self.rng.random_range(0..up.len())],
+            };
+            self.clusters[ci].vote[drop] = false;
+        }
+        let c = &self.clusters[ci];
+        if !report || (c.vote == old_votes && c.witness_vote == old_witness) {
+            return;
+        }
+        let voters: Vec<&str> = (0..n)
+            .filter(|&m| c.vote[m])
+            .map(|m| c.member_ids[m].as_str())
+            .collect();
+        let silent: Vec<&str> = up
+            .iter()
+            .filter(|&&m| !c.vote[m])
+            .map(|&m| c.member_ids[m].as_str())
+            .collect();
+        let total = voters.len() + usize::from(c.witness_vote);
+        let mut msg = format!(
+            "{} recalculated votes (dynamic quorum): {} vote",
+            c.name,
+            names(&voters)
+        );
+        if has_witness {
+            msg += if c.witness_vote {
+                "; the witness votes because the node votes are even"
+            } else if witness_ok {
+                "; the witness does not vote because the node votes are odd"
+            } else {
+                "; the witness is unreachable and has no vote"
+            };
+        }
+        if !silent.is_empty() {
+            msg += &format!("; {} has no vote so the total stays odd", names(&silent));
+        }
+        msg += &format!(" ({total} votes in all)");
+        self.emit(EventKind::VotesChanged, vec![c.id.clone()], msg);
+    }
+
+    /// After a fault, a repair or a VM start: lets alive, reachable members back in (or re-forms).
+    pub(super) fn check_joins(&mut self, ci: usize) {
+        let c = &self.clusters[ci];
+        let n = c.members.len();
+        if !c.has_quorum {
+            let any_alive = (0..n).any(|m| {
+                !matches!(c.node[m], NodeState::Quarantined { .. })
+                    && self.member_alive(c.members[m])
+            });
+            if any_alive {
+                self.regroup(ci, "connectivity changed");
+            }
+            return;
+        }
+        let joining = (0..n).any(|m| {
+            let c = &self.clusters[ci];
+            c.node[m] != NodeState::Up
+                && !matches!(c.node[m], NodeState::Quarantined { .. })
+                && self.member_alive(c.members[m])
+                && (0..n).any(|u| {
+                    c.node[u] == NodeState::Up && self.members_connected(c.members[m], c.members[u])
+                })
+        });
+        if joining {
+            self.regroup(ci, "it can reach the cluster again");
+        }
+    }
+
+    pub(super) fn resiliency_expired(&mut self, ci: usize, m: usize, token: u32) {
+        let c = &self.clusters[ci];
+        if c.token[m] != token || !matches!(c.node[m], NodeState::Isolated { .. }) {
+            return;
+        }
+        let c = &mut self.clusters[ci];
+        c.node[m] = NodeState::Down;
+        c.token[m] += 1;
+        let (id, cid, name) = (c.member_ids[m].clone(), c.id.clone(), c.name.clone());
+        let msg = format!(
+            "{id} stayed isolated for {} (the resiliency period): {name} now treats it as down and fails its VMs over",
+            fmt_ms(self.timing.resiliency_period_ms)
+        );
+        self.emit(EventKind::NodeDown, vec![id, cid], msg);
+        self.node_left(ci, m);
+        self.cluster_changed(ci);
+    }
+
+    pub(super) fn quarantine_end(&mut self, ci: usize, m: usize, token: u32) {
+        let c = &mut self.clusters[ci];
+        if c.token[m] != token || !matches!(c.node[m], NodeState::Quarantined { .. }) {
+            return;
+        }
+        c.node[m] = NodeState::Down;
+        c.token[m] += 1;
+        self.check_joins(ci);
+    }
+
+    /// A node came back into the active membership.
+    fn node_joined(&mut self, ci: usize, m: usize, before: NodeState) {
+        let c = &mut self.clusters[ci];
+        if let NodeState::Isolated { since, .. } = before {
+            let hour = 3_600_000;
+            c.isolations[m].retain(|t| since.saturating_sub(*t) < hour);
+            c.isolations[m].push(since);
+            if c.isolations[m].len() as u32 >= self.timing.quarantine_threshold {
+                let until = self.now + self.timing.quarantine_duration_ms;
+                c.node[m] = NodeState::Quarantined { until };
+                c.token[m] += 1;
+                c.vote[m] = false;
+                let token = c.token[m];
+                let (id, cid) = (c.member_ids[m].clone(), c.id.clone());
+                let msg = format!(
+                    "{id} was isolated {} times within an hour: it is Quarantined for {} and its VMs are live-migrated off",
+                    c.isolations[m].len(),
+                    fmt_ms(self.timing.quarantine_duration_ms)
+                );
+                self.emit(EventKind::NodeQuarantined, vec![id, cid], msg);
+                self.schedule(
+                    until,
+                    Ev::QuarantineEnd {
+                        cluster: ci,
+                        member: m,
+                        token,
+                    },
+                );
+                self.drain_node(ci, m);
+                return;
+            }
+            self.node_monitored_again(ci, m);
+        }
+        self.node_rejoined_roles(ci, m);
+    }
+}
+
+impl ClusterState {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        id: &str,
+        name: &str,
+        guest: bool,
+        members: Vec<Member>,
+        beats: HeartbeatTiming,
+        witness: Witness,
+        lower_priority: Option<usize>,
+        enforce_anti_affinity: bool,
+    ) -> ClusterState {
+        let n = members.len();
+        ClusterState {
+            id: id.to_string(),
+            name: name.to_string(),
+            guest,
+            member_ids: Vec::new(),
+            beats,
+            witness_vote: witness != Witness::None,
+            witness,
+            lower_priority,
+            enforce_anti_affinity,
+            node: vec![NodeState::Down; n],
+            vote: vec![true; n],
+            missed: vec![vec![0; n]; n],
+            class: vec![vec![0; n]; n],
+            phase: vec![0; n],
+            isolations: vec![Vec::new(); n],
+            has_quorum: false,
+            role: RoleState::Offline,
+            role_start_ms: 0,
+            role_tier: None,
+            role_name: String::new(),
+            role_restarts: Vec::new(),
+            role_token: 0,
+            token: vec![0; n],
+            formed: false,
+            members,
+        }
+    }
+}
+
+/// The heartbeat numbers for a pair's class (0 same subnet, 1 cross subnet, 2 cross site).
+pub(super) fn beat(t: &HeartbeatTiming, class: u8) -> Beat {
+    match class {
+        0 => t.same_subnet,
+        1 => t.cross_subnet,
+        _ => t.cross_site,
+    }
+}

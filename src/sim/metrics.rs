@@ -1,0 +1,179 @@
+//! Metrics over time: per-tier availability, requests served and dropped, host use.
+//! Stored as a step function: a sample only when something changed.
+
+use super::Engine;
+use super::state::{Member, RoleState};
+use serde::Serialize;
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub t_ms: u64,
+    /// Availability of each tier (same order as `Metrics::tiers`), in permille.
+    pub availability_permille: Vec<u32>,
+    /// Client requests per second served end to end, and dropped.
+    pub served_rps: u64,
+    pub dropped_rps: u64,
+    /// Memory in use (GB) and CPU demand (percent of logical processors) per host.
+    pub host_memory_gb: Vec<u64>,
+    pub host_cpu_pct: Vec<u32>,
+}
+
+#[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Metrics {
+    pub tiers: Vec<String>,
+    pub hosts: Vec<String>,
+    pub samples: Vec<Sample>,
+}
+
+impl Metrics {
+    /// The sample in force at time `t`.
+    pub fn at(&self, t: u64) -> Option<&Sample> {
+        let i = self.samples.partition_point(|s| s.t_ms <= t);
+        i.checked_sub(1).map(|i| &self.samples[i])
+    }
+
+    /// Requests served and dropped from 0 to `t` (rates integrated over time).
+    pub fn requests_until(&self, t: u64) -> (u64, u64) {
+        let (mut served, mut dropped) = (0u128, 0u128);
+        for (i, s) in self.samples.iter().enumerate() {
+            if s.t_ms >= t {
+                break;
+            }
+            let end = self.samples.get(i + 1).map_or(t, |n| n.t_ms.min(t));
+            let span = u128::from(end - s.t_ms);
+            served += u128::from(s.served_rps) * span;
+            dropped += u128::from(s.dropped_rps) * span;
+        }
+        ((served / 1000) as u64, (dropped / 1000) as u64)
+    }
+}
+
+impl Engine {
+    pub(super) fn sample_metrics(&mut self) {
+        self.dirty = false;
+        if self.metrics.tiers.is_empty() && self.metrics.samples.is_empty() {
+            let d = &self.scenario.design;
+            let mut tiers: Vec<String> = d.vms.iter().filter_map(|v| v.tier.clone()).collect();
+            tiers.extend(d.guest_clusters.iter().filter_map(|g| g.role.tier.clone()));
+            tiers.extend(d.tiers.iter().map(|t| t.name.clone()));
+            let mut seen = std::collections::HashSet::new();
+            tiers.retain(|t| seen.insert(t.clone()));
+            self.metrics.tiers = tiers;
+            self.metrics.hosts = d.hosts.iter().map(|h| h.id.clone()).collect();
+        }
+        let availability: Vec<u32> = (0..self.metrics.tiers.len())
+            .map(|i| self.tier_permille(&self.metrics.tiers[i]))
+            .collect();
+        let (mut served, mut dropped) = (0u64, 0u64);
+        for c in &self.scenario.design.clients {
+            let rps = u64::from(c.requests_per_second);
+            let mut ok = rps * 1000;
+            for t in self.dependency_closure(&c.tier) {
+                let p = self
+                    .metrics
+                    .tiers
+                    .iter()
+                    .position(|x| *x == t)
+                    .map_or(0, |i| availability[i]);
+                ok = ok * u64::from(p) / 1000;
+            }
+            let ok = ok / 1000;
+            served += ok;
+            dropped += rps - ok;
+        }
+        let d = &self.scenario.design;
+        let mut cpu = vec![0u64; d.hosts.len()];
+        for vm in &self.vms {
+            if vm.guest_up() || matches!(vm.state, super::state::VmState::Booting { .. }) {
+                let util = u64::from(d.vms[vm.entry].cpu_utilization_pct);
+                cpu[vm.host] += u64::from(vm.vcpus) * util;
+            }
+        }
+        let host_cpu_pct = cpu
+            .iter()
+            .zip(&d.hosts)
+            .map(|(c, h)| (c / u64::from(h.cpu_cores.max(1))) as u32)
+            .collect();
+        let sample = Sample {
+            t_ms: self.now,
+            availability_permille: availability,
+            served_rps: served,
+            dropped_rps: dropped,
+            host_memory_gb: self.host_mem.clone(),
+            host_cpu_pct,
+        };
+        match self.metrics.samples.last_mut() {
+            Some(last) if last.t_ms == sample.t_ms => *last = sample,
+            Some(last)
+                if Sample {
+                    t_ms: last.t_ms,
+                    ..sample.clone()
+                } == *last => {}
+            _ => self.metrics.samples.push(sample),
+        }
+    }
+
+    /// The tier and everything it depends on, each once.
+    fn dependency_closure(&self, tier: &str) -> Vec<String> {
+        let mut out = vec![tier.to_string()];
+        let mut i = 0;
+        while i < out.len() {
+            if let Some(t) = self.scenario.design.tiers.iter().find(|t| t.name == out[i]) {
+                for dep in &t.depends_on {
+                    if !out.contains(dep) {
+                        out.push(dep.clone());
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// How much of a tier works: NLB buckets served, a guest role online, or instances serving.
+    pub(super) fn tier_permille(&self, tier: &str) -> u32 {
+        if let Some(ni) = self
+            .nlbs
+            .iter()
+            .position(|n| n.tier.as_deref() == Some(tier))
+        {
+            let (served, lost) = self.nlb_served(ni);
+            if served + lost > 0 {
+                return (served * 1000 / (served + lost)) as u32;
+            }
+            let n = &self.nlbs[ni];
+            let ok = n
+                .buckets
+                .iter()
+                .filter(|b| b.is_some_and(|i| self.vms[n.members[i].vm].serving()))
+                .count();
+            return (ok * 1000 / n.buckets.len()) as u32;
+        }
+        if let Some(c) = self
+            .clusters
+            .iter()
+            .find(|c| c.guest && c.role_tier.as_deref() == Some(tier))
+        {
+            return match c.role {
+                RoleState::Online { owner } => match c.members[owner] {
+                    Member::Vm(v) if self.vms[v].serving() => 1000,
+                    _ => 0,
+                },
+                _ => 0,
+            };
+        }
+        let d = &self.scenario.design;
+        let (mut all, mut ok) = (0u64, 0u64);
+        for vm in &self.vms {
+            if d.vms[vm.entry].tier.as_deref() == Some(tier) {
+                all += 1;
+                ok += u64::from(vm.serving());
+            }
+        }
+        if all == 0 {
+            0
+        } else {
+            (ok * 1000 / all) as u32
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The deterministic discrete-event engine. No web types: it runs natively and in wasm32.
+//!
+//! Time is integer milliseconds; events are ordered by (time, sequence); all randomness comes
+//! from one `Xoshiro256PlusPlus` seeded from the scenario (identical streams on every target).
+//! Handlers change state and push log events that say why.
+
+mod faults;
+mod guest;
+mod invariants;
+mod membership;
+mod metrics;
+mod nlb;
+mod placement;
+mod snapshot;
+pub mod state;
+
+pub use metrics::{Metrics, Sample};
+pub use snapshot::{Heartbeat, Snapshot};
+
+use crate::model::network::{Health, Net, Reach};
+use crate::model::validate::{Problem, Severity};
+use crate::model::{Scenario, ScheduledFault, Timing};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::Serialize;
+use state::{ClusterState, NlbState, VmInst};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// What happened, for the log.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    ClusterFormed,
+    Fault,
+    Repair,
+    HeartbeatsMissed,
+    NodeDown,
+    NodeIsolated,
+    NodeQuarantined,
+    NodeJoined,
+    QuorumLost,
+    QuorumRegained,
+    QuorumKept,
+    VotesChanged,
+    VmStopped,
+    VmRestarting,
+    VmFailover,
+    VmRunning,
+    VmNotRestarted,
+    VmPaused,
+    VmResumed,
+    VmRedirectedIo,
+    VmDirectIo,
+    VmUnmonitored,
+    VmMonitored,
+    VmMigrating,
+    VmMigrated,
+    VmPreempted,
+    VmFailed,
+    AppFailed,
+    AppDetected,
+    AppRecovered,
+    RoleOffline,
+    RoleStarting,
+    RoleOnline,
+    NlbConvergenceStarted,
+    NlbConverged,
+    NlbConvergenceStuck,
+}
+
+/// One line of the event log.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub t_ms: u64,
+    pub kind: EventKind,
+    /// Ids of the components involved (VM instances as `entry#k` when replicated).
+    pub subjects: Vec<String>,
+    pub message: String,
+}
+
+/// Timers and inputs on the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    Fault(usize),
+    Heartbeat {
+        cluster: usize,
+        sender: usize,
+        delay: u64,
+    },
+    BootDone {
+        vm: usize,
+        token: u32,
+    },
+    MigrationDone {
+        vm: usize,
+        token: u32,
+    },
+    MonitorDetect {
+        vm: usize,
+        token: u32,
+    },
+    RoleHealth {
+        cluster: usize,
+        token: u32,
+    },
+    RoleOnline {
+        cluster: usize,
+        token: u32,
+    },
+    ResiliencyExpired {
+        cluster: usize,
+        member: usize,
+        token: u32,
+    },
+    QuarantineEnd {
+        cluster: usize,
+        member: usize,
+        token: u32,
+    },
+    PausedTimeout {
+        vm: usize,
+        token: u32,
+    },
+    NlbRound {
+        nlb: usize,
+        delay: u64,
+    },
+    NlbConverged {
+        nlb: usize,
+        token: u32,
+    },
+}
+
+/// A running simulation of one scenario.
+pub struct Engine {
+    pub scenario: Scenario,
+    net: Net,
+    timing: Timing,
+    health: Health,
+    reach: Reach,
+    now: u64,
+    seq: u64,
+    queue: BinaryHeap<Reverse<(u64, u64, Ev)>>,
+    rng: Xoshiro256PlusPlus,
+    faults: Vec<ScheduledFault>,
+    vms: Vec<VmInst>,
+    /// First instance index of each VM entry.
+    entry_first: Vec<usize>,
+    clusters: Vec<ClusterState>,
+    nlbs: Vec<NlbState>,
+    log: Vec<Event>,
+    metrics: Metrics,
+    /// Something visible changed since metrics were last sampled.
+    dirty: bool,
+    processed: u64,
+    /// Memory held on each host (GB) and the VMs whose current or last host it is.
+    host_mem: Vec<u64>,
+    host_vms: Vec<Vec<usize>>,
+}
+
+impl Engine {
+    /// Builds the engine at t = 0, or returns the design's errors.
+    pub fn new(scenario: &Scenario) -> Result<Engine, Vec<Problem>> {
+        let errors: Vec<Problem> = scenario
+            .validate()
+            .into_iter()
+            .filter(|p| p.severity == Severity::Error)
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let net = Net::new(&scenario.design);
+        let health = Health::new(&net);
+        let reach = Reach::new(&net, &health);
+        let mut faults = scenario.faults.clone();
+        faults.sort_by_key(|f| f.at_ms);
+        let mut e = Engine {
+            timing: Timing::from_settings(&scenario.settings),
+            scenario: scenario.clone(),
+            net,
+            health,
+            reach,
+            now: 0,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            rng: Xoshiro256PlusPlus::seed_from_u64(scenario.seed),
+            faults,
+            vms: Vec::new(),
+            entry_first: Vec::new(),
+            clusters: Vec::new(),
+            nlbs: Vec::new(),
+            log: Vec::new(),
+            metrics: Metrics::default(),
+            dirty: true,
+            processed: 0,
+            host_mem: Vec::new(),
+            host_vms: Vec::new(),
+        };
+        // Faults first: at equal times a fault precedes the heartbeat it would stop.
+        for i in 0..e.faults.len() {
+            let at = e.faults[i].at_ms;
+            e.schedule(at, Ev::Fault(i));
+        }
+        e.init_vms();
+        e.init_clusters();
+        e.init_nlbs();
+        e.sample_metrics();
+        Ok(e)
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// The event log so far.
+    pub fn events(&self) -> &[Event] {
+        &self.log
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Queue entries handled so far (heartbeat rounds and timers included).
+    pub fn processed(&self) -> u64 {
+        self.processed
+    }
+
+    /// Handles every event up to and including `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: u64) {
+        while let Some(&Reverse((at, _, _))) = self.queue.peek() {
+            if at > t {
+                break;
+            }
+            self.step_one();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Advances to the next moment that adds to the log (or to `limit`); returns whether it did.
+    pub fn step(&mut self, limit: u64) -> bool {
+        let before = self.log.len();
+        while self.log.len() == before {
+            match self.queue.peek() {
+                Some(&Reverse((at, _, _))) if at <= limit => self.step_one(),
+                _ => {
+                    self.now = self.now.max(limit);
+                    return false;
+                }
+            }
+        }
+        // Finish everything else that happens at the same instant.
+        let now = self.now;
+        self.run_until(now);
+        true
+    }
+
+    fn step_one(&mut self) {
+        let Some(Reverse((at, _, ev))) = self.queue.pop() else {
+            return;
+        };
+        debug_assert!(at >= self.now, "time never goes backwards");
+        self.now = at;
+        self.processed += 1;
+        self.handle(ev);
+        if self.dirty {
+            self.sample_metrics();
+        }
+    }
+
+    fn handle(&mut self, ev: Ev) {
+        match ev {
+            Ev::Fault(i) => self.apply_fault(i),
+            Ev::Heartbeat {
+                cluster,
+                sender,
+                delay,
+            } => self.heartbeat_round(cluster, sender, delay),
+            Ev::BootDone { vm, token } => self.boot_done(vm, token),
+            Ev::MigrationDone { vm, token } => self.migration_done(vm, token),
+            Ev::MonitorDetect { vm, token } => self.monitor_detect(vm, token),
+            Ev::RoleHealth { cluster, token } => self.role_health(cluster, token),
+            Ev::RoleOnline { cluster, token } => self.role_online(cluster, token),
+            Ev::ResiliencyExpired {
+                cluster,
+                member,
+                token,
+            } => self.resiliency_expired(cluster, member, token),
+            Ev::QuarantineEnd {
+                cluster,
+                member,
+                token,
+            } => self.quarantine_end(cluster, member, token),
+            Ev::PausedTimeout { vm, token } => self.paused_timeout(vm, token),
+            Ev::NlbRound { nlb, delay } => self.nlb_round(nlb, delay),
+            Ev::NlbConverged { nlb, token } => self.nlb_converged(nlb, token),
+        }
+    }
+
+    fn schedule(&mut self, at: u64, ev: Ev) {
+        self.seq += 1;
+        self.queue.push(Reverse((at, self.seq, ev)));
+    }
+
+    fn emit(&mut self, kind: EventKind, subjects: Vec<String>, message: String) {
+        self.dirty = true;
+        self.log.push(Event {
+            t_ms: self.now,
+            kind,
+            subjects,
+            message,
+        });
+    }
+
+    /// Recomputes reachability after the network or a host changed.
+    fn network_changed(&mut self) {
+        self.reach = Reach::new(&self.net, &self.health);
+        self.dirty = true;
+    }
+
+    fn host_id(&self, h: usize) -> &str {
+        &self.scenario.design.hosts[h].id
+    }
+}
+
+/// Runs a whole scenario up to `until_ms` and returns the engine (for its log and metrics).
+pub fn run(scenario: &Scenario, until_ms: u64) -> Result<Engine, Vec<Problem>> {
+    let mut e = Engine::new(scenario)?;
+    e.run_until(until_ms);
+    Ok(e)
+}
+
+/// A stable 64-bit FNV-1a hash of the event log as JSON lines: equal on every platform.
+pub fn trace_hash(events: &[Event]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for e in events {
+        let line = serde_json::to_string(e).expect("events serialize");
+        for b in line.bytes().chain(std::iter::once(b'\n')) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// `a, b, c` — or `a, b, c and 61 more` for long lists of names in messages.
+pub(crate) fn names<S: AsRef<str>>(items: &[S]) -> String {
+    const SHOWN: usize = 6;
+    let shown: Vec<&str> = items.iter().take(SHOWN).map(|s| s.as_ref()).collect();
+    if items.len() > SHOWN {
+        format!("{} and {} more", shown.join(", "), items.len() - SHOWN)
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// `12.5 s`, `4 min` — times in messages.
+pub fn fmt_ms(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms % 1000 == 0 && ms < 120_000 {
+        format!("{} s", ms / 1000)
+    } else if ms < 120_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else if ms % 60_000 == 0 && ms < 7_200_000 {
+        format!("{} min", ms / 60_000)
+    } else if ms < 7_200_000 {
+        format!("{:.1} min", ms as f64 / 60_000.0)
+    } else {
+        format!("{:.1} h", ms as f64 / 3_600_000.0)
+    }
+}

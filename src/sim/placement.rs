@@ -1,0 +1,996 @@
+//! VM lifecycle and failover placement: start, stop, restart in place, fail over (storage,
+//! capacity, owners, anti-affinity, priority and pre-emption, shielded VMs, failover threshold),
+//! live migration, storage loss (redirected I/O, Paused-Critical) and VM Monitoring.
+
+use super::state::{Member, NodeState, VmInst, VmState};
+use super::{Engine, Ev, EventKind, fmt_ms};
+use crate::model::{Monitoring, Priority, StorageKind, display_name};
+
+impl Engine {
+    pub(super) fn init_vms(&mut self) {
+        let d = self.scenario.design.clone();
+        self.host_mem = vec![0; d.hosts.len()];
+        self.host_vms = vec![Vec::new(); d.hosts.len()];
+        let cluster_of_host: Vec<Option<usize>> = (0..d.hosts.len())
+            .map(|h| {
+                d.clusters
+                    .iter()
+                    .position(|c| c.nodes.iter().any(|n| self.net.hosts[n] == h))
+            })
+            .collect();
+        for (e, vm) in d.vms.iter().enumerate() {
+            self.entry_first.push(self.vms.len());
+            let name = display_name(&vm.name, &vm.id);
+            for k in 0..vm.replicas as usize {
+                let host = self.net.hosts[&vm.hosts[k % vm.hosts.len()]];
+                let (id, name) = if vm.replicas == 1 {
+                    (vm.id.clone(), name.to_string())
+                } else {
+                    (
+                        format!("{}#{}", vm.id, k + 1),
+                        format!("{}-{}", name, k + 1),
+                    )
+                };
+                self.host_vms[host].push(self.vms.len());
+                self.vms.push(VmInst {
+                    entry: e,
+                    id,
+                    name,
+                    host,
+                    state: VmState::Stopped,
+                    reason: String::new(),
+                    app_failed: false,
+                    unmonitored: false,
+                    redirected: false,
+                    cluster: cluster_of_host[host],
+                    pending: false,
+                    failed: false,
+                    restarts: Vec::new(),
+                    failovers: Vec::new(),
+                    token: 0,
+                    down_since: Some(0),
+                    avoid: None,
+                    memory_gb: vm.memory_gb,
+                    vcpus: vm.vcpus,
+                    priority: vm.priority,
+                    boot_ms: vm.boot_ms,
+                    storage: self.net.storage.get(&vm.storage).copied(),
+                });
+            }
+        }
+        // The run starts in steady state: every VM that fits is already running.
+        for v in 0..self.vms.len() {
+            let h = self.vms[v].host;
+            let blocker = self.start_blocker(v, h);
+            match blocker {
+                None => {
+                    let redirected = self.storage_access(v, h) == Some(true);
+                    self.set_vm(v, h, VmState::Running);
+                    self.vms[v].redirected = redirected;
+                    self.vms[v].down_since = None;
+                }
+                Some(why) => {
+                    let msg = format!(
+                        "{} cannot start on {}: {why}",
+                        self.vms[v].id,
+                        self.host_id(h)
+                    );
+                    self.vms[v].reason = msg.clone();
+                    let subjects = vec![self.vms[v].id.clone(), self.host_id(h).to_string()];
+                    self.emit(EventKind::VmNotRestarted, subjects, msg);
+                }
+            }
+        }
+    }
+
+    /// Why VM `v` cannot run on host `h` right now, if it cannot.
+    fn start_blocker(&self, v: usize, h: usize) -> Option<String> {
+        let vm = &self.vms[v];
+        let host = &self.scenario.design.hosts[h];
+        if !self.health.host_up(h) {
+            return Some(format!("{} is down", host.id));
+        }
+        if self.scenario.design.vms[vm.entry].shielded && !host.guarded {
+            return Some(format!(
+                "it is shielded and {} is not a guarded host",
+                host.id
+            ));
+        }
+        if self.storage_access(v, h).is_none() {
+            return Some(format!(
+                "{} cannot reach its disks on {}",
+                host.id,
+                self.storage_text(v)
+            ));
+        }
+        let free = u64::from(host.memory_gb).saturating_sub(self.host_mem[h]);
+        if free < u64::from(vm.memory_gb) {
+            return Some(format!(
+                "{} has {free} GB of free memory and it needs {} GB",
+                host.id, vm.memory_gb
+            ));
+        }
+        None
+    }
+
+    fn storage_text(&self, v: usize) -> String {
+        let Some(st) = self.vms[v].storage else {
+            return "its storage".into();
+        };
+        let s = &self.scenario.design.storage[st];
+        match (s.kind, &s.host) {
+            (StorageKind::Local, Some(h)) => format!("{h}'s local storage"),
+            _ => s.id.clone(),
+        }
+    }
+
+    /// How VM `v` would reach its disks from host `h`: directly (`false`), through CSV
+    /// redirected I/O via the coordinator (`true`), or not at all.
+    pub(super) fn storage_access(&self, v: usize, h: usize) -> Option<bool> {
+        let st = self.vms[v].storage?;
+        if self.reach.host_reaches_storage(&self.net, h, st) {
+            return Some(false);
+        }
+        if self.net.storage_kind[st] != StorageKind::Csv {
+            return None;
+        }
+        let ci = self.vms[v].cluster?;
+        let coordinator = self.csv_coordinator(ci, st)?;
+        (coordinator != h && self.reach.hosts_connected(h, coordinator)).then_some(true)
+    }
+
+    /// The CSV's coordinator: the first active node with its own path to the volume.
+    pub(super) fn csv_coordinator(&self, ci: usize, st: usize) -> Option<usize> {
+        let c = &self.clusters[ci];
+        c.members
+            .iter()
+            .enumerate()
+            .find_map(|(m, mem)| match *mem {
+                Member::Host(h)
+                    if c.node[m] == NodeState::Up
+                        && self.reach.host_reaches_storage(&self.net, h, st) =>
+                {
+                    Some(h)
+                }
+                _ => None,
+            })
+    }
+
+    /// The one place a VM changes host or state: keeps memory accounting exact.
+    pub(super) fn set_vm(&mut self, v: usize, host: usize, state: VmState) {
+        self.account(v, false);
+        let old = self.vms[v].host;
+        if old != host {
+            self.host_vms[old].retain(|&x| x != v);
+            self.host_vms[host].push(v);
+        }
+        let vm = &mut self.vms[v];
+        vm.host = host;
+        vm.state = state;
+        vm.token += 1;
+        if state == VmState::Stopped {
+            vm.redirected = false;
+            vm.unmonitored = false;
+        }
+        self.account(v, true);
+        self.dirty = true;
+    }
+
+    fn account(&mut self, v: usize, add: bool) {
+        let vm = &self.vms[v];
+        let mem = u64::from(vm.memory_gb);
+        let hosts = match vm.state {
+            VmState::Stopped => [None, None],
+            VmState::Migrating { to, .. } => [Some(vm.host), Some(to)],
+            _ => [Some(vm.host), None],
+        };
+        for h in hosts.into_iter().flatten() {
+            if add {
+                self.host_mem[h] += mem;
+            } else {
+                self.host_mem[h] -= mem;
+            }
+        }
+    }
+
+    pub(super) fn free_memory(&self, h: usize) -> u64 {
+        u64::from(self.scenario.design.hosts[h].memory_gb).saturating_sub(self.host_mem[h])
+    }
+
+    /// Stops a VM and says why.
+    pub(super) fn stop_vm(&mut self, v: usize, kind: EventKind, why: String) {
+        if self.vms[v].state == VmState::Stopped {
+            return;
+        }
+        let h = self.vms[v].host;
+        self.set_vm(v, h, VmState::Stopped);
+        let vm = &mut self.vms[v];
+        vm.down_since.get_or_insert(self.now);
+        vm.reason = why.clone();
+        let subjects = vec![vm.id.clone(), self.host_id(h).to_string()];
+        self.emit(kind, subjects, why);
+    }
+
+    /// Cold boots VM `v` on host `h`.
+    fn boot(&mut self, v: usize, h: usize, kind: EventKind, why: String) {
+        let until = self.now + self.vms[v].boot_ms;
+        let redirected = self.storage_access(v, h) == Some(true);
+        self.set_vm(v, h, VmState::Booting { until });
+        let vm = &mut self.vms[v];
+        vm.app_failed = false;
+        vm.pending = false;
+        vm.avoid = None;
+        vm.redirected = redirected;
+        vm.reason = why.clone();
+        let token = vm.token;
+        let subjects = vec![vm.id.clone(), self.host_id(h).to_string()];
+        self.emit(kind, subjects, why);
+        self.schedule(until, Ev::BootDone { vm: v, token });
+    }
+
+    pub(super) fn boot_done(&mut self, v: usize, token: u32) {
+        if self.vms[v].token != token || !matches!(self.vms[v].state, VmState::Booting { .. }) {
+            return;
+        }
+        let h = self.vms[v].host;
+        self.set_vm(v, h, VmState::Running);
+        let hid = self.host_id(h).to_string();
+        let vm = &mut self.vms[v];
+        let down = vm.down_since.take().map(|t| self.now - t);
+        let msg = match down {
+            Some(d) if d > 0 => format!(
+                "{} is running on {hid} (it was down for {})",
+                vm.id,
+                fmt_ms(d)
+            ),
+            _ => format!("{} is running on {hid}", vm.id),
+        };
+        vm.reason = msg.clone();
+        let subjects = vec![vm.id.clone(), self.host_id(h).to_string()];
+        self.emit(EventKind::VmRunning, subjects, msg);
+        self.check_storage(v);
+        self.vm_guest_changed(v);
+    }
+
+    /// A VM's guest came up or went down: guest clusters it belongs to may regroup or join.
+    pub(super) fn vm_guest_changed(&mut self, v: usize) {
+        for ci in 0..self.clusters.len() {
+            if self.clusters[ci].guest && self.clusters[ci].members.contains(&Member::Vm(v)) {
+                self.check_joins(ci);
+                self.ensure_role(ci);
+            }
+        }
+    }
+
+    /// The VM resource failed on a node the cluster watches: restart in place, then move.
+    pub(super) fn vm_failed(&mut self, v: usize) {
+        let Some(ci) = self.vms[v].cluster else {
+            let msg = format!(
+                "{} stays off: its host is not clustered, so nothing restarts it",
+                self.vms[v].id
+            );
+            self.vms[v].reason = msg.clone();
+            self.emit(EventKind::VmNotRestarted, vec![self.vms[v].id.clone()], msg);
+            return;
+        };
+        let h = self.vms[v].host;
+        let m = self.clusters[ci]
+            .members
+            .iter()
+            .position(|x| *x == Member::Host(h));
+        let node_up = m.is_some_and(|m| self.clusters[ci].node[m] == NodeState::Up);
+        if !node_up {
+            // Nobody watches it: an isolated node's VMs are unmonitored.
+            return;
+        }
+        if self.vms[v].priority == Priority::NoAutoStart {
+            self.not_restarted(
+                v,
+                "its priority is No Auto Start, so the cluster does not restart it".into(),
+            );
+            return;
+        }
+        let window = self.timing.restart_window_ms;
+        let now = self.now;
+        self.vms[v].restarts.retain(|t| now - *t < window);
+        let used = self.vms[v].restarts.len() as u32;
+        if used < self.timing.restart_in_place_max && self.start_blocker(v, h).is_none() {
+            self.vms[v].restarts.push(now);
+            let why = format!(
+                "{} restarts in place on {} (attempt {} of {} within {}; cold boot {})",
+                self.vms[v].id,
+                self.host_id(h),
+                used + 1,
+                self.timing.restart_in_place_max,
+                fmt_ms(window),
+                fmt_ms(self.vms[v].boot_ms)
+            );
+            self.boot(v, h, EventKind::VmRestarting, why);
+            return;
+        }
+        if used >= self.timing.restart_in_place_max {
+            self.vms[v].avoid = Some(h);
+        }
+        self.vms[v].pending = true;
+        self.place_pending(ci);
+    }
+
+    fn not_restarted(&mut self, v: usize, why: String) {
+        let msg = format!("{} was not restarted: {why}", self.vms[v].id);
+        if self.vms[v].reason == msg {
+            return;
+        }
+        self.vms[v].reason = msg.clone();
+        let subjects = vec![self.vms[v].id.clone()];
+        self.emit(EventKind::VmNotRestarted, subjects, msg);
+    }
+
+    /// Places every VM of cluster `ci` waiting for a node, highest priority first.
+    pub(super) fn place_pending(&mut self, ci: usize) {
+        if !self.clusters[ci].has_quorum {
+            return;
+        }
+        let mut list: Vec<usize> = (0..self.vms.len())
+            .filter(|&v| self.vms[v].pending && self.vms[v].cluster == Some(ci))
+            .collect();
+        list.sort_by_key(|&v| (self.vms[v].priority, v));
+        for v in list {
+            if self.vms[v].pending {
+                self.try_place(ci, v);
+            }
+        }
+    }
+
+    fn try_place(&mut self, ci: usize, v: usize) {
+        if self.vms[v].priority == Priority::NoAutoStart {
+            self.vms[v].pending = false;
+            self.not_restarted(
+                v,
+                "its priority is No Auto Start, so the cluster does not restart it".into(),
+            );
+            return;
+        }
+        let last = self.vms[v].host;
+        let now = self.now;
+        let period = self.timing.failover_period_ms;
+        self.vms[v].failovers.retain(|t| now - *t < period);
+        let nodes = self.clusters[ci].members.len();
+        let allowed = nodes.saturating_sub(1);
+        let (candidates, mut why) = self.candidates(ci, v);
+        let mut choice = self.best_candidate(ci, v, &candidates, false);
+        let mut preempt = Vec::new();
+        if choice.is_none() && !candidates.is_empty() {
+            if let Some((h, victims)) = self.preemption(v, &candidates) {
+                choice = Some(h);
+                preempt = victims;
+            } else {
+                why = format!(
+                    "no surviving node has {} GB of free memory for it",
+                    self.vms[v].memory_gb
+                );
+            }
+        }
+        let Some(h) = choice else {
+            self.not_restarted(v, why);
+            return;
+        };
+        let moving = h != last;
+        if moving && self.vms[v].failovers.len() >= allowed {
+            let vm = &mut self.vms[v];
+            vm.pending = false;
+            vm.failed = true;
+            let msg = format!(
+                "{} is left Failed: it already failed over {} times in {} (the failover threshold for a {nodes}-node cluster is {allowed})",
+                vm.id,
+                vm.failovers.len(),
+                fmt_ms(period)
+            );
+            vm.reason = msg.clone();
+            let subjects = vec![vm.id.clone()];
+            self.emit(EventKind::VmFailed, subjects, msg);
+            return;
+        }
+        for victim in preempt {
+            let why = format!(
+                "{} ({:?} priority) was stopped to make room for {} ({:?} priority)",
+                self.vms[victim].id,
+                self.vms[victim].priority,
+                self.vms[v].id,
+                self.vms[v].priority
+            );
+            self.stop_vm(victim, EventKind::VmPreempted, why);
+            self.vms[victim].pending = true;
+        }
+        if moving {
+            self.vms[v].failovers.push(now);
+        }
+        let down = self.vms[v].down_since.map(|t| now - t).unwrap_or(0);
+        let detail = self.choice_reason(v, h);
+        let why = if moving {
+            format!(
+                "{} fails over to {} ({detail}): cold boot of {}, so it serves again {} after it went down",
+                self.vms[v].id,
+                self.host_id(h),
+                fmt_ms(self.vms[v].boot_ms),
+                fmt_ms(down + self.vms[v].boot_ms)
+            )
+        } else {
+            format!(
+                "{} starts again on {} (cold boot, {})",
+                self.vms[v].id,
+                self.host_id(h),
+                fmt_ms(self.vms[v].boot_ms)
+            )
+        };
+        self.boot(
+            v,
+            h,
+            if moving {
+                EventKind::VmFailover
+            } else {
+                EventKind::VmRestarting
+            },
+            why,
+        );
+    }
+
+    fn choice_reason(&self, v: usize, h: usize) -> String {
+        let prefs = &self.scenario.design.vms[self.vms[v].entry].preferred_owners;
+        if let Some(i) = prefs.iter().position(|p| *p == self.host_id(h)) {
+            format!("preferred owner #{}", i + 1)
+        } else {
+            format!("{} GB free", self.free_memory(h))
+        }
+    }
+
+    /// Active nodes that may run `v` apart from capacity, or the reason none can.
+    fn candidates(&self, ci: usize, v: usize) -> (Vec<usize>, String) {
+        let c = &self.clusters[ci];
+        let vm = &self.vms[v];
+        let spec = &self.scenario.design.vms[vm.entry];
+        let mut hosts: Vec<usize> = c
+            .members
+            .iter()
+            .enumerate()
+            .filter_map(|(m, x)| match *x {
+                Member::Host(h)
+                    if c.node[m] == NodeState::Up
+                        && self.health.host_up(h)
+                        && Some(h) != vm.avoid =>
+                {
+                    Some(h)
+                }
+                _ => None,
+            })
+            .collect();
+        if hosts.is_empty() {
+            return (hosts, format!("no node of {} is up to run it", c.name));
+        }
+        let steps: [(&dyn Fn(usize) -> bool, String); 4] = [
+            (
+                &|h| {
+                    spec.possible_owners.is_empty()
+                        || spec.possible_owners.iter().any(|p| p == self.host_id(h))
+                },
+                format!(
+                    "none of its possible owners ({}) is up",
+                    spec.possible_owners.join(", ")
+                ),
+            ),
+            (
+                &|h| !spec.shielded || self.scenario.design.hosts[h].guarded,
+                "it is shielded and no surviving node is a guarded host".to_string(),
+            ),
+            (
+                &|h| self.storage_access(v, h).is_some(),
+                format!(
+                    "no surviving node can reach its disks on {}",
+                    self.storage_text(v)
+                ),
+            ),
+            (
+                &|h| !c.enforce_anti_affinity || !self.anti_affinity_clash(v, h),
+                format!(
+                    "every surviving node already runs a VM of anti-affinity class {} (enforced)",
+                    spec.anti_affinity.as_deref().unwrap_or("")
+                ),
+            ),
+        ];
+        for (keep, why) in steps {
+            hosts.retain(|&h| keep(h));
+            if hosts.is_empty() {
+                return (hosts, why);
+            }
+        }
+        (hosts, String::new())
+    }
+
+    fn anti_affinity_clash(&self, v: usize, h: usize) -> bool {
+        let d = &self.scenario.design;
+        let Some(class) = d.vms[self.vms[v].entry].anti_affinity.as_ref() else {
+            return false;
+        };
+        self.host_vms[h].iter().any(|&o| {
+            o != v
+                && self.vms[o].holds_memory()
+                && d.vms[self.vms[o].entry].anti_affinity.as_ref() == Some(class)
+        })
+    }
+
+    /// Preferred owners first, then nodes without an anti-affinity clash, then the most free memory.
+    fn best_candidate(
+        &self,
+        _ci: usize,
+        v: usize,
+        hosts: &[usize],
+        ignore_capacity: bool,
+    ) -> Option<usize> {
+        let spec = &self.scenario.design.vms[self.vms[v].entry];
+        let need = u64::from(self.vms[v].memory_gb);
+        hosts
+            .iter()
+            .copied()
+            .filter(|&h| {
+                ignore_capacity || (self.free_memory(h) >= need && self.host_vms_running(h) < 1024)
+            })
+            .min_by_key(|&h| {
+                let pref = spec
+                    .preferred_owners
+                    .iter()
+                    .position(|p| p == self.host_id(h))
+                    .unwrap_or(usize::MAX);
+                (
+                    pref,
+                    self.anti_affinity_clash(v, h),
+                    u64::MAX - self.free_memory(h),
+                    h,
+                )
+            })
+    }
+
+    fn host_vms_running(&self, h: usize) -> usize {
+        self.host_vms[h]
+            .iter()
+            .filter(|&&o| self.vms[o].holds_memory())
+            .count()
+    }
+
+    /// A node where stopping lower-priority VMs frees enough memory, and those VMs.
+    fn preemption(&self, v: usize, hosts: &[usize]) -> Option<(usize, Vec<usize>)> {
+        let p = self.vms[v].priority;
+        let need = u64::from(self.vms[v].memory_gb);
+        for h in hosts {
+            let mut victims: Vec<usize> = self.host_vms[*h]
+                .iter()
+                .copied()
+                .filter(|&o| {
+                    self.vms[o].holds_memory()
+                        && self.vms[o].priority > p
+                        && !matches!(self.vms[o].state, VmState::Migrating { .. })
+                })
+                .collect();
+            // Lowest priority first, then the largest, so as few as possible stop.
+            victims.sort_by_key(|&o| {
+                (
+                    std::cmp::Reverse(self.vms[o].priority),
+                    std::cmp::Reverse(self.vms[o].memory_gb),
+                    o,
+                )
+            });
+            let mut free = self.free_memory(*h);
+            let mut chosen = Vec::new();
+            for o in victims {
+                if free >= need {
+                    break;
+                }
+                free += u64::from(self.vms[o].memory_gb);
+                chosen.push(o);
+            }
+            if free >= need && !chosen.is_empty() {
+                return Some((*h, chosen));
+            }
+        }
+        None
+    }
+
+    /// A node left the active membership: its VMs go to the others.
+    pub(super) fn node_left(&mut self, ci: usize, m: usize) {
+        if self.clusters[ci].guest {
+            self.ensure_role(ci);
+            return;
+        }
+        let Member::Host(h) = self.clusters[ci].members[m] else {
+            return;
+        };
+        let name = self.clusters[ci].name.clone();
+        let vms: Vec<usize> = self.host_vms[h]
+            .iter()
+            .copied()
+            .filter(|&v| self.vms[v].cluster == Some(ci))
+            .collect();
+        let alive = self.health.host_up(h);
+        let isolated_too_long = self.clusters[ci].node[m] == NodeState::Down && alive;
+        for &v in &vms {
+            if alive && self.vms[v].holds_memory() {
+                let why = if isolated_too_long {
+                    format!(
+                        "{} turned off: {} stayed isolated past the resiliency period and left {name}",
+                        self.vms[v].id,
+                        self.host_id(h)
+                    )
+                } else {
+                    format!(
+                        "{} stopped: {} lost quorum, so its cluster service stopped its roles",
+                        self.vms[v].id,
+                        self.host_id(h)
+                    )
+                };
+                if let VmState::Migrating { .. } = self.vms[v].state {
+                    self.set_vm(v, h, VmState::Running);
+                }
+                self.stop_vm(v, EventKind::VmStopped, why);
+            }
+            let vm = &mut self.vms[v];
+            vm.unmonitored = false;
+            if vm.state == VmState::Stopped && !vm.failed {
+                vm.pending = true;
+                vm.avoid = None;
+            }
+        }
+        self.place_pending(ci);
+    }
+
+    pub(super) fn node_isolated(&mut self, ci: usize, m: usize) {
+        let Member::Host(h) = self.clusters[ci].members[m] else {
+            return;
+        };
+        let vms: Vec<usize> = self.host_vms[h]
+            .iter()
+            .copied()
+            .filter(|&v| self.vms[v].cluster == Some(ci) && self.vms[v].holds_memory())
+            .collect();
+        if vms.is_empty() {
+            return;
+        }
+        for &v in &vms {
+            self.vms[v].unmonitored = true;
+        }
+        let mut subjects: Vec<String> = vms.iter().map(|&v| self.vms[v].id.clone()).collect();
+        let msg = format!(
+            "{} keep running on isolated {} but are Unmonitored: the cluster cannot see them until the node returns",
+            super::names(&subjects),
+            self.host_id(h)
+        );
+        subjects.push(self.host_id(h).to_string());
+        self.emit(EventKind::VmUnmonitored, subjects, msg);
+    }
+
+    pub(super) fn node_monitored_again(&mut self, ci: usize, m: usize) {
+        let Member::Host(h) = self.clusters[ci].members[m] else {
+            return;
+        };
+        let vms: Vec<usize> = self.host_vms[h]
+            .iter()
+            .copied()
+            .filter(|&v| self.vms[v].cluster == Some(ci))
+            .collect();
+        let watched: Vec<usize> = vms
+            .iter()
+            .copied()
+            .filter(|&v| self.vms[v].unmonitored)
+            .collect();
+        for &v in &vms {
+            self.vms[v].unmonitored = false;
+        }
+        if !watched.is_empty() {
+            let mut subjects: Vec<String> =
+                watched.iter().map(|&v| self.vms[v].id.clone()).collect();
+            let msg = format!(
+                "{} are monitored again: {} is back in {}",
+                super::names(&subjects),
+                self.host_id(h),
+                self.clusters[ci].name
+            );
+            subjects.push(self.host_id(h).to_string());
+            self.emit(EventKind::VmMonitored, subjects, msg);
+        }
+        // VMs that crashed while nobody watched are noticed now.
+        for v in vms {
+            let vm = &self.vms[v];
+            if vm.state == VmState::Stopped && !vm.pending && !vm.failed {
+                self.vm_failed(v);
+            }
+        }
+    }
+
+    /// A node (re)joined: waiting VMs may now fit, and VMs with failback move home.
+    pub(super) fn node_rejoined_roles(&mut self, ci: usize, m: usize) {
+        if self.clusters[ci].guest {
+            self.ensure_role(ci);
+            return;
+        }
+        self.place_pending(ci);
+        let Member::Host(h) = self.clusters[ci].members[m] else {
+            return;
+        };
+        let home = self.host_id(h).to_string();
+        for v in 0..self.vms.len() {
+            let vm = &self.vms[v];
+            let spec = &self.scenario.design.vms[vm.entry];
+            if vm.cluster == Some(ci)
+                && spec.failback
+                && vm.state == VmState::Running
+                && vm.host != h
+                && spec.preferred_owners.first() == Some(&home)
+                && self.free_memory(h) >= u64::from(vm.memory_gb)
+                && self.storage_access(v, h).is_some()
+            {
+                self.live_migrate(v, h, format!("fails back to its preferred owner {home}"));
+            }
+        }
+    }
+
+    /// Quarantine: move everything off by live migration; what cannot move stops.
+    pub(super) fn drain_node(&mut self, ci: usize, m: usize) {
+        let Member::Host(h) = self.clusters[ci].members[m] else {
+            return;
+        };
+        let vms: Vec<usize> = self.host_vms[h]
+            .iter()
+            .copied()
+            .filter(|&v| self.vms[v].cluster == Some(ci) && self.vms[v].holds_memory())
+            .collect();
+        for v in vms {
+            self.vms[v].unmonitored = false;
+            let (cands, why) = self.candidates(ci, v);
+            let cands: Vec<usize> = cands.into_iter().filter(|&x| x != h).collect();
+            match self.best_candidate(ci, v, &cands, false) {
+                Some(t) if self.vms[v].state == VmState::Running => {
+                    self.live_migrate(v, t, format!("moves off quarantined {}", self.host_id(h)))
+                }
+                _ => {
+                    let why = if why.is_empty() {
+                        "no other node can take it".to_string()
+                    } else {
+                        why
+                    };
+                    self.stop_vm(
+                        v,
+                        EventKind::VmStopped,
+                        format!(
+                            "{} stopped: it cannot leave quarantined {} ({why})",
+                            self.vms[v].id,
+                            self.host_id(h)
+                        ),
+                    );
+                    self.vms[v].pending = true;
+                }
+            }
+        }
+    }
+
+    fn live_migrate(&mut self, v: usize, to: usize, why: String) {
+        let h = self.vms[v].host;
+        let until = self.now + self.timing.live_migration_ms(self.vms[v].memory_gb);
+        self.set_vm(v, h, VmState::Migrating { to, until });
+        let token = self.vms[v].token;
+        let msg = format!(
+            "{} {why}: live migration to {} copies {} GB of memory while it runs (about {}), no downtime",
+            self.vms[v].id,
+            self.host_id(to),
+            self.vms[v].memory_gb,
+            fmt_ms(until - self.now)
+        );
+        let subjects = vec![
+            self.vms[v].id.clone(),
+            self.host_id(h).to_string(),
+            self.host_id(to).to_string(),
+        ];
+        self.emit(EventKind::VmMigrating, subjects, msg);
+        self.schedule(until, Ev::MigrationDone { vm: v, token });
+    }
+
+    pub(super) fn migration_done(&mut self, v: usize, token: u32) {
+        let VmState::Migrating { to, .. } = self.vms[v].state else {
+            return;
+        };
+        if self.vms[v].token != token {
+            return;
+        }
+        let from = self.vms[v].host;
+        self.set_vm(v, to, VmState::Running);
+        self.vms[v].redirected = self.storage_access(v, to) == Some(true);
+        let msg = format!(
+            "{} now runs on {} (live migrated from {})",
+            self.vms[v].id,
+            self.host_id(to),
+            self.host_id(from)
+        );
+        self.vms[v].reason = msg.clone();
+        let subjects = vec![self.vms[v].id.clone(), self.host_id(to).to_string()];
+        self.emit(EventKind::VmMigrated, subjects, msg);
+        self.check_storage(v);
+        self.vm_guest_changed(v);
+    }
+
+    /// Reacts to VM `v` gaining or losing its path to its disks.
+    pub(super) fn check_storage(&mut self, v: usize) {
+        if self.vms[v].state == VmState::Stopped {
+            return;
+        }
+        let h = self.vms[v].host;
+        let access = self.storage_access(v, h);
+        let id = self.vms[v].id.clone();
+        let hid = self.host_id(h).to_string();
+        match (self.vms[v].state, access) {
+            (VmState::Paused { .. }, None) => {}
+            (VmState::Paused { since }, Some(r)) => {
+                self.set_vm(v, h, VmState::Running);
+                self.vms[v].redirected = r;
+                let msg = format!(
+                    "{id} resumes on {hid}: its storage is back (it was paused for {})",
+                    fmt_ms(self.now - since)
+                );
+                self.emit(EventKind::VmResumed, vec![id, hid], msg);
+            }
+            (_, Some(r)) if r != self.vms[v].redirected => {
+                self.vms[v].redirected = r;
+                let coordinator = self.vms[v]
+                    .cluster
+                    .zip(self.vms[v].storage)
+                    .and_then(|(ci, st)| self.csv_coordinator(ci, st));
+                let (kind, msg) = if r {
+                    (
+                        EventKind::VmRedirectedIo,
+                        format!(
+                            "{id} keeps running: {hid} lost its own path to CSV {}, so its I/O is redirected over the network through the coordinator {}",
+                            self.storage_text(v),
+                            coordinator.map(|c| self.host_id(c)).unwrap_or("?")
+                        ),
+                    )
+                } else {
+                    (
+                        EventKind::VmDirectIo,
+                        format!(
+                            "{id} is back to direct I/O: {hid} reaches {} again",
+                            self.storage_text(v)
+                        ),
+                    )
+                };
+                self.emit(kind, vec![id, hid], msg);
+            }
+            (_, Some(_)) => {}
+            (state, None) => {
+                if let VmState::Migrating { .. } = state {
+                    self.set_vm(v, h, VmState::Running);
+                }
+                let what = self.storage_text(v);
+                if self.timing.compute_resiliency && !matches!(state, VmState::Booting { .. }) {
+                    self.set_vm(v, h, VmState::Paused { since: self.now });
+                    self.vms[v].down_since.get_or_insert(self.now);
+                    let token = self.vms[v].token;
+                    let timeout = self.timing.paused_critical_timeout_ms;
+                    self.schedule(self.now + timeout, Ev::PausedTimeout { vm: v, token });
+                    let msg = format!(
+                        "{id} is Paused-Critical: it lost access to its disks on {what}. It resumes if storage returns within {}, rather than crashing",
+                        fmt_ms(timeout)
+                    );
+                    self.vms[v].reason = msg.clone();
+                    self.emit(EventKind::VmPaused, vec![id, hid], msg);
+                } else {
+                    self.stop_vm(
+                        v,
+                        EventKind::VmStopped,
+                        format!("{id} crashed: it lost access to its disks on {what}"),
+                    );
+                    self.vm_failed(v);
+                }
+                self.vm_guest_changed(v);
+            }
+        }
+    }
+
+    pub(super) fn check_storage_all(&mut self) {
+        for v in 0..self.vms.len() {
+            self.check_storage(v);
+        }
+    }
+
+    pub(super) fn paused_timeout(&mut self, v: usize, token: u32) {
+        if self.vms[v].token != token || !matches!(self.vms[v].state, VmState::Paused { .. }) {
+            return;
+        }
+        let why = format!(
+            "{} was turned off after {} in Paused-Critical without its storage",
+            self.vms[v].id,
+            fmt_ms(self.timing.paused_critical_timeout_ms)
+        );
+        self.stop_vm(v, EventKind::VmStopped, why);
+        self.vm_failed(v);
+    }
+
+    /// VM Monitoring noticed the stopped service: restart the VM (in place first).
+    pub(super) fn monitor_detect(&mut self, v: usize, token: u32) {
+        let vm = &self.vms[v];
+        if vm.token != token || !vm.app_failed || !vm.guest_up() || vm.unmonitored {
+            return;
+        }
+        let id = vm.id.clone();
+        let msg = format!(
+            "VM Monitoring noticed that the service in {id} stopped: the cluster restarts the VM"
+        );
+        self.emit(EventKind::AppDetected, vec![id.clone()], msg);
+        self.stop_vm(
+            v,
+            EventKind::VmStopped,
+            format!("{id} is shut down by VM Monitoring to recover its service"),
+        );
+        self.vm_failed(v);
+        self.vm_guest_changed(v);
+    }
+
+    /// What each watcher will (or will not) notice when the application in `v` fails.
+    pub(super) fn app_failure_watchers(&mut self, v: usize) -> String {
+        let spec = &self.scenario.design.vms[self.vms[v].entry];
+        let clustered = self.vms[v].cluster.is_some();
+        let mut notes = Vec::new();
+        if clustered {
+            match spec.monitoring {
+                Monitoring::Service if self.timing.version >= crate::model::Version::W2012R2 => {
+                    let token = self.vms[v].token;
+                    self.schedule(self.now + self.timing.vm_monitoring_detection_ms, Ev::MonitorDetect { vm: v, token });
+                    notes.push(format!("VM Monitoring watches its service and will notice within {}", fmt_ms(self.timing.vm_monitoring_detection_ms)));
+                }
+                Monitoring::Service | Monitoring::Heartbeat => notes.push(
+                    "the host cluster does not notice: the integration-services heartbeat still answers because the guest OS is fine".into(),
+                ),
+                Monitoring::None => notes.push(
+                    "the host cluster does not notice: it watches only that the VM is running (no VM Monitoring)".into(),
+                ),
+            }
+        }
+        for ci in 0..self.clusters.len() {
+            if let super::state::RoleState::Online { owner }
+            | super::state::RoleState::Starting { owner, .. } = self.clusters[ci].role
+            {
+                if self.clusters[ci].guest && self.clusters[ci].members[owner] == Member::Vm(v) {
+                    let token = self.clusters[ci].role_token;
+                    self.schedule(
+                        self.now + self.timing.resource_health_check_ms,
+                        Ev::RoleHealth { cluster: ci, token },
+                    );
+                    notes.push(format!(
+                        "guest cluster {} checks its role's health every {}",
+                        self.clusters[ci].name,
+                        fmt_ms(self.timing.resource_health_check_ms)
+                    ));
+                }
+            }
+        }
+        if self
+            .nlbs
+            .iter()
+            .any(|n| n.members.iter().any(|m| m.vm == v))
+        {
+            notes.push("NLB keeps sending it its share of requests: NLB checks only that the member is alive".into());
+        }
+        notes.join("; ")
+    }
+
+    /// Starts a stopped VM on the host it last ran on, if it can.
+    pub(super) fn restart_on_own_host(&mut self, v: usize) {
+        let h = self.vms[v].host;
+        match self.start_blocker(v, h) {
+            None => {
+                let why = format!(
+                    "{} starts on {} (cold boot, {})",
+                    self.vms[v].id,
+                    self.host_id(h),
+                    fmt_ms(self.vms[v].boot_ms)
+                );
+                self.boot(v, h, EventKind::VmRestarting, why);
+            }
+            Some(why) => self.not_restarted(v, why),
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! What the page draws at one moment: states, votes, missed heartbeats, pulses in flight.
+
+use super::Engine;
+use super::membership::beat;
+use super::state::{Member, NLB_BUCKETS, NodeState, RoleState, VmState};
+use crate::model::network::Node;
+use serde::Serialize;
+
+/// How long a heartbeat pulse takes to cross the drawing. Real latency is under a
+/// millisecond; pulses are slowed so they can be seen.
+pub const HEARTBEAT_VISUAL_MS: u64 = 400;
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub t_ms: u64,
+    pub hosts: Vec<HostView>,
+    pub vms: Vec<VmView>,
+    pub clusters: Vec<ClusterView>,
+    pub nlbs: Vec<NlbView>,
+    pub heartbeats: Vec<Heartbeat>,
+    pub switches_down: Vec<String>,
+    pub links_cut: Vec<String>,
+    pub storage_down: Vec<String>,
+    pub tiers: Vec<(String, u32)>,
+    pub served_rps: u64,
+    pub dropped_rps: u64,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct HostView {
+    pub id: String,
+    pub up: bool,
+    pub isolated: bool,
+    pub memory_used_gb: u64,
+    pub memory_gb: u32,
+    pub cpu_pct: u32,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct VmView {
+    pub id: String,
+    pub entry: String,
+    pub host: String,
+    #[serde(flatten)]
+    pub state: VmState,
+    pub reason: String,
+    pub app_failed: bool,
+    pub unmonitored: bool,
+    pub redirected_io: bool,
+    pub waiting_for_node: bool,
+    pub failed: bool,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct NodeView {
+    pub id: String,
+    #[serde(flatten)]
+    pub state: NodeState,
+    pub vote: bool,
+    /// Most consecutive heartbeats any peer has missed from this node, and its threshold.
+    pub missed: u32,
+    pub threshold: u32,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct ClusterView {
+    pub id: String,
+    pub guest: bool,
+    pub has_quorum: bool,
+    pub nodes: Vec<NodeView>,
+    pub witness_vote: bool,
+    pub votes_total: u32,
+    pub role: Option<RoleState>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct NlbMemberView {
+    pub vm: String,
+    pub priority: u32,
+    pub in_view: bool,
+    pub buckets: u32,
+    pub requests_per_second: u64,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct NlbView {
+    pub id: String,
+    pub converging: bool,
+    pub members: Vec<NlbMemberView>,
+}
+
+/// A heartbeat pulse on its way.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Heartbeat {
+    pub cluster: String,
+    pub from: String,
+    pub to: String,
+    pub sent_ms: u64,
+    /// 0-1000 along `path`.
+    pub progress_permille: u32,
+    /// Component ids from sender to receiver.
+    pub path: Vec<String>,
+    /// Index in `path` where the pulse stops (a dead component or a cut link), if it does.
+    pub stops_at: Option<usize>,
+}
+
+impl Engine {
+    pub fn snapshot(&self) -> Snapshot {
+        let d = &self.scenario.design;
+        let sample = self.metrics.at(self.now);
+        let hosts = d
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(h, host)| HostView {
+                id: host.id.clone(),
+                up: self.health.host_up(h),
+                isolated: self.health.host_isolated[h] > 0,
+                memory_used_gb: self.host_mem[h],
+                memory_gb: host.memory_gb,
+                cpu_pct: sample
+                    .and_then(|s| s.host_cpu_pct.get(h).copied())
+                    .unwrap_or(0),
+            })
+            .collect();
+        let vms = self
+            .vms
+            .iter()
+            .map(|vm| VmView {
+                id: vm.id.clone(),
+                entry: d.vms[vm.entry].id.clone(),
+                host: d.hosts[vm.host].id.clone(),
+                state: vm.state,
+                reason: vm.reason.clone(),
+                app_failed: vm.app_failed,
+                unmonitored: vm.unmonitored,
+                redirected_io: vm.redirected,
+                waiting_for_node: vm.pending,
+                failed: vm.failed,
+            })
+            .collect();
+        let clusters = self
+            .clusters
+            .iter()
+            .map(|c| ClusterView {
+                id: c.id.clone(),
+                guest: c.guest,
+                has_quorum: c.has_quorum,
+                nodes: (0..c.members.len())
+                    .map(|m| NodeView {
+                        id: c.member_ids[m].clone(),
+                        state: c.node[m],
+                        vote: c.vote[m],
+                        missed: (0..c.members.len())
+                            .map(|r| c.missed[r][m])
+                            .max()
+                            .unwrap_or(0),
+                        threshold: (0..c.members.len())
+                            .filter(|&r| r != m)
+                            .map(|r| beat(&c.beats, c.class[m][r]).threshold)
+                            .min()
+                            .unwrap_or(0),
+                    })
+                    .collect(),
+                witness_vote: c.witness_vote,
+                votes_total: c.vote.iter().filter(|v| **v).count() as u32
+                    + u32::from(c.witness_vote),
+                role: c.guest.then_some(c.role),
+            })
+            .collect();
+        let nlbs = self
+            .nlbs
+            .iter()
+            .map(|n| NlbView {
+                id: n.id.clone(),
+                converging: n.converging_since.is_some(),
+                members: (0..n.members.len())
+                    .map(|i| NlbMemberView {
+                        vm: self.vms[n.members[i].vm].id.clone(),
+                        priority: n.members[i].priority,
+                        in_view: n.in_view[i],
+                        buckets: (0..NLB_BUCKETS)
+                            .filter(|&b| n.buckets[b] == Some(i))
+                            .count() as u32,
+                        requests_per_second: (0..NLB_BUCKETS)
+                            .filter(|&b| n.buckets[b] == Some(i))
+                            .map(|b| n.bucket_rps[b])
+                            .sum(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let down = |counts: &[u16], ids: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+            ids.zip(counts)
+                .filter(|(_, c)| **c > 0)
+                .map(|(id, _)| id.clone())
+                .collect()
+        };
+        Snapshot {
+            t_ms: self.now,
+            hosts,
+            vms,
+            clusters,
+            nlbs,
+            heartbeats: self.heartbeats_in_flight(),
+            switches_down: down(
+                &self.health.switch_down,
+                &mut d.switches.iter().map(|s| &s.id),
+            ),
+            links_cut: (0..d.links.len())
+                .filter(|&l| !self.health.link_up(&self.net, l))
+                .map(|l| d.links[l].id.clone())
+                .collect(),
+            storage_down: down(
+                &self.health.storage_down,
+                &mut d.storage.iter().map(|s| &s.id),
+            ),
+            tiers: self
+                .metrics
+                .tiers
+                .iter()
+                .cloned()
+                .zip(
+                    sample
+                        .map(|s| s.availability_permille.clone())
+                        .unwrap_or_default(),
+                )
+                .collect(),
+            served_rps: sample.map_or(0, |s| s.served_rps),
+            dropped_rps: sample.map_or(0, |s| s.dropped_rps),
+        }
+    }
+
+    fn heartbeats_in_flight(&self) -> Vec<Heartbeat> {
+        let mut out = Vec::new();
+        let d = &self.scenario.design;
+        for c in &self.clusters {
+            let n = c.members.len();
+            for s in 0..n {
+                if c.node[s] != NodeState::Up || !self.member_alive(c.members[s]) {
+                    continue;
+                }
+                for r in (0..n).filter(|&r| r != s && c.node[r] == NodeState::Up) {
+                    let delay = beat(&c.beats, c.class[s][r]).delay_ms;
+                    let phase = c.phase[s] % delay;
+                    if self.now < phase {
+                        continue;
+                    }
+                    let sent = self.now - (self.now - phase) % delay;
+                    let age = self.now - sent;
+                    if age >= HEARTBEAT_VISUAL_MS {
+                        continue;
+                    }
+                    let path = self.member_path(c.members[s], c.members[r]);
+                    let ids: Vec<String> = path
+                        .iter()
+                        .map(|p| match p {
+                            PathStep::Node(node) => self.net.node_id(d, *node).to_string(),
+                            PathStep::Vm(v) => self.vms[*v].id.clone(),
+                        })
+                        .collect();
+                    let stops_at = if self.members_connected(c.members[s], c.members[r]) {
+                        None
+                    } else {
+                        Some(self.first_break(&path))
+                    };
+                    out.push(Heartbeat {
+                        cluster: c.id.clone(),
+                        from: c.member_ids[s].clone(),
+                        to: c.member_ids[r].clone(),
+                        sent_ms: sent,
+                        progress_permille: (age * 1000 / HEARTBEAT_VISUAL_MS) as u32,
+                        path: ids,
+                        stops_at,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn member_path(&self, a: Member, b: Member) -> Vec<PathStep> {
+        match (a, b) {
+            (Member::Host(x), Member::Host(y)) => self
+                .net
+                .route(Node::Host(x), Node::Host(y))
+                .unwrap_or_default()
+                .into_iter()
+                .map(PathStep::Node)
+                .collect(),
+            (Member::Vm(x), Member::Vm(y)) => {
+                let (hx, hy) = (self.vms[x].host, self.vms[y].host);
+                let mut p = vec![PathStep::Vm(x)];
+                if hx == hy {
+                    p.push(PathStep::Node(Node::Host(hx)));
+                } else {
+                    p.extend(
+                        self.net
+                            .route(Node::Host(hx), Node::Host(hy))
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(PathStep::Node),
+                    );
+                }
+                p.push(PathStep::Vm(y));
+                p
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Where along a path traffic stops: the first dead component or cut link.
+    fn first_break(&self, path: &[PathStep]) -> usize {
+        for i in 1..path.len() {
+            let ok = match (path[i - 1], path[i]) {
+                (PathStep::Node(a), PathStep::Node(b)) => {
+                    (0..self.net.links.len()).any(|l| {
+                        matches!(self.net.links[l], Some((x, y)) if (x == a && y == b) || (x == b && y == a)) && self.health.link_up(&self.net, l)
+                    })
+                }
+                (_, PathStep::Vm(v)) => self.vms[v].guest_up(),
+                (PathStep::Vm(v), _) => self.vms[v].guest_up(),
+            };
+            if !ok {
+                return i;
+            }
+        }
+        path.len().saturating_sub(1)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum PathStep {
+    Node(Node),
+    Vm(usize),
+}

@@ -1,0 +1,169 @@
+//! The engine's mutable state, per component.
+
+use crate::model::{HeartbeatTiming, Nic, Priority, Witness};
+use serde::Serialize;
+
+/// What a VM instance is doing.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum VmState {
+    Running,
+    /// Cold booting; serves from `until`.
+    Booting {
+        until: u64,
+    },
+    /// Paused-Critical: its storage is gone (2016+ storage resiliency).
+    Paused {
+        since: u64,
+    },
+    /// Live migrating to `to`; keeps running on its host until `until`.
+    Migrating {
+        to: usize,
+        until: u64,
+    },
+    Stopped,
+}
+
+#[derive(Clone, Debug)]
+pub struct VmInst {
+    pub entry: usize,
+    pub id: String,
+    pub name: String,
+    pub host: usize,
+    pub state: VmState,
+    /// Why it is in its state, in plain words (always set for `Stopped`).
+    pub reason: String,
+    pub app_failed: bool,
+    /// Running on an isolated node: the cluster cannot watch it (2016+ compute resiliency).
+    pub unmonitored: bool,
+    /// Reaching its CSV through the coordinator over the network.
+    pub redirected: bool,
+    /// Host failover cluster it is a role of.
+    pub cluster: Option<usize>,
+    /// Waiting for the cluster to place it.
+    pub pending: bool,
+    /// Past the failover threshold: no more automatic starts.
+    pub failed: bool,
+    pub restarts: Vec<u64>,
+    pub failovers: Vec<u64>,
+    /// Bumped on every state change, so stale timers are ignored.
+    pub token: u32,
+    /// When it last stopped serving (for "down for ..." in messages).
+    pub down_since: Option<u64>,
+    /// A node to avoid on the next placement (restarts in place used up there).
+    pub avoid: Option<usize>,
+    // Copied from the entry for speed.
+    pub memory_gb: u32,
+    pub vcpus: u32,
+    pub priority: Priority,
+    pub boot_ms: u64,
+    pub storage: Option<usize>,
+}
+
+impl VmInst {
+    /// Holds memory on its host (running, booting, paused or migrating away).
+    pub fn holds_memory(&self) -> bool {
+        self.state != VmState::Stopped
+    }
+    /// The guest OS is up (heartbeats, serves if its application works).
+    pub fn guest_up(&self) -> bool {
+        matches!(self.state, VmState::Running | VmState::Migrating { .. })
+    }
+    pub fn serving(&self) -> bool {
+        self.guest_up() && !self.app_failed
+    }
+}
+
+/// A cluster node's membership, as the cluster sees it.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum NodeState {
+    /// An active member of the partition that has quorum.
+    Up,
+    /// Declared down (not reachable, or its host or VM is down).
+    Down,
+    /// 2016+: cut off but alive; keeps its VMs (unmonitored) until `until`.
+    Isolated { since: u64, until: u64 },
+    /// Isolated too often: kept out until `until`.
+    Quarantined { until: u64 },
+    /// Alive but in a partition without quorum: its cluster service stopped.
+    NoQuorum,
+}
+
+/// What a cluster is made of: hosts (a host cluster) or VM instances (a guest cluster).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Member {
+    Host(usize),
+    Vm(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum RoleState {
+    Online { owner: usize },
+    Starting { owner: usize, until: u64 },
+    Offline,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClusterState {
+    pub id: String,
+    pub name: String,
+    pub guest: bool,
+    pub members: Vec<Member>,
+    pub member_ids: Vec<String>,
+    pub beats: HeartbeatTiming,
+    pub witness: Witness,
+    pub lower_priority: Option<usize>,
+    pub enforce_anti_affinity: bool,
+    pub node: Vec<NodeState>,
+    pub vote: Vec<bool>,
+    pub witness_vote: bool,
+    /// `missed[r][s]`: consecutive heartbeats from `s` that `r` missed.
+    pub missed: Vec<Vec<u32>>,
+    /// Heartbeat class between each pair: index into (same subnet, cross subnet, cross site).
+    pub class: Vec<Vec<u8>>,
+    /// Offset of each member's heartbeat schedule.
+    pub phase: Vec<u64>,
+    pub isolations: Vec<Vec<u64>>,
+    pub has_quorum: bool,
+    /// Guest clusters: the clustered role.
+    pub role: RoleState,
+    pub role_start_ms: u64,
+    pub role_tier: Option<String>,
+    pub role_name: String,
+    pub role_restarts: Vec<u64>,
+    pub role_token: u32,
+    pub token: Vec<u32>,
+    pub formed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct NlbMemberInst {
+    pub vm: usize,
+    pub priority: u32,
+    pub weight: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct NlbState {
+    pub id: String,
+    pub name: String,
+    pub tier: Option<String>,
+    pub members: Vec<NlbMemberInst>,
+    pub nics: Vec<Vec<Nic>>,
+    /// Members in the converged view.
+    pub in_view: Vec<bool>,
+    pub missed: Vec<u32>,
+    /// Owner (member index) of each of the 60 hash buckets.
+    pub buckets: Vec<Option<usize>>,
+    /// Requests per second that hash to each bucket.
+    pub bucket_rps: Vec<u64>,
+    pub converging_since: Option<u64>,
+    pub token: u32,
+    pub phase: u64,
+    /// Convergence is blocked (duplicate host priority).
+    pub stuck: bool,
+}
+
+pub const NLB_BUCKETS: usize = 60;
