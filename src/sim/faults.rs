@@ -136,6 +136,9 @@ impl Engine {
             for v in self.host_vms[h].clone() {
                 self.vm_guest_changed(v);
             }
+            for ci in 0..self.clusters.len() {
+                self.check_last_node(ci);
+            }
         } else if !was_up && up {
             self.network_changed();
             for v in self.host_vms[h].clone() {

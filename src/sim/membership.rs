@@ -709,6 +709,18 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// When the last active member dies there is nobody left to miss its heartbeats: the
+    /// cluster is down at once.
+    pub(super) fn check_last_node(&mut self, ci: usize) {
+        let c = &self.clusters[ci];
+        let any_alive = (0..c.members.len()).any(|m| c.node[m] == NodeState::Up && self.member_alive(c.members[m]));
+        if c.has_quorum && !any_alive {
+            self.regroup(ci, "no node of the cluster is left running");
+        }
+    }
+}
+
 impl ClusterState {
     #[allow(clippy::too_many_arguments)]
     fn new(

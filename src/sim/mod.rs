@@ -257,6 +257,17 @@ impl Engine {
         true
     }
 
+    /// Handles exactly one queued entry if it is due by `limit` (for invariant checks).
+    pub fn advance(&mut self, limit: u64) -> bool {
+        match self.queue.peek() {
+            Some(&Reverse((at, _, _))) if at <= limit => {
+                self.step_one();
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn step_one(&mut self) {
         let Some(Reverse((at, _, ev))) = self.queue.pop() else {
             return;

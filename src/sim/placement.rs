@@ -256,6 +256,7 @@ impl Engine {
     pub(super) fn vm_guest_changed(&mut self, v: usize) {
         for ci in 0..self.clusters.len() {
             if self.clusters[ci].guest && self.clusters[ci].members.contains(&Member::Vm(v)) {
+                self.check_last_node(ci);
                 self.check_joins(ci);
                 self.ensure_role(ci);
             }
