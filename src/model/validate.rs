@@ -565,7 +565,8 @@ fn check_nlb(d: &Design, r: &mut Report) {
                 if !(1..=32).contains(&p) {
                     r.error(&[&n.id, &m.vm], format!("NLB cluster {name}: member {} has host priority {p}; priorities are 1-32", m.vm));
                 } else if let Some(other) = priorities.insert(p, &m.vm) {
-                    r.error(&[&n.id, &m.vm], format!("NLB cluster {name}: {} and {other} share host priority {p}, which stops convergence", m.vm));
+                    // A warning, not an error: the engine shows what happens (no convergence).
+                    r.warn(&[&n.id, &m.vm], format!("NLB cluster {name}: {} and {other} share host priority {p}, which stops convergence", m.vm));
                 }
             }
             if n.mode == NlbMode::Unicast && !vm.nics.iter().any(|x| x.mac_spoofing) {

@@ -92,6 +92,8 @@ impl Engine {
                     match c.node[m] {
                         NodeState::Up => {}
                         NodeState::Isolated { .. } if vm.unmonitored => {}
+                        // Being live-migrated off a quarantined node.
+                        NodeState::Quarantined { .. } if matches!(vm.state, VmState::Migrating { .. }) => {}
                         state => {
                             return Err(format!(
                                 "{} runs on {} whose node state is {state:?}",

@@ -61,23 +61,21 @@ impl Engine {
             self.metrics.tiers = tiers;
             self.metrics.hosts = d.hosts.iter().map(|h| h.id.clone()).collect();
         }
-        let availability: Vec<u32> = (0..self.metrics.tiers.len())
-            .map(|i| self.tier_permille(&self.metrics.tiers[i]))
-            .collect();
+        let fractions: Vec<(u64, u64)> = self.metrics.tiers.iter().map(|t| self.tier_fraction(t)).collect();
+        let availability: Vec<u32> = fractions.iter().map(|&(ok, all)| (ok * 1000 / all) as u32).collect();
         let (mut served, mut dropped) = (0u64, 0u64);
         for c in &self.scenario.design.clients {
             let rps = u64::from(c.requests_per_second);
-            let mut ok = rps * 1000;
+            // A request is served only if every tier it passes through serves it: exact fractions.
+            let (mut num, mut den) = (u128::from(rps), 1u128);
             for t in self.dependency_closure(&c.tier) {
-                let p = self
-                    .metrics
-                    .tiers
-                    .iter()
-                    .position(|x| *x == t)
-                    .map_or(0, |i| availability[i]);
-                ok = ok * u64::from(p) / 1000;
+                let (ok, all) = self.metrics.tiers.iter().position(|x| *x == t).map_or((0, 1), |i| fractions[i]);
+                num *= u128::from(ok);
+                den *= u128::from(all);
+                let g = gcd(num, den);
+                (num, den) = (num / g, den / g);
             }
-            let ok = ok / 1000;
+            let ok = (num / den) as u64;
             served += ok;
             dropped += rps - ok;
         }
@@ -130,37 +128,24 @@ impl Engine {
         out
     }
 
-    /// How much of a tier works: NLB buckets served, a guest role online, or instances serving.
-    pub(super) fn tier_permille(&self, tier: &str) -> u32 {
-        if let Some(ni) = self
-            .nlbs
-            .iter()
-            .position(|n| n.tier.as_deref() == Some(tier))
-        {
+    /// How much of a tier works, as (working, all): NLB requests served, a guest role online,
+    /// or instances serving. `all` is never 0.
+    pub(super) fn tier_fraction(&self, tier: &str) -> (u64, u64) {
+        if let Some(ni) = self.nlbs.iter().position(|n| n.tier.as_deref() == Some(tier)) {
             let (served, lost) = self.nlb_served(ni);
             if served + lost > 0 {
-                return (served * 1000 / (served + lost)) as u32;
+                return (served, served + lost);
             }
             let n = &self.nlbs[ni];
-            let ok = n
-                .buckets
-                .iter()
-                .filter(|b| b.is_some_and(|i| self.vms[n.members[i].vm].serving()))
-                .count();
-            return (ok * 1000 / n.buckets.len()) as u32;
+            let ok = n.buckets.iter().filter(|b| b.is_some_and(|i| self.vms[n.members[i].vm].serving())).count();
+            return (ok as u64, n.buckets.len() as u64);
         }
-        if let Some(c) = self
-            .clusters
-            .iter()
-            .find(|c| c.guest && c.role_tier.as_deref() == Some(tier))
-        {
-            return match c.role {
-                RoleState::Online { owner } => match c.members[owner] {
-                    Member::Vm(v) if self.vms[v].serving() => 1000,
-                    _ => 0,
-                },
-                _ => 0,
+        if let Some(c) = self.clusters.iter().find(|c| c.guest && c.role_tier.as_deref() == Some(tier)) {
+            let online = match c.role {
+                RoleState::Online { owner } => matches!(c.members[owner], Member::Vm(v) if self.vms[v].serving()),
+                _ => false,
             };
+            return (u64::from(online), 1);
         }
         let d = &self.scenario.design;
         let (mut all, mut ok) = (0u64, 0u64);
@@ -170,10 +155,13 @@ impl Engine {
                 ok += u64::from(vm.serving());
             }
         }
-        if all == 0 {
-            0
-        } else {
-            (ok * 1000 / all) as u32
-        }
+        if all == 0 { (0, 1) } else { (ok, all) }
     }
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
 }

@@ -658,9 +658,12 @@ impl Engine {
         }
         let mut subjects: Vec<String> = vms.iter().map(|&v| self.vms[v].id.clone()).collect();
         let msg = format!(
-            "{} keep running on isolated {} but are Unmonitored: the cluster cannot see them until the node returns",
+            "{} {} running on isolated {} but {} Unmonitored: the cluster cannot see {} until the node returns",
             super::names(&subjects),
-            self.host_id(h)
+            plural(subjects.len(), "keeps", "keep"),
+            self.host_id(h),
+            plural(subjects.len(), "is", "are"),
+            plural(subjects.len(), "it", "them"),
         );
         subjects.push(self.host_id(h).to_string());
         self.emit(EventKind::VmUnmonitored, subjects, msg);
@@ -687,8 +690,9 @@ impl Engine {
             let mut subjects: Vec<String> =
                 watched.iter().map(|&v| self.vms[v].id.clone()).collect();
             let msg = format!(
-                "{} are monitored again: {} is back in {}",
+                "{} {} monitored again: {} is back in {}",
                 super::names(&subjects),
+                plural(subjects.len(), "is", "are"),
                 self.host_id(h),
                 self.clusters[ci].name
             );
@@ -994,4 +998,8 @@ impl Engine {
             Some(why) => self.not_restarted(v, why),
         }
     }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
