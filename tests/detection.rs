@@ -13,7 +13,10 @@ fn crash_and_detect(version: &str, threshold: u64) -> (u64, u64, clusterlab::sim
     let e = run(&scenario(s), 200_000);
     let first_miss = only(&e, HeartbeatsMissed, "host-2").t_ms;
     let last_heartbeat = first_miss - 1000;
-    assert!(last_heartbeat <= 30_000 && 30_000 < first_miss, "the first miss is the first round after the crash");
+    assert!(
+        last_heartbeat <= 30_000 && 30_000 < first_miss,
+        "the first miss is the first round after the crash"
+    );
     let down = only(&e, NodeDown, "host-2").t_ms;
     assert_eq!(down - last_heartbeat, 1000 * threshold, "{}", log_text(&e));
     (last_heartbeat, down, e)
@@ -29,8 +32,20 @@ fn windows_2016_declares_a_crashed_host_down_10_s_after_its_last_heartbeat() {
     assert_eq!(failover.t_ms, down);
     let running = only(&e, VmRunning, "vm-2");
     assert_eq!(running.t_ms, down + 30_000);
-    assert!(running.subjects.iter().any(|s| s == "host-1" || s == "host-3"));
-    assert!(running.message.contains(&format!("down for {:.1} s", (running.t_ms - 30_000) as f64 / 1000.0)), "{}", running.message);
+    assert!(
+        running
+            .subjects
+            .iter()
+            .any(|s| s == "host-1" || s == "host-3")
+    );
+    assert!(
+        running.message.contains(&format!(
+            "down for {:.1} s",
+            (running.t_ms - 30_000) as f64 / 1000.0
+        )),
+        "{}",
+        running.message
+    );
 }
 
 #[test]
@@ -47,7 +62,17 @@ fn the_log_is_exact_for_a_fixed_seed() {
     let kinds: Vec<_> = e.events().iter().map(|x| x.kind).collect();
     assert_eq!(
         kinds,
-        vec![ClusterFormed, Fault, VmStopped, HeartbeatsMissed, NodeDown, QuorumKept, VotesChanged, VmFailover, VmRunning],
+        vec![
+            ClusterFormed,
+            Fault,
+            VmStopped,
+            HeartbeatsMissed,
+            NodeDown,
+            QuorumKept,
+            VotesChanged,
+            VmFailover,
+            VmRunning
+        ],
         "{}",
         log_text(&e)
     );
@@ -57,7 +82,10 @@ fn the_log_is_exact_for_a_fixed_seed() {
 fn cross_subnet_nodes_use_the_cross_subnet_threshold() {
     // host-3 sits on another subnet (its own switch, routed to the LAN): 2016+ uses 20 misses.
     let mut s = host_cluster(3, disk_witness(), "2016+");
-    s["design"]["switches"].as_array_mut().unwrap().push(json!({"id": "lan-b", "kind": "external"}));
+    s["design"]["switches"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "lan-b", "kind": "external"}));
     let links = s["design"]["links"].as_array_mut().unwrap();
     links.retain(|l| l["id"] != "nic-3");
     links.push(json!({"id": "nic-3", "a": "host-3", "b": "lan-b"}));
@@ -72,7 +100,8 @@ fn cross_subnet_nodes_use_the_cross_subnet_threshold() {
 #[test]
 fn heartbeat_overrides_change_detection_time() {
     let mut s = host_cluster(3, disk_witness(), "2016+");
-    s["design"]["clusters"][0]["heartbeat"] = json!({"same_subnet_delay_ms": 500, "same_subnet_threshold": 4});
+    s["design"]["clusters"][0]["heartbeat"] =
+        json!({"same_subnet_delay_ms": 500, "same_subnet_threshold": 4});
     add_faults(&mut s, vec![fault(30_000, crash("host-2"))]);
     let e = run(&scenario(s), 100_000);
     let first_miss = only(&e, HeartbeatsMissed, "host-2").t_ms;
@@ -84,13 +113,24 @@ fn heartbeat_overrides_change_detection_time() {
 fn a_cut_cluster_network_looks_exactly_like_a_failed_host() {
     // 2012 R2 (no compute resiliency): host-2 loses its only NIC link but keeps running.
     let mut s = host_cluster(3, disk_witness(), "2012r2");
-    add_faults(&mut s, vec![fault(30_000, json!({"fault": "link_cut", "link": "nic-2"}))]);
+    add_faults(
+        &mut s,
+        vec![fault(30_000, json!({"fault": "link_cut", "link": "nic-2"}))],
+    );
     let e = run(&scenario(s), 200_000);
     // Both directions stop: the first pair to reach the threshold triggers the regroup.
-    let first_miss = events(&e, HeartbeatsMissed, "host-2").iter().map(|x| x.t_ms).min().unwrap();
+    let first_miss = events(&e, HeartbeatsMissed, "host-2")
+        .iter()
+        .map(|x| x.t_ms)
+        .min()
+        .unwrap();
     let down = only(&e, NodeDown, "host-2");
     assert_eq!(down.t_ms - (first_miss - 1000), 5_000);
-    assert!(down.message.contains("partition without quorum"), "{}", down.message);
+    assert!(
+        down.message.contains("partition without quorum"),
+        "{}",
+        down.message
+    );
     // The minority node stops its VM before the majority starts it elsewhere: never on two hosts.
     let stop = only(&e, VmStopped, "vm-2");
     let failover = only(&e, VmFailover, "vm-2");
@@ -103,12 +143,22 @@ fn a_cut_cluster_network_looks_exactly_like_a_failed_host() {
 #[test]
 fn a_failed_switch_stops_heartbeats_like_dead_hosts() {
     let mut s = host_cluster(3, no_witness(), "2012r2");
-    add_faults(&mut s, vec![fault(30_000, json!({"fault": "switch_failure", "switch": "lan"}))]);
+    add_faults(
+        &mut s,
+        vec![fault(
+            30_000,
+            json!({"fault": "switch_failure", "switch": "lan"}),
+        )],
+    );
     let e = run(&scenario(s), 100_000);
     // Every node is alone: no partition holds a majority, so the cluster stops (no split brain).
     let lost = only(&e, QuorumLost, "hv");
     assert!(lost.message.contains("1 of 3 votes"), "{}", lost.message);
     let snap = e.snapshot();
     assert!(!snap.clusters[0].has_quorum);
-    assert!(snap.vms.iter().all(|v| v.state == clusterlab::sim::state::VmState::Stopped));
+    assert!(
+        snap.vms
+            .iter()
+            .all(|v| v.state == clusterlab::sim::state::VmState::Stopped)
+    );
 }

@@ -1,8 +1,8 @@
 //! What a host cluster can and cannot see inside a guest, versus a guest cluster.
 
 mod common;
-use clusterlab::sim::state::{RoleState, VmState};
 use clusterlab::sim::EventKind::*;
+use clusterlab::sim::state::{RoleState, VmState};
 use common::*;
 use serde_json::json;
 
@@ -10,7 +10,10 @@ fn app_failure(monitoring: &str, version: &str) -> clusterlab::sim::Engine {
     let mut s = host_cluster(3, disk_witness(), version);
     s["design"]["vms"][0]["monitoring"] = json!(monitoring);
     s["design"]["vms"][0]["tier"] = json!("shop");
-    add_faults(&mut s, vec![fault(30_000, json!({"fault": "app_failure", "vm": "vm-1"}))]);
+    add_faults(
+        &mut s,
+        vec![fault(30_000, json!({"fault": "app_failure", "vm": "vm-1"}))],
+    );
     run(&scenario(s), 300_000)
 }
 
@@ -22,16 +25,30 @@ fn shop(e: &clusterlab::sim::Engine) -> u32 {
 fn without_vm_monitoring_a_failed_application_goes_unnoticed() {
     let e = app_failure("none", "2016+");
     let failed = only(&e, AppFailed, "vm-1");
-    assert!(failed.message.contains("the host cluster does not notice: it watches only that the VM is running"), "{}", failed.message);
+    assert!(
+        failed
+            .message
+            .contains("the host cluster does not notice: it watches only that the VM is running"),
+        "{}",
+        failed.message
+    );
     none(&e, AppDetected, "vm-1");
     none(&e, VmRestarting, "vm-1");
-    assert_eq!(shop(&e), 0, "the service stays down for as long as anyone cares to wait");
+    assert_eq!(
+        shop(&e),
+        0,
+        "the service stays down for as long as anyone cares to wait"
+    );
 }
 
 #[test]
 fn the_integration_heartbeat_sees_a_live_guest_os_not_a_dead_application() {
     let e = app_failure("heartbeat", "2016+");
-    assert!(only(&e, AppFailed, "vm-1").message.contains("integration-services heartbeat still answers"));
+    assert!(
+        only(&e, AppFailed, "vm-1")
+            .message
+            .contains("integration-services heartbeat still answers")
+    );
     none(&e, AppDetected, "vm-1");
     assert_eq!(shop(&e), 0);
 }
@@ -55,7 +72,8 @@ fn windows_2008_r2_has_no_service_level_monitoring() {
 
 /// Three SQL VMs, one per (unclustered) host, in a guest cluster with a file share witness.
 fn guest(faults: Vec<serde_json::Value>) -> clusterlab::sim::Engine {
-    let s: serde_json::Value = serde_json::from_str(include_str!("../examples/guest-cluster.json")).unwrap();
+    let s: serde_json::Value =
+        serde_json::from_str(include_str!("../examples/guest-cluster.json")).unwrap();
     let mut s = s;
     s["faults"] = json!(faults);
     run(&scenario(s), 300_000)
@@ -63,9 +81,16 @@ fn guest(faults: Vec<serde_json::Value>) -> clusterlab::sim::Engine {
 
 #[test]
 fn a_guest_cluster_detects_a_failed_vm_and_moves_its_role() {
-    let e = guest(vec![fault(30_000, json!({"fault": "vm_crash", "vm": "sql-1"}))]);
+    let e = guest(vec![fault(
+        30_000,
+        json!({"fault": "vm_crash", "vm": "sql-1"}),
+    )]);
     // The hosts are not clustered: nobody restarts the VM itself.
-    assert!(only(&e, VmNotRestarted, "sql-1").message.contains("not clustered"));
+    assert!(
+        only(&e, VmNotRestarted, "sql-1")
+            .message
+            .contains("not clustered")
+    );
     let first_miss = only(&e, HeartbeatsMissed, "sql-1").t_ms;
     let down = only(&e, NodeDown, "sql-1").t_ms;
     assert_eq!(down, first_miss - 1000 + 10_000);
@@ -86,11 +111,20 @@ fn a_guest_cluster_also_detects_the_host_failing_under_it() {
 
 #[test]
 fn a_guest_cluster_restarts_a_failed_role_in_place_first() {
-    let e = guest(vec![fault(30_000, json!({"fault": "app_failure", "vm": "sql-1"}))]);
+    let e = guest(vec![fault(
+        30_000,
+        json!({"fault": "app_failure", "vm": "sql-1"}),
+    )]);
     let detected = only(&e, AppDetected, "sql-1");
-    assert_eq!(detected.t_ms, 35_000, "the resource health check runs every 5 s");
+    assert_eq!(
+        detected.t_ms, 35_000,
+        "the resource health check runs every 5 s"
+    );
     assert!(detected.message.contains("restarts the role in place"));
-    assert_eq!(events(&e, RoleStarting, "sql-1").last().unwrap().t_ms, 35_000);
+    assert_eq!(
+        events(&e, RoleStarting, "sql-1").last().unwrap().t_ms,
+        35_000
+    );
     assert_eq!(e.snapshot().tiers, vec![("db".to_string(), 1000)]);
 }
 
@@ -102,13 +136,21 @@ fn host_and_guest_clusters_together_restart_the_vm_and_move_the_role() {
     let d = &mut s["design"];
     d["vms"] = json!((1..=3).map(|i| json!({"id": format!("sql-{i}"), "hosts": [format!("host-{i}")], "storage": "csv", "nics": [{"switch": "lan"}], "memory_gb": 16})).collect::<Vec<_>>());
     d["guest_clusters"] = json!([{"id": "g", "members": ["sql-1", "sql-2", "sql-3"], "witness": {"kind": "file_share", "storage": "share"}, "role": {"name": "SQL", "tier": "db"}}]);
-    add_faults(&mut s, vec![fault(30_000, json!({"fault": "vm_crash", "vm": "sql-1"}))]);
+    add_faults(
+        &mut s,
+        vec![fault(30_000, json!({"fault": "vm_crash", "vm": "sql-1"}))],
+    );
     let e = run(&scenario(s), 300_000);
     assert_eq!(only(&e, VmRestarting, "sql-1").t_ms, 30_000);
     assert_eq!(only(&e, VmRunning, "sql-1").t_ms, 60_000);
     let down = only(&e, NodeDown, "sql-1").t_ms;
     assert!(down < 60_000);
     assert_eq!(only(&e, NodeJoined, "sql-1").t_ms, 60_000);
-    let v = e.snapshot().vms.into_iter().find(|v| v.id == "sql-1").unwrap();
+    let v = e
+        .snapshot()
+        .vms
+        .into_iter()
+        .find(|v| v.id == "sql-1")
+        .unwrap();
     assert_eq!((v.host.as_str(), v.state), ("host-1", VmState::Running));
 }

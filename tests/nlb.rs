@@ -1,10 +1,10 @@
 //! NLB: heartbeats, convergence, redistribution by weight and affinity, requests lost in the gap.
 
 mod common;
-use clusterlab::sim::EventKind::*;
 use clusterlab::sim::Engine;
+use clusterlab::sim::EventKind::*;
 use common::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Three web VMs on three standalone hosts, in one NLB cluster, 600 requests per second.
 fn web_farm(affinity: &str, members: Value, client_ips: u32) -> Value {
@@ -32,7 +32,11 @@ fn equal_members() -> Value {
 }
 
 fn member_rps(e: &Engine) -> Vec<u64> {
-    e.snapshot().nlbs[0].members.iter().map(|m| m.requests_per_second).collect()
+    e.snapshot().nlbs[0]
+        .members
+        .iter()
+        .map(|m| m.requests_per_second)
+        .collect()
 }
 
 #[test]
@@ -45,9 +49,16 @@ fn a_failed_member_is_converged_out_and_its_share_lost_until_then() {
     let start = only(&e, NlbConvergenceStarted, "nlb").t_ms;
     let done = only(&e, NlbConverged, "nlb");
     // 5 missed heartbeats 1 s apart, then 3 s of convergence.
-    assert!(start > 30_000 + 4_000 && start <= 30_000 + 5_000, "{}", log_text(&e));
+    assert!(
+        start > 30_000 + 4_000 && start <= 30_000 + 5_000,
+        "{}",
+        log_text(&e)
+    );
     assert_eq!(done.t_ms, start + 3_000);
-    assert_eq!(done.message, "NLB cluster nlb converged after 3 s: web-2 50%, web-3 50%");
+    assert_eq!(
+        done.message,
+        "NLB cluster nlb converged after 3 s: web-2 50%, web-3 50%"
+    );
     // During the gap the failed member's third of the traffic is dropped; afterwards none is.
     let gap = e.metrics().at(31_000).unwrap();
     assert_eq!((gap.served_rps, gap.dropped_rps), (400, 200));
@@ -62,7 +73,11 @@ fn a_failed_member_is_converged_out_and_its_share_lost_until_then() {
 fn load_weights_split_the_buckets() {
     let members = json!([{"vm": "web-1", "priority": 1, "weight": 50}, {"vm": "web-2", "priority": 2, "weight": 25}, {"vm": "web-3", "priority": 3, "weight": 25}]);
     let e = run(&scenario(web_farm("none", members, 1000)), 10_000);
-    let buckets: Vec<u32> = e.snapshot().nlbs[0].members.iter().map(|m| m.buckets).collect();
+    let buckets: Vec<u32> = e.snapshot().nlbs[0]
+        .members
+        .iter()
+        .map(|m| m.buckets)
+        .collect();
     assert_eq!(buckets, [30, 15, 15]);
     assert_eq!(member_rps(&e), [300, 150, 150]);
 }
@@ -75,16 +90,33 @@ fn single_affinity_with_one_client_address_sends_everything_to_one_member() {
     rps.sort_unstable();
     assert_eq!(rps, [0, 0, 600]);
     // Many clients spread out (not exactly evenly: it is a hash).
-    let e = run(&scenario(web_farm("single", equal_members(), 10_000)), 10_000);
-    assert!(member_rps(&e).iter().all(|&r| (150..=250).contains(&r)), "{:?}", member_rps(&e));
+    let e = run(
+        &scenario(web_farm("single", equal_members(), 10_000)),
+        10_000,
+    );
+    assert!(
+        member_rps(&e).iter().all(|&r| (150..=250).contains(&r)),
+        "{:?}",
+        member_rps(&e)
+    );
 }
 
 #[test]
 fn nlb_keeps_sending_a_member_with_a_broken_application_its_share() {
     let mut s = web_farm("none", equal_members(), 1000);
-    add_faults(&mut s, vec![fault(30_000, json!({"fault": "app_failure", "vm": "web-2"}))]);
+    add_faults(
+        &mut s,
+        vec![fault(
+            30_000,
+            json!({"fault": "app_failure", "vm": "web-2"}),
+        )],
+    );
     let e = run(&scenario(s), 120_000);
-    assert!(only(&e, AppFailed, "web-2").message.contains("NLB keeps sending it its share"));
+    assert!(
+        only(&e, AppFailed, "web-2")
+            .message
+            .contains("NLB keeps sending it its share")
+    );
     none(&e, NlbConvergenceStarted, "nlb");
     let m = e.metrics().at(120_000).unwrap();
     assert_eq!((m.served_rps, m.dropped_rps), (400, 200));
@@ -93,7 +125,13 @@ fn nlb_keeps_sending_a_member_with_a_broken_application_its_share() {
 #[test]
 fn a_returning_member_triggers_convergence_and_gets_its_share_back() {
     let mut s = web_farm("none", equal_members(), 1000);
-    add_faults(&mut s, vec![fault(30_000, crash("host-1")), repair(60_000, crash("host-1"))]);
+    add_faults(
+        &mut s,
+        vec![
+            fault(30_000, crash("host-1")),
+            repair(60_000, crash("host-1")),
+        ],
+    );
     let e = run(&scenario(s), 200_000);
     // Standalone host: Automatic Start Action boots the VM (30 s), then NLB converges it in.
     assert_eq!(only(&e, VmRunning, "web-1").t_ms, 90_000);
@@ -109,7 +147,11 @@ fn a_duplicate_host_priority_stops_convergence() {
     let mut s = web_farm("none", members, 1000);
     add_faults(&mut s, vec![fault(30_000, crash("host-1"))]);
     let sc = scenario(s);
-    assert!(sc.validate().iter().any(|p| p.message.contains("share host priority 2")));
+    assert!(
+        sc.validate()
+            .iter()
+            .any(|p| p.message.contains("share host priority 2"))
+    );
     let e = run(&sc, 120_000);
     only(&e, NlbConvergenceStuck, "nlb");
     none(&e, NlbConverged, "nlb");

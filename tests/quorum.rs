@@ -4,11 +4,16 @@
 mod common;
 use clusterlab::sim::EventKind::*;
 use common::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Crashes `failures` (each inner list at once, lists 60 s apart); returns whether the cluster
 /// still has quorum at the end, and the engine.
-fn survives(n: usize, witness: Value, lower: Option<&str>, failures: &[&[&str]]) -> (bool, clusterlab::sim::Engine) {
+fn survives(
+    n: usize,
+    witness: Value,
+    lower: Option<&str>,
+    failures: &[&[&str]],
+) -> (bool, clusterlab::sim::Engine) {
     let mut s = host_cluster(n, witness, "2016+");
     if let Some(l) = lower {
         s["design"]["clusters"][0]["lower_quorum_priority_node"] = json!(l);
@@ -20,7 +25,10 @@ fn survives(n: usize, witness: Value, lower: Option<&str>, failures: &[&[&str]])
         }
     }
     add_faults(&mut s, faults);
-    let e = run(&scenario(s), 30_000 + 60_000 * failures.len() as u64 + 30_000);
+    let e = run(
+        &scenario(s),
+        30_000 + 60_000 * failures.len() as u64 + 30_000,
+    );
     (e.snapshot().clusters[0].has_quorum, e)
 }
 
@@ -55,7 +63,10 @@ fn three_nodes_and_a_witness_survive_two_sequential_failures_not_two_at_once() {
     let (ok, e) = survives(3, disk_witness(), None, &[&["host-3"], &["host-2"]]);
     assert!(ok, "{}", log_text(&e));
     // The witness starts voting once two nodes are left (even), and that carries the second failure.
-    let votes: Vec<_> = events(&e, VotesChanged, "hv").into_iter().filter(|x| x.message.contains("witness votes")).collect();
+    let votes: Vec<_> = events(&e, VotesChanged, "hv")
+        .into_iter()
+        .filter(|x| x.message.contains("witness votes"))
+        .collect();
     assert!(!votes.is_empty(), "{}", log_text(&e));
     assert!(!survives(3, disk_witness(), None, &[&["host-2", "host-3"]]).0);
 }
@@ -73,12 +84,21 @@ fn four_nodes_and_a_witness_survive_two_at_once() {
     let (ok, e) = survives(4, disk_witness(), None, &[&["host-1", "host-2"]]);
     assert!(ok, "{}", log_text(&e));
     let kept = only(&e, QuorumKept, "hv");
-    assert!(kept.message.contains("3 of 5 votes (with the witness)"), "{}", kept.message);
+    assert!(
+        kept.message.contains("3 of 5 votes (with the witness)"),
+        "{}",
+        kept.message
+    );
 }
 
 #[test]
 fn dynamic_quorum_lets_a_cluster_shrink_to_its_last_node() {
-    let (ok, e) = survives(4, disk_witness(), None, &[&["host-4"], &["host-3"], &["host-2"]]);
+    let (ok, e) = survives(
+        4,
+        disk_witness(),
+        None,
+        &[&["host-4"], &["host-3"], &["host-2"]],
+    );
     assert!(ok, "{}", log_text(&e));
 }
 
@@ -87,7 +107,14 @@ fn without_dynamic_quorum_2008_r2_keeps_static_votes() {
     // 2008 R2: four nodes and a witness, votes never shrink: after two sequential failures
     // 2 nodes + witness = 3 of 5 still hold; a third failure leaves 2 of 5 and stops it.
     let mut s = host_cluster(4, disk_witness(), "2008r2");
-    add_faults(&mut s, vec![fault(30_000, crash("host-4")), fault(90_000, crash("host-3")), fault(150_000, crash("host-2"))]);
+    add_faults(
+        &mut s,
+        vec![
+            fault(30_000, crash("host-4")),
+            fault(90_000, crash("host-3")),
+            fault(150_000, crash("host-2")),
+        ],
+    );
     let e = run(&scenario(s), 200_000);
     none(&e, VotesChanged, "hv");
     let lost = only(&e, QuorumLost, "hv");
@@ -98,11 +125,14 @@ fn without_dynamic_quorum_2008_r2_keeps_static_votes() {
 #[test]
 fn a_lost_quorum_stops_every_role_and_comes_back_with_the_nodes() {
     let mut s = host_cluster(3, no_witness(), "2016+");
-    add_faults(&mut s, vec![
-        fault(30_000, crash("host-2")),
-        fault(30_000, crash("host-3")),
-        repair(120_000, crash("host-2")),
-    ]);
+    add_faults(
+        &mut s,
+        vec![
+            fault(30_000, crash("host-2")),
+            fault(30_000, crash("host-3")),
+            repair(120_000, crash("host-2")),
+        ],
+    );
     let e = run(&scenario(s), 300_000);
     let lost = only(&e, QuorumLost, "hv");
     let stop = only(&e, VmStopped, "vm-1");
@@ -110,14 +140,28 @@ fn a_lost_quorum_stops_every_role_and_comes_back_with_the_nodes() {
     let back = only(&e, QuorumRegained, "hv");
     assert_eq!(back.t_ms, 120_000);
     // With quorum back, the cluster restarts its roles on the two nodes it has.
-    let vm3 = e.snapshot().vms.into_iter().find(|v| v.id == "vm-3").unwrap();
-    assert_eq!(vm3.state, clusterlab::sim::state::VmState::Running, "{}", log_text(&e));
+    let vm3 = e
+        .snapshot()
+        .vms
+        .into_iter()
+        .find(|v| v.id == "vm-3")
+        .unwrap();
+    assert_eq!(
+        vm3.state,
+        clusterlab::sim::state::VmState::Running,
+        "{}",
+        log_text(&e)
+    );
 }
 
 #[test]
 fn a_partition_is_decided_by_the_witness() {
     // Two sites of two hosts each; the file share witness sits in a third site that both reach.
-    let mut s = host_cluster(4, json!({"kind": "file_share", "storage": "share"}), "2012r2");
+    let mut s = host_cluster(
+        4,
+        json!({"kind": "file_share", "storage": "share"}),
+        "2012r2",
+    );
     let d = &mut s["design"];
     d["sites"] = json!([{"id": "a"}, {"id": "b"}, {"id": "c"}]);
     for (i, site) in [(0, "a"), (1, "a"), (2, "b"), (3, "b")] {
@@ -135,13 +179,25 @@ fn a_partition_is_decided_by_the_witness() {
         json!({"id": "share-b", "a": "share", "b": "lan-b"}),
     ]);
     d["storage"][2]["site"] = json!("c");
-    add_faults(&mut s, vec![fault(30_000, json!({"fault": "link_cut", "link": "a-b"}))]);
+    add_faults(
+        &mut s,
+        vec![fault(30_000, json!({"fault": "link_cut", "link": "a-b"}))],
+    );
     let e = run(&scenario(s), 200_000);
     // Cross-site heartbeats: 2012 R2 uses 1 s x 5. One side wins the witness race, 3 of 5.
     let kept = only(&e, QuorumKept, "hv");
-    assert!(kept.message.contains("3 of 5 votes (with the witness)"), "{}", log_text(&e));
+    assert!(
+        kept.message.contains("3 of 5 votes (with the witness)"),
+        "{}",
+        log_text(&e)
+    );
     let snap = e.snapshot();
-    let up: Vec<_> = snap.clusters[0].nodes.iter().filter(|n| n.state == clusterlab::sim::state::NodeState::Up).map(|n| n.id.clone()).collect();
+    let up: Vec<_> = snap.clusters[0]
+        .nodes
+        .iter()
+        .filter(|n| n.state == clusterlab::sim::state::NodeState::Up)
+        .map(|n| n.id.clone())
+        .collect();
     assert_eq!(up.len(), 2, "{}", log_text(&e));
     assert!(up == ["host-1", "host-2"] || up == ["host-3", "host-4"]);
 }

@@ -2,8 +2,8 @@
 //! quarantined. Earlier versions fail VMs over at once. Site loss.
 
 mod common;
-use clusterlab::sim::state::{NodeState, VmState};
 use clusterlab::sim::EventKind::*;
+use clusterlab::sim::state::{NodeState, VmState};
 use common::*;
 use serde_json::json;
 
@@ -17,7 +17,12 @@ fn an_isolated_node_keeps_its_vms_unmonitored_for_240_s_then_they_fail_over() {
     add_faults(&mut s, vec![fault(30_000, isolate("host-2"))]);
     let e = run(&scenario(s), 400_000);
     let iso = only(&e, NodeIsolated, "host-2");
-    assert!(iso.message.contains("keep running unmonitored for up to 4 min"), "{}", iso.message);
+    assert!(
+        iso.message
+            .contains("keep running unmonitored for up to 4 min"),
+        "{}",
+        iso.message
+    );
     assert_eq!(only(&e, VmUnmonitored, "vm-2").t_ms, iso.t_ms);
     let down = only(&e, NodeDown, "host-2");
     assert_eq!(down.t_ms, iso.t_ms + 240_000);
@@ -30,7 +35,13 @@ fn an_isolated_node_keeps_its_vms_unmonitored_for_240_s_then_they_fail_over() {
 #[test]
 fn an_isolated_node_that_returns_in_time_loses_nothing() {
     let mut s = host_cluster(3, disk_witness(), "2016+");
-    add_faults(&mut s, vec![fault(30_000, isolate("host-2")), repair(100_000, isolate("host-2"))]);
+    add_faults(
+        &mut s,
+        vec![
+            fault(30_000, isolate("host-2")),
+            repair(100_000, isolate("host-2")),
+        ],
+    );
     let e = run(&scenario(s), 400_000);
     only(&e, NodeIsolated, "host-2");
     assert_eq!(only(&e, NodeJoined, "host-2").t_ms, 100_000);
@@ -68,7 +79,12 @@ fn three_isolations_in_an_hour_quarantine_the_node_and_drain_it() {
     assert!(mig.message.contains("no downtime"));
     let snap = e.snapshot();
     let node = &snap.clusters[0].nodes[1];
-    assert_eq!(node.state, NodeState::Quarantined { until: 720_000 + 7_200_000 });
+    assert_eq!(
+        node.state,
+        NodeState::Quarantined {
+            until: 720_000 + 7_200_000
+        }
+    );
     let vm2 = snap.vms.iter().find(|v| v.id == "vm-2").unwrap();
     assert_ne!(vm2.host, "host-2");
     assert_eq!(vm2.state, VmState::Running);
@@ -82,12 +98,26 @@ fn a_lost_site_takes_its_hosts_and_storage_and_the_other_site_carries_on() {
     for (i, site) in [(0, "east"), (1, "east"), (2, "west"), (3, "west")] {
         d["hosts"][i]["site"] = json!(site);
     }
-    add_faults(&mut s, vec![fault(30_000, json!({"fault": "site_failure", "site": "east"}))]);
+    add_faults(
+        &mut s,
+        vec![fault(
+            30_000,
+            json!({"fault": "site_failure", "site": "east"}),
+        )],
+    );
     let e = run(&scenario(s), 200_000);
     // Cross-site pairs: 2016+ uses 1 s x 20 for them. Two of four nodes + the cloud witness.
     let kept = only(&e, QuorumKept, "hv");
-    assert!(kept.message.contains("3 of 5 votes (with the witness)"), "{}", log_text(&e));
-    let misses = [events(&e, HeartbeatsMissed, "host-1"), events(&e, HeartbeatsMissed, "host-2")].concat();
+    assert!(
+        kept.message.contains("3 of 5 votes (with the witness)"),
+        "{}",
+        log_text(&e)
+    );
+    let misses = [
+        events(&e, HeartbeatsMissed, "host-1"),
+        events(&e, HeartbeatsMissed, "host-2"),
+    ]
+    .concat();
     let first_miss = misses.iter().map(|x| x.t_ms).min().unwrap();
     assert_eq!(kept.t_ms, first_miss - 1000 + 20_000);
     for vm in ["vm-1", "vm-2"] {

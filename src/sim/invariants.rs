@@ -93,7 +93,8 @@ impl Engine {
                         NodeState::Up => {}
                         NodeState::Isolated { .. } if vm.unmonitored => {}
                         // Being live-migrated off a quarantined node.
-                        NodeState::Quarantined { .. } if matches!(vm.state, VmState::Migrating { .. }) => {}
+                        NodeState::Quarantined { .. }
+                            if matches!(vm.state, VmState::Migrating { .. }) => {}
                         state => {
                             return Err(format!(
                                 "{} runs on {} whose node state is {state:?}",

@@ -714,7 +714,8 @@ impl Engine {
     /// cluster is down at once.
     pub(super) fn check_last_node(&mut self, ci: usize) {
         let c = &self.clusters[ci];
-        let any_alive = (0..c.members.len()).any(|m| c.node[m] == NodeState::Up && self.member_alive(c.members[m]));
+        let any_alive = (0..c.members.len())
+            .any(|m| c.node[m] == NodeState::Up && self.member_alive(c.members[m]));
         if c.has_quorum && !any_alive {
             self.regroup(ci, "no node of the cluster is left running");
         }

@@ -61,15 +61,28 @@ impl Engine {
             self.metrics.tiers = tiers;
             self.metrics.hosts = d.hosts.iter().map(|h| h.id.clone()).collect();
         }
-        let fractions: Vec<(u64, u64)> = self.metrics.tiers.iter().map(|t| self.tier_fraction(t)).collect();
-        let availability: Vec<u32> = fractions.iter().map(|&(ok, all)| (ok * 1000 / all) as u32).collect();
+        let fractions: Vec<(u64, u64)> = self
+            .metrics
+            .tiers
+            .iter()
+            .map(|t| self.tier_fraction(t))
+            .collect();
+        let availability: Vec<u32> = fractions
+            .iter()
+            .map(|&(ok, all)| (ok * 1000 / all) as u32)
+            .collect();
         let (mut served, mut dropped) = (0u64, 0u64);
         for c in &self.scenario.design.clients {
             let rps = u64::from(c.requests_per_second);
             // A request is served only if every tier it passes through serves it: exact fractions.
             let (mut num, mut den) = (u128::from(rps), 1u128);
             for t in self.dependency_closure(&c.tier) {
-                let (ok, all) = self.metrics.tiers.iter().position(|x| *x == t).map_or((0, 1), |i| fractions[i]);
+                let (ok, all) = self
+                    .metrics
+                    .tiers
+                    .iter()
+                    .position(|x| *x == t)
+                    .map_or((0, 1), |i| fractions[i]);
                 num *= u128::from(ok);
                 den *= u128::from(all);
                 let g = gcd(num, den);
@@ -131,18 +144,32 @@ impl Engine {
     /// How much of a tier works, as (working, all): NLB requests served, a guest role online,
     /// or instances serving. `all` is never 0.
     pub(super) fn tier_fraction(&self, tier: &str) -> (u64, u64) {
-        if let Some(ni) = self.nlbs.iter().position(|n| n.tier.as_deref() == Some(tier)) {
+        if let Some(ni) = self
+            .nlbs
+            .iter()
+            .position(|n| n.tier.as_deref() == Some(tier))
+        {
             let (served, lost) = self.nlb_served(ni);
             if served + lost > 0 {
                 return (served, served + lost);
             }
             let n = &self.nlbs[ni];
-            let ok = n.buckets.iter().filter(|b| b.is_some_and(|i| self.vms[n.members[i].vm].serving())).count();
+            let ok = n
+                .buckets
+                .iter()
+                .filter(|b| b.is_some_and(|i| self.vms[n.members[i].vm].serving()))
+                .count();
             return (ok as u64, n.buckets.len() as u64);
         }
-        if let Some(c) = self.clusters.iter().find(|c| c.guest && c.role_tier.as_deref() == Some(tier)) {
+        if let Some(c) = self
+            .clusters
+            .iter()
+            .find(|c| c.guest && c.role_tier.as_deref() == Some(tier))
+        {
             let online = match c.role {
-                RoleState::Online { owner } => matches!(c.members[owner], Member::Vm(v) if self.vms[v].serving()),
+                RoleState::Online { owner } => {
+                    matches!(c.members[owner], Member::Vm(v) if self.vms[v].serving())
+                }
                 _ => false,
             };
             return (u64::from(online), 1);

@@ -139,19 +139,19 @@ impl Engine {
         (coordinator != h && self.reach.hosts_connected(h, coordinator)).then_some(true)
     }
 
-    /// The CSV's coordinator: the first active node with its own path to the volume.
+    /// The CSV's coordinator: the first active node with its own path to the volume. Before
+    /// the cluster has formed (the VMs start first), the first node that is up.
     pub(super) fn csv_coordinator(&self, ci: usize, st: usize) -> Option<usize> {
-        let c = &self.clusters[ci];
+        let direct = |h: usize| self.reach.host_reaches_storage(&self.net, h, st);
+        let Some(c) = self.clusters.get(ci) else {
+            let nodes = &self.scenario.design.clusters.get(ci)?.nodes;
+            return nodes.iter().map(|n| self.net.hosts[n]).find(|&h| direct(h));
+        };
         c.members
             .iter()
             .enumerate()
             .find_map(|(m, mem)| match *mem {
-                Member::Host(h)
-                    if c.node[m] == NodeState::Up
-                        && self.reach.host_reaches_storage(&self.net, h, st) =>
-                {
-                    Some(h)
-                }
+                Member::Host(h) if c.node[m] == NodeState::Up && direct(h) => Some(h),
                 _ => None,
             })
     }

@@ -3,7 +3,7 @@
 
 use clusterlab::model::Scenario;
 use clusterlab::sim::{Engine, Event, EventKind};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub fn scenario(v: Value) -> Scenario {
     serde_json::from_value(v).expect("test scenario parses")
@@ -15,7 +15,11 @@ pub fn run(s: &Scenario, until_ms: u64) -> Engine {
     e.check_invariants().unwrap();
     while e.advance(until_ms) {
         if let Err(broken) = e.check_invariants() {
-            panic!("invariant broken at {} ms: {broken}\nlog:\n{}", e.now(), log_text(&e));
+            panic!(
+                "invariant broken at {} ms: {broken}\nlog:\n{}",
+                e.now(),
+                log_text(&e)
+            );
         }
     }
     e.run_until(until_ms);
@@ -23,33 +27,57 @@ pub fn run(s: &Scenario, until_ms: u64) -> Engine {
 }
 
 pub fn log_text(e: &Engine) -> String {
-    e.events().iter().map(|x| format!("{:>8} {:?} {}\n", x.t_ms, x.kind, x.message)).collect()
+    e.events()
+        .iter()
+        .map(|x| format!("{:>8} {:?} {}\n", x.t_ms, x.kind, x.message))
+        .collect()
 }
 
 /// Events of a kind that name `subject`.
 pub fn events<'a>(e: &'a Engine, kind: EventKind, subject: &str) -> Vec<&'a Event> {
-    e.events().iter().filter(|x| x.kind == kind && x.subjects.iter().any(|s| s == subject)).collect()
+    e.events()
+        .iter()
+        .filter(|x| x.kind == kind && x.subjects.iter().any(|s| s == subject))
+        .collect()
 }
 
 /// The one event of a kind about `subject`; fails with the whole log otherwise.
 pub fn only<'a>(e: &'a Engine, kind: EventKind, subject: &str) -> &'a Event {
     let found = events(e, kind, subject);
-    assert_eq!(found.len(), 1, "expected one {kind:?} for {subject}, got {}:\n{}", found.len(), log_text(e));
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one {kind:?} for {subject}, got {}:\n{}",
+        found.len(),
+        log_text(e)
+    );
     found[0]
 }
 
 pub fn none(e: &Engine, kind: EventKind, subject: &str) {
     let found = events(e, kind, subject);
-    assert!(found.is_empty(), "expected no {kind:?} for {subject}:\n{}", log_text(e));
+    assert!(
+        found.is_empty(),
+        "expected no {kind:?} for {subject}:\n{}",
+        log_text(e)
+    );
 }
 
 /// `n` hosts on one LAN switch, each with an FC link to a CSV and to a quorum LUN, one
 /// 16 GB VM per host on the CSV, all in cluster `hv`.
 pub fn host_cluster(n: usize, witness: Value, version: &str) -> Value {
-    let hosts: Vec<Value> = (1..=n).map(|i| json!({"id": format!("host-{i}"), "memory_gb": 64})).collect();
-    let mut links: Vec<Value> = (1..=n).map(|i| json!({"id": format!("nic-{i}"), "a": format!("host-{i}"), "b": "lan"})).collect();
-    links.extend((1..=n).map(|i| json!({"id": format!("fc-{i}"), "a": format!("host-{i}"), "b": "csv"})));
-    links.extend((1..=n).map(|i| json!({"id": format!("fcq-{i}"), "a": format!("host-{i}"), "b": "lun"})));
+    let hosts: Vec<Value> = (1..=n)
+        .map(|i| json!({"id": format!("host-{i}"), "memory_gb": 64}))
+        .collect();
+    let mut links: Vec<Value> = (1..=n)
+        .map(|i| json!({"id": format!("nic-{i}"), "a": format!("host-{i}"), "b": "lan"}))
+        .collect();
+    links.extend(
+        (1..=n).map(|i| json!({"id": format!("fc-{i}"), "a": format!("host-{i}"), "b": "csv"})),
+    );
+    links.extend(
+        (1..=n).map(|i| json!({"id": format!("fcq-{i}"), "a": format!("host-{i}"), "b": "lun"})),
+    );
     links.push(json!({"id": "share-nic", "a": "share", "b": "lan"}));
     let vms: Vec<Value> = (1..=n)
         .map(|i| json!({"id": format!("vm-{i}"), "tier": "app", "hosts": [format!("host-{i}")], "storage": "csv", "nics": [{"switch": "lan"}], "memory_gb": 16}))
