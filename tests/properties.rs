@@ -70,7 +70,7 @@ fn design_spec() -> impl Strategy<Value = DesignSpec> {
         (
             0u8..3,
             0u8..4,
-            prop::collection::vec(32u32..=128, n),
+            prop::collection::vec(48u32..=160, n),
             prop::collection::vec(any::<bool>(), n),
             prop::collection::vec(prop::bool::weighted(0.8), n),
             prop::collection::vec(vm_spec(n), 1..8),
@@ -252,7 +252,7 @@ fn run_checked(s: &Scenario) -> Option<Engine> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 300, max_global_rejects: 1_000_000, ..ProptestConfig::default() })]
 
     #[test]
     fn invariants_hold_after_every_event(d in design_spec(), faults in prop::collection::vec(fault_spec(), 0..10)) {
@@ -295,4 +295,47 @@ proptest! {
             }
         }
     }
+
+    /// Mutated example files: whatever parses is validated and, if runnable, run; nothing panics.
+    #[test]
+    fn mutated_files_never_panic(which in 0usize..3, edits in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(MUTATIONS.to_vec())), 1..6)) {
+        let mut text = [
+            include_str!("../examples/host-cluster.json"),
+            include_str!("../examples/guest-cluster.json"),
+            include_str!("../examples/web-app-db.json"),
+        ][which].to_string();
+        for (at, with) in edits {
+            let mut i = at.index(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let end = (i + 4).min(text.len());
+            let end = (end..=text.len()).find(|&e| text.is_char_boundary(e)).unwrap();
+            text.replace_range(i..end, with);
+        }
+        if let Ok(s) = Scenario::from_json(&text) {
+            let _ = s.validate();
+            if let Ok(mut e) = Engine::new(&s) {
+                e.run_until(120_000);
+                e.check_invariants().map_err(TestCaseError::fail)?;
+            }
+        }
+    }
 }
+
+/// Replacements that keep JSON plausible: swap ids, numbers, kinds and delete pieces.
+const MUTATIONS: &[&str] = &[
+    "",
+    "0",
+    "1",
+    "99999",
+    "\"host-1\"",
+    "\"lan\"",
+    "\"csv-1\"",
+    "true",
+    "null",
+    "[]",
+    ",",
+    "-1",
+    "\"web\"",
+];

@@ -53,10 +53,10 @@ pub struct Health {
 impl Health {
     pub fn new(net: &Net) -> Health {
         Health {
-            host_down: vec![0; net.hosts.len()],
-            host_isolated: vec![0; net.hosts.len()],
-            switch_down: vec![0; net.switches.len()],
-            storage_down: vec![0; net.storage.len()],
+            host_down: vec![0; net.host_count()],
+            host_isolated: vec![0; net.host_count()],
+            switch_down: vec![0; net.switch_count()],
+            storage_down: vec![0; net.storage_count()],
             link_cut: vec![0; net.links.len()],
         }
     }
@@ -169,6 +169,18 @@ impl Net {
         }
     }
 
+    // Counts come from the design's lists, not the id maps: duplicate ids (an error that
+    // `validate` reports) must not shrink the tables indexed by position.
+    pub fn host_count(&self) -> usize {
+        self.host_site.len()
+    }
+    pub fn switch_count(&self) -> usize {
+        self.switch_site.len()
+    }
+    pub fn storage_count(&self) -> usize {
+        self.storage_site.len()
+    }
+
     pub fn node_id<'a>(&self, d: &'a Design, n: Node) -> &'a str {
         match n {
             Node::Host(i) => &d.hosts[i].id,
@@ -261,7 +273,7 @@ pub struct Reach {
 
 impl Reach {
     pub fn new(net: &Net, health: &Health) -> Reach {
-        let n_sw = net.switches.len();
+        let n_sw = net.switch_count();
         let mut uf = UnionFind::<usize>::new(n_sw);
         let live: Vec<bool> = (0..net.links.len())
             .map(|l| health.link_up(net, l))
@@ -274,9 +286,9 @@ impl Reach {
         let switch_comp: Vec<Option<usize>> = (0..n_sw)
             .map(|s| (health.switch_down[s] == 0).then(|| uf.find(s)))
             .collect();
-        let mut host_switches = vec![Vec::new(); net.hosts.len()];
-        let mut storage_comps = vec![Vec::new(); net.storage.len()];
-        let mut storage_hosts = vec![Vec::new(); net.storage.len()];
+        let mut host_switches = vec![Vec::new(); net.host_count()];
+        let mut storage_comps = vec![Vec::new(); net.storage_count()];
+        let mut storage_hosts = vec![Vec::new(); net.storage_count()];
         for (l, e) in net.links.iter().enumerate() {
             if !live[l] {
                 continue;
@@ -309,7 +321,7 @@ impl Reach {
             host_comps,
             storage_comps,
             storage_hosts,
-            host_up: (0..net.hosts.len()).map(|h| health.host_up(h)).collect(),
+            host_up: (0..net.host_count()).map(|h| health.host_up(h)).collect(),
             storage_up: health.storage_down.iter().map(|c| *c == 0).collect(),
         }
     }

@@ -384,6 +384,10 @@ impl Engine {
         if winner.is_some() {
             self.recalc_votes(ci, true);
         }
+        // A new membership can move a CSV's coordinator: redirected I/O may gain or lose its path.
+        if !self.clusters[ci].guest && old != self.clusters[ci].node {
+            self.check_storage_all();
+        }
         // Roles follow membership.
         for m in 0..n {
             let (before, after) = (old[m], self.clusters[ci].node[m]);
@@ -496,8 +500,9 @@ impl Engine {
                 winner = Some(p);
                 let members: Vec<&str> = group.iter().map(|&m| c.member_ids[m].as_str()).collect();
                 best_text = format!(
-                    "{} hold {} of {} votes{}",
+                    "{} {} {} of {} votes{}",
                     names(&members),
+                    super::plural(members.len(), "holds", "hold"),
                     v,
                     total,
                     if witness_to == Some(p) {

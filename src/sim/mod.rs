@@ -56,6 +56,7 @@ pub enum EventKind {
     VmMonitored,
     VmMigrating,
     VmMigrated,
+    VmMigrationFailed,
     VmPreempted,
     VmFailed,
     AppFailed,
@@ -382,4 +383,9 @@ pub fn fmt_ms(ms: u64) -> String {
     } else {
         format!("{:.1} h", ms as f64 / 3_600_000.0)
     }
+}
+
+/// The singular or plural word for a count, for messages.
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }

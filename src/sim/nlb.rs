@@ -60,7 +60,7 @@ impl Engine {
             let ni = self.nlbs.len();
             self.schedule(state.phase, Ev::NlbRound { nlb: ni, delay: hb });
             self.nlbs.push(state);
-            let view: Vec<usize> = (0..count).filter(|&i| self.nlb_member_up(ni, i)).collect();
+            let view = self.nlb_largest_group(ni);
             self.converge_to(ni, &view);
         }
     }
@@ -124,31 +124,8 @@ impl Engine {
         }
     }
 
-    fn start_convergence(&mut self, ni: usize, why: String) {
-        let n = &mut self.nlbs[ni];
-        if n.converging_since.is_some() {
-            return;
-        }
-        n.converging_since = Some(self.now);
-        n.token += 1;
-        let token = n.token;
-        let msg = format!(
-            "NLB cluster {} starts convergence: {why}. Until it completes the old bucket map stands: requests hashed to a missing member are lost",
-            n.name
-        );
-        let subjects = vec![n.id.clone()];
-        self.emit(EventKind::NlbConvergenceStarted, subjects, msg);
-        self.schedule(
-            self.now + self.timing.nlb_convergence_ms,
-            Ev::NlbConverged { nlb: ni, token },
-        );
-    }
-
-    pub(super) fn nlb_converged(&mut self, ni: usize, token: u32) {
-        if self.nlbs[ni].token != token || self.nlbs[ni].converging_since.is_none() {
-            return;
-        }
-        // The largest group of live members that hear each other converges.
+    /// The largest group of live members that hear each other (sorted); it is what converges.
+    fn nlb_largest_group(&self, ni: usize) -> Vec<usize> {
         let count = self.nlbs[ni].members.len();
         let up: Vec<usize> = (0..count).filter(|&i| self.nlb_member_up(ni, i)).collect();
         let mut best: Vec<usize> = Vec::new();
@@ -175,6 +152,34 @@ impl Engine {
             }
         }
         best.sort_unstable();
+        best
+    }
+
+    fn start_convergence(&mut self, ni: usize, why: String) {
+        let n = &mut self.nlbs[ni];
+        if n.converging_since.is_some() {
+            return;
+        }
+        n.converging_since = Some(self.now);
+        n.token += 1;
+        let token = n.token;
+        let msg = format!(
+            "NLB cluster {} starts convergence: {why}. Until it completes the old bucket map stands: requests hashed to a missing member are lost",
+            n.name
+        );
+        let subjects = vec![n.id.clone()];
+        self.emit(EventKind::NlbConvergenceStarted, subjects, msg);
+        self.schedule(
+            self.now + self.timing.nlb_convergence_ms,
+            Ev::NlbConverged { nlb: ni, token },
+        );
+    }
+
+    pub(super) fn nlb_converged(&mut self, ni: usize, token: u32) {
+        if self.nlbs[ni].token != token || self.nlbs[ni].converging_since.is_none() {
+            return;
+        }
+        let best = self.nlb_largest_group(ni);
         let n = &self.nlbs[ni];
         let mut priorities: Vec<u32> = best.iter().map(|&i| n.members[i].priority).collect();
         priorities.sort_unstable();

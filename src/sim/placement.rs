@@ -3,7 +3,7 @@
 //! live migration, storage loss (redirected I/O, Paused-Critical) and VM Monitoring.
 
 use super::state::{Member, NodeState, VmInst, VmState};
-use super::{Engine, Ev, EventKind, fmt_ms};
+use super::{Engine, Ev, EventKind, fmt_ms, plural};
 use crate::model::{Monitoring, Priority, StorageKind, display_name};
 
 impl Engine {
@@ -803,6 +803,27 @@ impl Engine {
             return;
         }
         let from = self.vms[v].host;
+        // The target must still be an active node that the source can reach.
+        let target_ok = self.vms[v].cluster.is_none_or(|ci| {
+            let c = &self.clusters[ci];
+            c.members
+                .iter()
+                .zip(&c.node)
+                .any(|(m, n)| *m == Member::Host(to) && *n == NodeState::Up)
+        }) && self.reach.hosts_connected(from, to);
+        if !target_ok {
+            self.set_vm(v, from, VmState::Running);
+            let msg = format!(
+                "live migration of {} to {} failed: {} is no longer an active node it can reach; it keeps running on {}",
+                self.vms[v].id,
+                self.host_id(to),
+                self.host_id(to),
+                self.host_id(from)
+            );
+            let subjects = vec![self.vms[v].id.clone(), self.host_id(from).to_string()];
+            self.emit(EventKind::VmMigrationFailed, subjects, msg);
+            return;
+        }
         self.set_vm(v, to, VmState::Running);
         self.vms[v].redirected = self.storage_access(v, to) == Some(true);
         let msg = format!(
@@ -998,8 +1019,4 @@ impl Engine {
             Some(why) => self.not_restarted(v, why),
         }
     }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }

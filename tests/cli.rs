@@ -1,0 +1,145 @@
+//! The command-line runner, as a user calls it.
+
+use std::process::Command;
+
+fn clusterlab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("clusterlab-test-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn run_prints_the_event_log_as_text() {
+    let (code, out, err) = clusterlab(&["run", "examples/host-cluster.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("node_down"), "{out}");
+    assert!(out.contains("host-2 declared down by HV-CLUSTER"), "{out}");
+    // Default length: the last scripted fault (240 s) plus five minutes.
+    assert!(
+        out.trim_end()
+            .ends_with("-- 9 min simulated, 12 events; client requests served 0, dropped 0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn run_prints_json_lines_with_the_documented_fields() {
+    let (code, out, _) = clusterlab(&[
+        "run",
+        "examples/web-app-db.json",
+        "--format",
+        "jsonl",
+        "--until",
+        "2m",
+    ]);
+    assert_eq!(code, 0);
+    let mut last = 0;
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let t = v["t_ms"].as_u64().unwrap();
+        assert!(t >= last && t <= 120_000);
+        last = t;
+        assert!(
+            v["kind"].is_string() && v["subjects"].is_array() && v["message"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(out.lines().count() > 5);
+}
+
+#[test]
+fn the_seed_flag_overrides_the_scenario_seed() {
+    let (_, a, _) = clusterlab(&[
+        "run",
+        "examples/host-cluster.json",
+        "--seed",
+        "1",
+        "--format",
+        "jsonl",
+    ]);
+    let (_, b, _) = clusterlab(&[
+        "run",
+        "examples/host-cluster.json",
+        "--seed",
+        "2",
+        "--format",
+        "jsonl",
+    ]);
+    let (_, c, _) = clusterlab(&[
+        "run",
+        "examples/host-cluster.json",
+        "--seed",
+        "1",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(a, c);
+    assert_ne!(a, b);
+}
+
+#[test]
+fn every_example_validates_cleanly() {
+    for name in ["host-cluster", "guest-cluster", "web-app-db", "max-cluster"] {
+        let (code, out, err) = clusterlab(&["validate", &format!("examples/{name}.json")]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        assert!(out.contains("no problems"));
+    }
+}
+
+#[test]
+fn validate_lists_problems_and_fails() {
+    let path = temp_file(
+        "bad.json",
+        r#"{"name": "bad", "design": {"hosts": [{"id": "h1"}], "vms": [{"id": "v", "hosts": ["h9"], "storage": "nowhere"}]}}"#,
+    );
+    let (code, out, _) = clusterlab(&["validate", &path]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out.trim(),
+        "error: VM v is placed on host h9, which does not exist"
+    );
+    let (code, _, err) = clusterlab(&["run", &path]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot run") && err.contains("h9"), "{err}");
+}
+
+#[test]
+fn missing_and_malformed_files_get_a_clear_error_not_a_panic() {
+    let (code, out, err) = clusterlab(&["run", "no/such/file.json"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("clusterlab: cannot read no/such/file.json"),
+        "{err}"
+    );
+    let path = temp_file("broken.json", "{\"name\": \"x\", \"design\": {\"hosts\": [");
+    let (code, _, err) = clusterlab(&["validate", &path]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not a valid scenario") && err.contains("line 1"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+    let path = temp_file(
+        "wrong.json",
+        r#"{"name": "x", "design": {"hosts": [{"id": "h", "memory_gb": "lots"}]}}"#,
+    );
+    let (code, _, err) = clusterlab(&["run", &path]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid type"), "{err}");
+    let (code, _, err) = clusterlab(&["run", "examples/host-cluster.json", "--until", "soon"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("try 90s, 5m or 1h"), "{err}");
+}

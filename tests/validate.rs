@@ -1,0 +1,216 @@
+//! Design problems are explained in plain words, errors before warnings, never a panic.
+
+mod common;
+use clusterlab::model::validate::Severity;
+use common::*;
+use serde_json::{Value, json};
+
+fn problems(s: Value) -> Vec<(Severity, String)> {
+    scenario(s)
+        .validate()
+        .into_iter()
+        .map(|p| (p.severity, p.message))
+        .collect()
+}
+
+fn has(s: Value, severity: Severity, text: &str) {
+    let found = problems(s);
+    assert!(
+        found
+            .iter()
+            .any(|(sev, m)| *sev == severity && m.contains(text)),
+        "no {severity:?} containing {text:?} in {found:#?}"
+    );
+}
+
+#[test]
+fn a_good_design_has_no_problems() {
+    assert_eq!(problems(host_cluster(3, disk_witness(), "2016+")), vec![]);
+}
+
+#[test]
+fn structure_errors() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    s["design"]["hosts"][1]["id"] = json!("host-1");
+    has(s, Severity::Error, "two components share the id \"host-1\"");
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    s["design"]["clusters"][0]["nodes"][2] = json!("ghost");
+    has(
+        s,
+        Severity::Error,
+        "cluster hv names node ghost, which is not a host",
+    );
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    s["design"]["links"][0]["b"] = json!("nowhere");
+    has(
+        s,
+        Severity::Error,
+        "link nic-1 must join two different existing",
+    );
+}
+
+#[test]
+fn local_storage_in_a_failover_cluster_is_flagged() {
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    s["design"]["storage"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "local-1", "kind": "local", "host": "host-1"}));
+    s["design"]["vms"][0]["storage"] = json!("local-1");
+    has(
+        s,
+        Severity::Warning,
+        "VM vm-1 keeps its disks on host-1's local storage: it cannot fail over to another node of the cluster",
+    );
+}
+
+#[test]
+fn nlb_rules() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    s["design"]["vms"][0]["replicas"] = json!(3);
+    s["design"]["nlb_clusters"] = json!([{"id": "n", "members": [{"vm": "vm-1", "priority": 2}, {"vm": "vm-2", "priority": 3}]}]);
+    let found = problems(s);
+    assert!(
+        found.iter().any(|(_, m)| m
+            == "NLB cluster n: vm-2 and vm-1 share host priority 3, which stops convergence"),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, m)| m.contains("needs MAC address spoofing"))
+    );
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    s["design"]["vms"][0]["replicas"] = json!(33);
+    for h in 0..3 {
+        s["design"]["hosts"][h]["memory_gb"] = json!(1024);
+    }
+    s["design"]["nlb_clusters"] = json!([{"id": "n", "members": [{"vm": "vm-1", "priority": 1}]}]);
+    let found = problems(s);
+    assert!(
+        found
+            .iter()
+            .any(|(_, m)| m.contains("has host priority 33; priorities are 1-32"))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, m)| m.contains("has 33 members; NLB allows at most 32"))
+    );
+}
+
+#[test]
+fn a_node_without_a_path_for_heartbeats_is_an_error() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    s["design"]["links"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|l| l["id"] != "nic-3");
+    has(
+        s,
+        Severity::Error,
+        "host host-3 cannot reach the other nodes of hv: it has no network path for heartbeats",
+    );
+}
+
+#[test]
+fn scale_limits() {
+    let mut s = host_cluster(65, disk_witness(), "2016+");
+    s["design"]["vms"] = json!([]);
+    has(
+        s,
+        Severity::Error,
+        "cluster hv has 65 nodes; a cluster has at most 64",
+    );
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    s["design"]["hosts"][0]["memory_gb"] = json!(100_000);
+    s["design"]["vms"][0]["replicas"] = json!(1025);
+    s["design"]["vms"][0]["memory_gb"] = json!(1);
+    has(
+        s,
+        Severity::Error,
+        "host host-1 runs 1025 VMs; a host runs at most 1024",
+    );
+}
+
+#[test]
+fn capacity_problems() {
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    s["design"]["vms"][0]["memory_gb"] = json!(80);
+    has(
+        s.clone(),
+        Severity::Error,
+        "host host-1 has 64 GB of memory but its VMs need 80 GB",
+    );
+    s["design"]["vms"][0]["memory_gb"] = json!(60);
+    has(s, Severity::Warning, "cannot absorb the loss of a node");
+}
+
+#[test]
+fn witness_and_version_rules() {
+    has(
+        host_cluster(3, json!({"kind": "cloud"}), "2012r2"),
+        Severity::Error,
+        "cloud witness, which exists only from Windows Server 2016",
+    );
+    has(
+        host_cluster(3, json!({"kind": "disk", "storage": "csv"}), "2016+"),
+        Severity::Error,
+        "must be a small shared SAN LUN",
+    );
+    has(
+        host_cluster(3, json!({"kind": "file_share", "storage": "lun"}), "2016+"),
+        Severity::Error,
+        "must be an SMB share",
+    );
+    has(
+        host_cluster(4, no_witness(), "2016+"),
+        Severity::Warning,
+        "even number of nodes and no witness",
+    );
+    let mut s = host_cluster(3, disk_witness(), "2008r2");
+    s["design"]["clusters"][0]["heartbeat"] =
+        json!({"same_subnet_delay_ms": 100, "same_subnet_threshold": 20});
+    let found = problems(s);
+    assert!(
+        found
+            .iter()
+            .any(|(_, m)| m == "hv: heartbeat delay 100 ms is outside the allowed 250-2000 ms")
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, m)| m == "hv: heartbeat threshold 20 is outside the allowed 3-10")
+    );
+}
+
+#[test]
+fn shielded_vms_need_guarded_hosts() {
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    s["design"]["vms"][0]["shielded"] = json!(true);
+    has(
+        s,
+        Severity::Error,
+        "shielded VM vm-1 can only run on guarded hosts, and host-1 is not guarded",
+    );
+}
+
+#[test]
+fn errors_come_before_warnings() {
+    let mut s = host_cluster(4, no_witness(), "2016+");
+    s["design"]["vms"][0]["hosts"] = json!(["nowhere"]);
+    let found = problems(s);
+    assert_eq!(found[0].0, Severity::Error);
+    assert_eq!(found.last().unwrap().0, Severity::Warning);
+}
+
+#[test]
+fn a_newer_format_is_refused_with_a_message() {
+    let err =
+        clusterlab::model::Scenario::from_json(r#"{"format": 99, "name": "x", "design": {}}"#)
+            .unwrap_err();
+    assert_eq!(
+        err,
+        "this scenario uses format 99 but this version of ClusterLab reads up to 1"
+    );
+}
