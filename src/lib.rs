@@ -2,7 +2,12 @@
 //!
 //! `model` (scenario data, validation) -> `sim` (the engine, no web types) -> `cli`.
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cli;
+// The engine keeps parallel per-member tables (`node[m]`, `vote[m]`, `missed[r][s]`): indexed
+// loops over them read better than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 pub mod model;
 pub mod sim;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;

@@ -7,7 +7,10 @@ use super::{Design, Id, Nic, StorageKind, SwitchKind};
 use petgraph::algo::astar;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
+use std::cell::RefCell;
 use std::collections::HashMap;
+
+type RouteCache = RefCell<HashMap<(Node, Node), Option<Vec<Node>>>>;
 
 /// A cabled component.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,6 +38,8 @@ pub struct Net {
     pub switch_site: Vec<Option<usize>>,
     pub storage_site: Vec<Option<usize>>,
     graph: UnGraph<Node, usize>,
+    /// Routes already found: snapshots ask for the same pairs every frame.
+    route_cache: RouteCache,
     host_nodes: Vec<NodeIndex>,
     switch_nodes: Vec<NodeIndex>,
     storage_nodes: Vec<NodeIndex>,
@@ -163,6 +168,7 @@ impl Net {
             sites,
             links,
             graph,
+            route_cache: RefCell::new(HashMap::new()),
             host_nodes,
             switch_nodes,
             storage_nodes,
@@ -206,10 +212,10 @@ impl Net {
 
     /// Heartbeat class between two hosts, from the design alone.
     pub fn path_class(&self, a: usize, b: usize) -> PathClass {
-        if let (Some(sa), Some(sb)) = (self.host_site[a], self.host_site[b]) {
-            if sa != sb {
-                return PathClass::CrossSite;
-            }
+        if let (Some(sa), Some(sb)) = (self.host_site[a], self.host_site[b])
+            && sa != sb
+        {
+            return PathClass::CrossSite;
         }
         let shared = self
             .host_switches(a)
@@ -223,6 +229,15 @@ impl Net {
 
     /// The cabled route between two components, ignoring failures (for drawing pulses).
     pub fn route(&self, a: Node, b: Node) -> Option<Vec<Node>> {
+        if let Some(r) = self.route_cache.borrow().get(&(a, b)) {
+            return r.clone();
+        }
+        let r = self.find_route(a, b);
+        self.route_cache.borrow_mut().insert((a, b), r.clone());
+        r
+    }
+
+    fn find_route(&self, a: Node, b: Node) -> Option<Vec<Node>> {
         let gi = |n: Node| match n {
             Node::Host(i) => self.host_nodes[i],
             Node::Switch(i) => self.switch_nodes[i],

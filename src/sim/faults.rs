@@ -125,11 +125,11 @@ impl Engine {
             }
             // Migrations heading to the dead host are abandoned; the VM stays where it was.
             for v in 0..self.vms.len() {
-                if let VmState::Migrating { to, .. } = self.vms[v].state {
-                    if to == h {
-                        let src = self.vms[v].host;
-                        self.set_vm(v, src, VmState::Running);
-                    }
+                if let VmState::Migrating { to, .. } = self.vms[v].state
+                    && to == h
+                {
+                    let src = self.vms[v].host;
+                    self.set_vm(v, src, VmState::Running);
                 }
             }
             self.network_changed();
@@ -200,15 +200,14 @@ impl Engine {
         self.vms[v].failed = false;
         self.vms[v].pending = false;
         let h = self.vms[v].host;
-        if let Some(ci) = self.vms[v].cluster {
-            if self
+        if let Some(ci) = self.vms[v].cluster
+            && self
                 .node_of_host(ci, h)
                 .is_none_or(|m| self.clusters[ci].node[m] != NodeState::Up)
-            {
-                self.vms[v].pending = true;
-                self.place_pending(ci);
-                return;
-            }
+        {
+            self.vms[v].pending = true;
+            self.place_pending(ci);
+            return;
         }
         self.restart_on_own_host(v);
     }

@@ -72,13 +72,13 @@ impl Engine {
                 ));
             }
             if c.guest {
-                if let RoleState::Online { owner } | RoleState::Starting { owner, .. } = c.role {
-                    if !c.has_quorum || c.node[owner] != NodeState::Up {
-                        return Err(format!(
-                            "{}: role runs on {} outside the quorum partition",
-                            c.id, c.member_ids[owner]
-                        ));
-                    }
+                if let RoleState::Online { owner } | RoleState::Starting { owner, .. } = c.role
+                    && (!c.has_quorum || c.node[owner] != NodeState::Up)
+                {
+                    return Err(format!(
+                        "{}: role runs on {} outside the quorum partition",
+                        c.id, c.member_ids[owner]
+                    ));
                 }
                 continue;
             }

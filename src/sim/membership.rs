@@ -142,10 +142,10 @@ impl Engine {
             (Member::Vm(x), Member::Vm(y)) => {
                 let (vx, vy) = (&self.vms[x], &self.vms[y]);
                 let (hx, hy) = (vx.host, vy.host);
-                if let (Some(sx), Some(sy)) = (self.net.host_site[hx], self.net.host_site[hy]) {
-                    if sx != sy {
-                        return PathClass::CrossSite;
-                    }
+                if let (Some(sx), Some(sy)) = (self.net.host_site[hx], self.net.host_site[hy])
+                    && sx != sy
+                {
+                    return PathClass::CrossSite;
                 }
                 let d = &self.scenario.design;
                 let (nx, ny) = (&d.vms[vx.entry].nics, &d.vms[vy.entry].nics);
@@ -567,7 +567,7 @@ impl Engine {
         for m in 0..n {
             c.vote[m] = up.contains(&m);
         }
-        let even = up.len() % 2 == 0 && !up.is_empty();
+        let even = up.len().is_multiple_of(2) && !up.is_empty();
         c.witness_vote = if self.timing.dynamic_witness {
             witness_ok && even
         } else {

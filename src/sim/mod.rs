@@ -372,11 +372,11 @@ pub(crate) fn names<S: AsRef<str>>(items: &[S]) -> String {
 pub fn fmt_ms(ms: u64) -> String {
     if ms < 1000 {
         format!("{ms} ms")
-    } else if ms % 1000 == 0 && ms < 120_000 {
+    } else if ms.is_multiple_of(1000) && ms < 120_000 {
         format!("{} s", ms / 1000)
     } else if ms < 120_000 {
         format!("{:.1} s", ms as f64 / 1000.0)
-    } else if ms % 60_000 == 0 && ms < 7_200_000 {
+    } else if ms.is_multiple_of(60_000) && ms < 7_200_000 {
         format!("{} min", ms / 60_000)
     } else if ms < 7_200_000 {
         format!("{:.1} min", ms as f64 / 60_000.0)

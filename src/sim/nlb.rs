@@ -218,7 +218,8 @@ impl Engine {
         order.sort_by_key(|&i| n.members[i].priority);
         let total: u64 = order.iter().map(|&i| u64::from(n.members[i].weight)).sum();
         let mut target = vec![0usize; n.members.len()];
-        if total > 0 {
+        if let Some(total) = std::num::NonZeroU64::new(total) {
+            let total = total.get();
             let mut rest = Vec::new();
             let mut given = 0;
             for &i in &order {
@@ -240,11 +241,11 @@ impl Engine {
             }
         }
         for b in 0..NLB_BUCKETS {
-            if n.buckets[b].is_none() {
-                if let Some(&i) = order.iter().find(|&&i| have[i] < target[i]) {
-                    n.buckets[b] = Some(i);
-                    have[i] += 1;
-                }
+            if n.buckets[b].is_none()
+                && let Some(&i) = order.iter().find(|&&i| have[i] < target[i])
+            {
+                n.buckets[b] = Some(i);
+                have[i] += 1;
             }
         }
         self.dirty = true;

@@ -978,19 +978,19 @@ impl Engine {
         for ci in 0..self.clusters.len() {
             if let super::state::RoleState::Online { owner }
             | super::state::RoleState::Starting { owner, .. } = self.clusters[ci].role
+                && self.clusters[ci].guest
+                && self.clusters[ci].members[owner] == Member::Vm(v)
             {
-                if self.clusters[ci].guest && self.clusters[ci].members[owner] == Member::Vm(v) {
-                    let token = self.clusters[ci].role_token;
-                    self.schedule(
-                        self.now + self.timing.resource_health_check_ms,
-                        Ev::RoleHealth { cluster: ci, token },
-                    );
-                    notes.push(format!(
-                        "guest cluster {} checks its role's health every {}",
-                        self.clusters[ci].name,
-                        fmt_ms(self.timing.resource_health_check_ms)
-                    ));
-                }
+                let token = self.clusters[ci].role_token;
+                self.schedule(
+                    self.now + self.timing.resource_health_check_ms,
+                    Ev::RoleHealth { cluster: ci, token },
+                );
+                notes.push(format!(
+                    "guest cluster {} checks its role's health every {}",
+                    self.clusters[ci].name,
+                    fmt_ms(self.timing.resource_health_check_ms)
+                ));
             }
         }
         if self
