@@ -210,6 +210,18 @@ impl Net {
             })
     }
 
+    /// The host has the virtual switch: cabled to an external one, or hosting an internal or
+    /// private one. From the design alone (a cut cable does not remove the switch).
+    pub fn host_has_switch(&self, h: usize, switch: &str) -> bool {
+        let Some(&s) = self.switches.get(switch) else {
+            return false;
+        };
+        match self.switch_kind[s] {
+            SwitchKind::External => self.host_switches(h).any(|(_, x)| x == s),
+            _ => self.switch_host[s] == Some(h),
+        }
+    }
+
     /// Heartbeat class between two hosts, from the design alone.
     pub fn path_class(&self, a: usize, b: usize) -> PathClass {
         if let (Some(sa), Some(sb)) = (self.host_site[a], self.host_site[b])

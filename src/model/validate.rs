@@ -274,31 +274,20 @@ fn check_vms(d: &Design, net: &Net, r: &mut Report) {
             }
         }
         for n in &v.nics {
-            match net.switches.get(&n.switch) {
-                None => r.error(
+            if let Some(h) = v.hosts.iter().find(|h| {
+                net.switches.contains_key(&n.switch)
+                    && !net.host_has_switch(net.hosts[*h], &n.switch)
+            }) {
+                r.warn(&[&v.id, h], format!("VM {} has a NIC on switch {}, which host {h} has no connection to: it has no network there", v.id, n.switch));
+            }
+            if !net.switches.contains_key(&n.switch) {
+                r.error(
                     &[&v.id],
                     format!(
                         "VM {} has a NIC on switch {}, which does not exist",
                         v.id, n.switch
                     ),
-                ),
-                Some(&s)
-                    if net.switch_kind[s] != SwitchKind::External
-                        && v.hosts
-                            .iter()
-                            .any(|h| Some(net.hosts[h]) != net.switch_host[s]) =>
-                {
-                    r.warn(
-                        &[&v.id, &n.switch],
-                        format!(
-                            "VM {} has a NIC on {} switch {}, which exists only on its own host",
-                            v.id,
-                            format!("{:?}", net.switch_kind[s]).to_lowercase(),
-                            n.switch
-                        ),
-                    )
-                }
-                _ => {}
+                );
             }
             if n.vlan.is_some_and(|v| v == 0 || v > 4094) {
                 r.error(

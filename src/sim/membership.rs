@@ -617,7 +617,10 @@ impl Engine {
         if !silent.is_empty() {
             msg += &format!("; {} has no vote so the total stays odd", names(&silent));
         }
-        msg += &format!(" ({total} votes in all)");
+        msg += &format!(
+            " ({total} {} in all)",
+            super::plural(total, "vote", "votes")
+        );
         self.emit(EventKind::VotesChanged, vec![c.id.clone()], msg);
     }
 

@@ -338,6 +338,15 @@ impl Engine {
 }
 
 /// Runs a whole scenario up to `until_ms` and returns the engine (for its log and metrics).
+///
+/// ```
+/// use clusterlab::model::Scenario;
+/// let text = std::fs::read_to_string("examples/host-cluster.json").unwrap();
+/// let scenario = Scenario::from_json(&text).unwrap();
+/// let engine = clusterlab::sim::run(&scenario, 120_000).unwrap();
+/// let down = engine.events().iter().find(|e| e.kind == clusterlab::sim::EventKind::NodeDown).unwrap();
+/// assert!(down.message.starts_with("host-2 declared down"));
+/// ```
 pub fn run(scenario: &Scenario, until_ms: u64) -> Result<Engine, Vec<Problem>> {
     let mut e = Engine::new(scenario)?;
     e.run_until(until_ms);

@@ -467,7 +467,8 @@ impl Engine {
         if hosts.is_empty() {
             return (hosts, format!("no node of {} is up to run it", c.name));
         }
-        let steps: [(&dyn Fn(usize) -> bool, String); 4] = [
+        let switches: Vec<&str> = spec.nics.iter().map(|n| n.switch.as_str()).collect();
+        let steps: [(&dyn Fn(usize) -> bool, String); 5] = [
             (
                 &|h| {
                     spec.possible_owners.is_empty()
@@ -481,6 +482,14 @@ impl Engine {
             (
                 &|h| !spec.shielded || self.scenario.design.hosts[h].guarded,
                 "it is shielded and no surviving node is a guarded host".to_string(),
+            ),
+            (
+                // Hyper-V starts a VM only where every one of its virtual switches exists.
+                &|h| switches.iter().all(|sw| self.net.host_has_switch(h, sw)),
+                format!(
+                    "no surviving node has its virtual switch {}",
+                    switches.join(" and ")
+                ),
             ),
             (
                 &|h| self.storage_access(v, h).is_some(),
@@ -658,9 +667,9 @@ impl Engine {
         }
         let mut subjects: Vec<String> = vms.iter().map(|&v| self.vms[v].id.clone()).collect();
         let msg = format!(
-            "{} {} running on isolated {} but {} Unmonitored: the cluster cannot see {} until the node returns",
+            "{} {} on isolated {} but {} Unmonitored: the cluster cannot see {} until the node returns",
             super::names(&subjects),
-            plural(subjects.len(), "keeps", "keep"),
+            plural(subjects.len(), "stays", "stay"),
             self.host_id(h),
             plural(subjects.len(), "is", "are"),
             plural(subjects.len(), "it", "them"),
