@@ -214,3 +214,29 @@ fn a_newer_format_is_refused_with_a_message() {
         "this scenario uses format 99 but this version of ClusterLab reads up to 1"
     );
 }
+
+#[test]
+fn settings_that_will_not_do_what_they_look_like() {
+    let mut s = host_cluster(3, disk_witness(), "2008r2");
+    s["design"]["vms"][0]["monitoring"] = json!("service");
+    s["design"]["vms"][1]["failback"] = json!(true);
+    let found = problems(s);
+    assert!(found.iter().any(|(sev, m)| *sev == Severity::Warning
+        && m.contains("2008 R2 only has the integration-services heartbeat")));
+    assert!(found.iter().any(|(_, m)| m == "VM vm-2 allows failback but has no preferred owner to fail back to"));
+    // Guest cluster members on clustered hosts live-migrate: the default threshold of 10 is low.
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    s["design"]["guest_clusters"] =
+        json!([{"id": "g", "members": ["vm-1", "vm-2"], "role": {"name": "sql"}}]);
+    has(
+        s.clone(),
+        Severity::Warning,
+        "raise its heartbeat threshold to about 20 (now 10)",
+    );
+    s["design"]["guest_clusters"][0]["heartbeat"] = json!({"same_subnet_threshold": 20});
+    assert!(
+        !problems(s)
+            .iter()
+            .any(|(_, m)| m.contains("raise its heartbeat threshold"))
+    );
+}

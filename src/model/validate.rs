@@ -181,6 +181,7 @@ fn check_design(d: &Design, version: Version, r: &mut Report) {
     check_vms(d, &net, r);
     check_clusters(d, &net, version, r);
     check_nlb(d, r);
+    check_roles(d, version, r);
     for c in &d.clients {
         let served = d.vms.iter().any(|v| v.tier.as_deref() == Some(&c.tier))
             || d.guest_clusters
@@ -577,17 +578,6 @@ fn check_nlb(d: &Design, r: &mut Report) {
             );
         }
     }
-    for v in &d.vms {
-        if v.monitoring == Monitoring::Service && v.tier.is_none() {
-            r.warn(
-                &[&v.id],
-                format!(
-                    "VM {} monitors a service but has no tier label naming it",
-                    v.id
-                ),
-            );
-        }
-    }
 }
 
 fn check_faults(s: &Scenario, r: &mut Report) {
@@ -616,6 +606,41 @@ fn check_faults(s: &Scenario, r: &mut Report) {
                     f.fault.subjects().join(", ")
                 ),
             );
+        }
+    }
+}
+
+/// Settings that run but will not do what they look like they do.
+fn check_roles(d: &Design, version: Version, r: &mut Report) {
+    for v in &d.vms {
+        if v.monitoring == Monitoring::Service && version == Version::W2008R2 {
+            r.warn(&[&v.id], format!("VM {} asks for service monitoring, which needs Windows Server 2012 or later: 2008 R2 only has the integration-services heartbeat", v.id));
+        }
+        if v.failback && v.preferred_owners.is_empty() {
+            r.warn(
+                &[&v.id],
+                format!(
+                    "VM {} allows failback but has no preferred owner to fail back to",
+                    v.id
+                ),
+            );
+        }
+    }
+    let clustered: HashSet<&str> = d
+        .clusters
+        .iter()
+        .flat_map(|c| c.nodes.iter().map(String::as_str))
+        .collect();
+    for g in &d.guest_clusters {
+        let movable = d.vms.iter().any(|v| {
+            g.members.contains(&v.id) && v.hosts.iter().any(|h| clustered.contains(h.as_str()))
+        });
+        let beats = super::HeartbeatTiming::resolve(version, &[&g.heartbeat]);
+        if movable && beats.same_subnet.threshold < 20 {
+            r.warn(&[&g.id], format!(
+                "guest cluster {} has members on clustered hosts, so they may live-migrate: raise its heartbeat threshold to about 20 (now {}) so the pause at the end of a migration does not evict a member",
+                display_name(&g.name, &g.id), beats.same_subnet.threshold
+            ));
         }
     }
 }
