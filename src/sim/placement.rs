@@ -609,15 +609,10 @@ impl Engine {
             self.ensure_role(ci);
             return;
         }
-        let Member::Host(h) = self.clusters[ci].members[m] else {
+        let Some((h, vms)) = self.node_roles(ci, m, false) else {
             return;
         };
         let name = self.clusters[ci].name.clone();
-        let vms: Vec<usize> = self.host_vms[h]
-            .iter()
-            .copied()
-            .filter(|&v| self.vms[v].cluster == Some(ci))
-            .collect();
         let alive = self.health.host_up(h);
         let isolated_too_long = self.clusters[ci].node[m] == NodeState::Down && alive;
         for &v in &vms {
@@ -650,15 +645,26 @@ impl Engine {
         self.place_pending(ci);
     }
 
-    pub(super) fn node_isolated(&mut self, ci: usize, m: usize) {
+    /// The host of host-cluster member `m` and the VMs of cluster `ci` on it (only those holding
+    /// memory when `running`). `None` for guest clusters.
+    fn node_roles(&self, ci: usize, m: usize, running: bool) -> Option<(usize, Vec<usize>)> {
         let Member::Host(h) = self.clusters[ci].members[m] else {
-            return;
+            return None;
         };
-        let vms: Vec<usize> = self.host_vms[h]
+        let vms = self.host_vms[h]
             .iter()
             .copied()
-            .filter(|&v| self.vms[v].cluster == Some(ci) && self.vms[v].holds_memory())
+            .filter(|&v| {
+                self.vms[v].cluster == Some(ci) && (!running || self.vms[v].holds_memory())
+            })
             .collect();
+        Some((h, vms))
+    }
+
+    pub(super) fn node_isolated(&mut self, ci: usize, m: usize) {
+        let Some((h, vms)) = self.node_roles(ci, m, true) else {
+            return;
+        };
         if vms.is_empty() {
             return;
         }
@@ -679,14 +685,9 @@ impl Engine {
     }
 
     pub(super) fn node_monitored_again(&mut self, ci: usize, m: usize) {
-        let Member::Host(h) = self.clusters[ci].members[m] else {
+        let Some((h, vms)) = self.node_roles(ci, m, false) else {
             return;
         };
-        let vms: Vec<usize> = self.host_vms[h]
-            .iter()
-            .copied()
-            .filter(|&v| self.vms[v].cluster == Some(ci))
-            .collect();
         let watched: Vec<usize> = vms
             .iter()
             .copied()
@@ -746,14 +747,9 @@ impl Engine {
 
     /// Quarantine: move everything off by live migration; what cannot move stops.
     pub(super) fn drain_node(&mut self, ci: usize, m: usize) {
-        let Member::Host(h) = self.clusters[ci].members[m] else {
+        let Some((h, vms)) = self.node_roles(ci, m, true) else {
             return;
         };
-        let vms: Vec<usize> = self.host_vms[h]
-            .iter()
-            .copied()
-            .filter(|&v| self.vms[v].cluster == Some(ci) && self.vms[v].holds_memory())
-            .collect();
         for v in vms {
             self.vms[v].unmonitored = false;
             let (cands, why) = self.candidates(ci, v);
