@@ -6,6 +6,7 @@
 // loops over them read better than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+pub mod editor;
 pub mod model;
 pub mod sim;
 

@@ -1,0 +1,115 @@
+//! Editing a design: every change is a named `Command` applied to the scenario, so undo and
+//! redo, the keyboard, menus and tests all take one path. No web types: tested natively.
+
+mod commands;
+pub mod layout;
+
+pub use commands::{Command, NewComponent, fresh};
+
+use crate::model::validate::Problem;
+use crate::model::{Id, Scenario};
+
+/// How many steps of history are kept.
+const HISTORY: usize = 200;
+
+/// The scenario being edited, its history and the selection.
+#[derive(Clone, Debug)]
+pub struct Editor {
+    scenario: Scenario,
+    undo: Vec<(String, Scenario)>,
+    redo: Vec<(String, Scenario)>,
+    pub selection: Vec<Id>,
+}
+
+impl Editor {
+    /// Starts editing; components without a position get one.
+    pub fn new(mut scenario: Scenario) -> Editor {
+        layout::place_missing(&mut scenario.design);
+        Editor {
+            scenario,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            selection: Vec::new(),
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Applies a command; on success it becomes one undo step. An error changes nothing.
+    pub fn apply(&mut self, command: Command) -> Result<(), String> {
+        let before = self.scenario.clone();
+        let label = command.label();
+        let selected = command.apply(&mut self.scenario)?;
+        if self.scenario == before {
+            return Ok(());
+        }
+        self.undo.push((label, before));
+        if self.undo.len() > HISTORY {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        if let Some(ids) = selected {
+            self.selection = ids;
+        }
+        self.selection.retain(|id| exists(&self.scenario, id));
+        Ok(())
+    }
+
+    pub fn undo(&mut self) -> bool {
+        let Some((label, before)) = self.undo.pop() else {
+            return false;
+        };
+        let now = std::mem::replace(&mut self.scenario, before);
+        self.redo.push((label, now));
+        self.selection.retain(|id| exists(&self.scenario, id));
+        true
+    }
+
+    pub fn redo(&mut self) -> bool {
+        let Some((label, after)) = self.redo.pop() else {
+            return false;
+        };
+        let now = std::mem::replace(&mut self.scenario, after);
+        self.undo.push((label, now));
+        self.selection.retain(|id| exists(&self.scenario, id));
+        true
+    }
+
+    /// What undo and redo would do next ("Undo add host").
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(|(l, _)| l.as_str())
+    }
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|(l, _)| l.as_str())
+    }
+
+    /// Replaces the whole scenario (opening a file or a sample); undoable.
+    pub fn replace(&mut self, mut scenario: Scenario) {
+        layout::place_missing(&mut scenario.design);
+        let before = std::mem::replace(&mut self.scenario, scenario);
+        self.undo.push(("open scenario".into(), before));
+        self.redo.clear();
+        self.selection.clear();
+    }
+
+    pub fn problems(&self) -> Vec<Problem> {
+        self.scenario.validate()
+    }
+}
+
+/// Whether an id names a component (or a VM instance's entry) of the scenario.
+pub fn exists(s: &Scenario, id: &str) -> bool {
+    let d = &s.design;
+    d.hosts.iter().any(|x| x.id == id)
+        || d.switches.iter().any(|x| x.id == id)
+        || d.storage.iter().any(|x| x.id == id)
+        || d.links.iter().any(|x| x.id == id)
+        || d.vms.iter().any(|x| x.id == id)
+        || d.clusters.iter().any(|x| x.id == id)
+        || d.guest_clusters.iter().any(|x| x.id == id)
+        || d.nlb_clusters.iter().any(|x| x.id == id)
+        || d.clients.iter().any(|x| x.id == id)
+        || d.sites.iter().any(|x| x.id == id)
+}
