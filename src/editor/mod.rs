@@ -3,6 +3,8 @@
 
 mod commands;
 pub mod layout;
+pub mod scene;
+pub mod tool;
 
 pub use commands::{Command, NewComponent, fresh};
 
