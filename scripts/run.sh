@@ -1,12 +1,6 @@
 #!/usr/bin/env bash
-# Sets up and runs ClusterLab on the sample scenario (web / app / db with NLB and a CSV).
-# Until the browser app lands this is the command-line runner; pass another scenario to run it.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-if ! command -v cargo >/dev/null; then
-    echo "cargo not found: install Rust with rustup (https://rustup.rs) first" >&2
-    exit 1
-fi
-scenario="${1:-examples/web-app-db.json}"
-cargo run --release --locked --quiet -- validate "$scenario" || true
-cargo run --release --locked --quiet -- run "$scenario"
+# Sets up (skipping what is present), builds the page and serves it at http://127.0.0.1:8080/
+# with the sample scenario loaded. Ctrl+C stops it.
+source "$(dirname "$0")/setup.sh"
+echo "ClusterLab: open http://127.0.0.1:8080/"
+exec trunk serve --release

@@ -12,3 +12,5 @@ pub mod sim;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,552 @@
+//! The SVG canvas: draws the scene, turns pointer events into tool transitions, zooms and pans.
+//! Client coordinates go through the SVG's screen transform, so zoom and pan stay exact.
+
+use super::{Ui, View, svg_element};
+use crate::editor::scene::{self, Item, ItemKind, Rect};
+use crate::editor::tool::Tool;
+use crate::model::validate::Severity;
+use crate::model::{Design, StorageKind, display_name};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// One drawn item with everything its drawing shows (its debug text is its identity for `For`).
+#[derive(Clone, Debug, PartialEq)]
+struct Drawn {
+    item: Item,
+    class: &'static str,
+    title: String,
+    sub: String,
+    problem: Option<(Severity, String)>,
+}
+
+fn drawn(d: &Design, problems: &[crate::model::validate::Problem]) -> Vec<Drawn> {
+    let items = scene::items(d);
+    items
+        .into_iter()
+        .map(|item| {
+            let id = item.id.as_str();
+            let (class, title, sub) = match item.kind {
+                ItemKind::Host => {
+                    let h = d
+                        .hosts
+                        .iter()
+                        .find(|h| h.id == id)
+                        .expect("drawn from the design");
+                    let used: u32 = d
+                        .vms
+                        .iter()
+                        .map(|v| {
+                            v.memory_gb
+                                * (0..v.replicas as usize)
+                                    .filter(|k| {
+                                        v.hosts.get(k % v.hosts.len().max(1)) == Some(&h.id)
+                                    })
+                                    .count() as u32
+                        })
+                        .sum();
+                    let guarded = if h.guarded { " · guarded" } else { "" };
+                    (
+                        "host",
+                        display_name(&h.name, &h.id).to_string(),
+                        format!(
+                            "{} GB of {} GB · {} LP{guarded}",
+                            used, h.memory_gb, h.cpu_cores
+                        ),
+                    )
+                }
+                ItemKind::Vm => {
+                    let v = d
+                        .vms
+                        .iter()
+                        .find(|v| v.id == id)
+                        .expect("drawn from the design");
+                    let mut tags = Vec::new();
+                    if item.count > 1 {
+                        tags.push(format!("x{}", item.count));
+                    }
+                    if let Some(t) = &v.tier {
+                        tags.push(t.clone());
+                    }
+                    if d.nlb_clusters
+                        .iter()
+                        .any(|n| n.members.iter().any(|m| m.vm == v.id))
+                    {
+                        tags.push("NLB".into());
+                    }
+                    if d.guest_clusters.iter().any(|g| g.members.contains(&v.id)) {
+                        tags.push("guest".into());
+                    }
+                    if v.shielded {
+                        tags.push("shielded".into());
+                    }
+                    (
+                        "vm",
+                        display_name(&v.name, &v.id).to_string(),
+                        tags.join(" · "),
+                    )
+                }
+                ItemKind::Switch => {
+                    let s = d
+                        .switches
+                        .iter()
+                        .find(|s| s.id == id)
+                        .expect("drawn from the design");
+                    (
+                        "switch",
+                        display_name(&s.name, &s.id).to_string(),
+                        format!("{:?} switch", s.kind).to_lowercase(),
+                    )
+                }
+                ItemKind::Storage => {
+                    let s = d
+                        .storage
+                        .iter()
+                        .find(|s| s.id == id)
+                        .expect("drawn from the design");
+                    let kind = match s.kind {
+                        StorageKind::Local => "local disk",
+                        StorageKind::San => "SAN LUN",
+                        StorageKind::Smb => "SMB share",
+                        StorageKind::Csv => "CSV",
+                    };
+                    (
+                        "storage",
+                        display_name(&s.name, &s.id).to_string(),
+                        kind.to_string(),
+                    )
+                }
+                ItemKind::Client => {
+                    let c = d
+                        .clients
+                        .iter()
+                        .find(|c| c.id == id)
+                        .expect("drawn from the design");
+                    (
+                        "client",
+                        display_name(&c.name, &c.id).to_string(),
+                        format!("{} rps → {}", c.requests_per_second, c.tier),
+                    )
+                }
+            };
+            let problem = problems
+                .iter()
+                .filter(|p| p.subjects.first().map(String::as_str) == Some(id))
+                .min_by_key(|p| p.severity)
+                .map(|p| (p.severity, p.message.clone()));
+            Drawn {
+                item,
+                class,
+                title,
+                sub,
+                problem,
+            }
+        })
+        .collect()
+}
+
+/// SVG user-space point of a client position.
+fn svg_point(client: (f64, f64)) -> Option<(f64, f64)> {
+    let svg = svg_element()?;
+    let m = svg.get_screen_ctm()?.inverse().ok()?;
+    let (x, y) = client;
+    Some((
+        m.a() as f64 * x + m.c() as f64 * y + m.e() as f64,
+        m.b() as f64 * x + m.d() as f64 * y + m.f() as f64,
+    ))
+}
+
+/// Canvas point of a client position, through the view's zoom and pan.
+pub fn to_canvas(ui: Ui, client: (f64, f64)) -> Option<(f64, f64)> {
+    let (x, y) = svg_point(client)?;
+    let v = ui.view.get_untracked();
+    Some(((x - v.tx) / v.scale, (y - v.ty) / v.scale))
+}
+
+fn svg_size() -> (f64, f64) {
+    svg_element()
+        .map(|s| (s.client_width() as f64, s.client_height() as f64))
+        .unwrap_or((800.0, 600.0))
+}
+
+/// Zooms by `factor` keeping the SVG point `at` still.
+fn zoom_at(ui: Ui, factor: f64, at: (f64, f64)) {
+    ui.view.update(|v| {
+        let scale = (v.scale * factor).clamp(0.05, 4.0);
+        let k = scale / v.scale;
+        *v = View {
+            scale,
+            tx: at.0 - (at.0 - v.tx) * k,
+            ty: at.1 - (at.1 - v.ty) * k,
+        };
+    });
+}
+
+pub fn zoom_by(ui: Ui, factor: f64) {
+    let (w, h) = svg_size();
+    zoom_at(ui, factor, (w / 2.0, h / 2.0));
+}
+
+/// Shows the whole design.
+pub fn fit(ui: Ui) {
+    let items = ui
+        .editor
+        .with_untracked(|e| scene::items(&e.scenario().design));
+    let Some(b) = scene::bounds(&items) else {
+        return;
+    };
+    let (w, h) = svg_size();
+    let scale = ((w - 40.0) / b.w).min((h - 40.0) / b.h).clamp(0.05, 1.5);
+    ui.view.set(View {
+        scale,
+        tx: (w - b.w * scale) / 2.0 - b.x * scale,
+        ty: (h - b.h * scale) / 2.0 - b.y * scale,
+    });
+}
+
+fn client_of(ev: &web_sys::PointerEvent) -> (f64, f64) {
+    (ev.client_x() as f64, ev.client_y() as f64)
+}
+
+#[component]
+pub fn Canvas(ui: Ui) -> impl IntoView {
+    let problems = Memo::new(move |_| ui.editor.with(|e| e.problems()));
+    let shapes = Memo::new(move |_| {
+        ui.editor
+            .with(|e| problems.with(|p| drawn(&e.scenario().design, p)))
+    });
+    let items =
+        Memo::new(move |_| shapes.with(|s| s.iter().map(|d| d.item.clone()).collect::<Vec<_>>()));
+    // Pointers down on the canvas (screen points): two make a pinch.
+    let pointers = StoredValue::new(HashMap::<i32, (f64, f64)>::new());
+    let last_pan = StoredValue::new(None::<(f64, f64)>);
+
+    let on_down = move |ev: web_sys::PointerEvent| {
+        if ev.button() > 0 && ev.pointer_type() == "mouse" && ev.button() != 1 {
+            return;
+        }
+        let client = client_of(&ev);
+        pointers.update_value(|p| {
+            p.insert(ev.pointer_id(), client);
+        });
+        if let Some(svg) = svg_element() {
+            let _ = svg.set_pointer_capture(ev.pointer_id());
+        }
+        if pointers.with_value(|p| p.len()) >= 2 {
+            ui.tool.set(Tool::Panning);
+            return;
+        }
+        let Some(p) = to_canvas(ui, client) else {
+            return;
+        };
+        last_pan.set_value(svg_point(client));
+        let selection = ui.editor.with_untracked(|e| e.selection.clone());
+        let mut fx = Vec::new();
+        ui.tool.update(|t| {
+            fx = items.with_untracked(|i| {
+                t.down(
+                    i,
+                    p,
+                    ev.shift_key(),
+                    ev.alt_key() || ev.button() == 1,
+                    &selection,
+                )
+            })
+        });
+        ui.run(fx);
+    };
+    let on_move = move |ev: web_sys::PointerEvent| {
+        let client = client_of(&ev);
+        let before = pointers.with_value(|p| p.clone());
+        if !before.contains_key(&ev.pointer_id()) {
+            return;
+        }
+        pointers.update_value(|p| {
+            p.insert(ev.pointer_id(), client);
+        });
+        if before.len() >= 2 {
+            // Pinch: zoom by the change of distance, about the midpoint.
+            let after = pointers.with_value(|p| p.clone());
+            let pair = |m: &HashMap<i32, (f64, f64)>| {
+                let mut v: Vec<_> = m.iter().collect();
+                v.sort_by_key(|(id, _)| **id);
+                (*v[0].1, *v[1].1)
+            };
+            let ((a0, b0), (a1, b1)) = (pair(&before), pair(&after));
+            let d0 = ((a0.0 - b0.0).powi(2) + (a0.1 - b0.1).powi(2))
+                .sqrt()
+                .max(1.0);
+            let d1 = ((a1.0 - b1.0).powi(2) + (a1.1 - b1.1).powi(2))
+                .sqrt()
+                .max(1.0);
+            if let Some(mid) = svg_point(((a1.0 + b1.0) / 2.0, (a1.1 + b1.1) / 2.0)) {
+                zoom_at(ui, d1 / d0, mid);
+            }
+            return;
+        }
+        if ui.tool.with_untracked(|t| *t == Tool::Panning) {
+            if let (Some(now), Some(prev)) = (svg_point(client), last_pan.get_value()) {
+                ui.view.update(|v| {
+                    v.tx += now.0 - prev.0;
+                    v.ty += now.1 - prev.1;
+                });
+                last_pan.set_value(Some(now));
+            }
+            return;
+        }
+        if let Some(p) = to_canvas(ui, client) {
+            let selection = ui.editor.with_untracked(|e| e.selection.clone());
+            ui.tool.update(|t| t.moved(p, &selection));
+        }
+    };
+    let on_up = move |ev: web_sys::PointerEvent| {
+        pointers.update_value(|p| {
+            p.remove(&ev.pointer_id());
+        });
+        if ui
+            .tool
+            .with_untracked(|t| matches!(t, Tool::Placing { .. }))
+        {
+            return; // the window listener finishes palette drops
+        }
+        let p = to_canvas(ui, client_of(&ev));
+        let mut fx = Vec::new();
+        ui.tool
+            .update(|t| fx = items.with_untracked(|i| t.up(i, p)));
+        ui.run(fx);
+    };
+    let on_cancel = move |ev: web_sys::PointerEvent| {
+        pointers.update_value(|p| {
+            p.remove(&ev.pointer_id());
+        });
+        if !ui
+            .tool
+            .with_untracked(|t| matches!(t, Tool::Placing { .. }))
+        {
+            ui.tool.update(Tool::cancel);
+        }
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        ev.prevent_default();
+        if let Some(at) = svg_point((ev.client_x() as f64, ev.client_y() as f64)) {
+            zoom_at(ui, (-ev.delta_y() * 0.0015).exp(), at);
+        }
+    };
+    // Palette drags start outside the canvas: follow and finish them at the window.
+    let placing_move = window_event_listener(leptos::ev::pointermove, move |ev| {
+        if ui
+            .tool
+            .with_untracked(|t| matches!(t, Tool::Placing { .. }))
+            && let Some(p) = inside_canvas(&ev)
+                .then(|| to_canvas(ui, client_of(&ev)))
+                .flatten()
+        {
+            ui.tool.update(|t| t.moved(p, &[]));
+        }
+    });
+    let placing_up = window_event_listener(leptos::ev::pointerup, move |ev| {
+        if ui
+            .tool
+            .with_untracked(|t| matches!(t, Tool::Placing { .. }))
+        {
+            let p = inside_canvas(&ev)
+                .then(|| to_canvas(ui, client_of(&ev)))
+                .flatten();
+            let mut fx = Vec::new();
+            ui.tool
+                .update(|t| fx = items.with_untracked(|i| t.up(i, p)));
+            ui.run(fx);
+        }
+    });
+    on_cleanup(move || {
+        placing_move.remove();
+        placing_up.remove();
+    });
+
+    let transform = move || {
+        ui.view
+            .with(|v| format!("translate({:.2} {:.2}) scale({:.4})", v.tx, v.ty, v.scale))
+    };
+    view! {
+        <main class="canvas-wrap">
+            <svg class="canvas" data-testid="canvas" role="application" aria-label="Design canvas: drag components, Alt-drag to connect"
+                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
+                on:pointercancel=on_cancel on:lostpointercapture=on_cancel on:wheel=on_wheel>
+                <defs>
+                    <pattern id="grid" width="20" height="20" patternUnits="userSpaceOnUse">
+                        <path d="M 20 0 L 0 0 0 20" class="grid-line"/>
+                    </pattern>
+                </defs>
+                <g transform=transform>
+                    <rect class="grid" x="-10000" y="-10000" width="20000" height="20000" fill="url(#grid)"/>
+                    <Outlines ui=ui items=items/>
+                    <Links ui=ui items=items/>
+                    <For each=move || shapes.get() key=|d| format!("{d:?}") children=move |d| shape(ui, d)/>
+                    <Preview ui=ui/>
+                </g>
+            </svg>
+        </main>
+    }
+}
+
+fn inside_canvas(ev: &web_sys::PointerEvent) -> bool {
+    let Some(svg) = svg_element() else {
+        return false;
+    };
+    let r = svg.get_bounding_client_rect();
+    let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+    x >= r.left() && x <= r.right() && y >= r.top() && y <= r.bottom()
+}
+
+fn shape(ui: Ui, d: Drawn) -> impl IntoView {
+    let Drawn {
+        item,
+        class,
+        title,
+        sub,
+        problem,
+    } = d;
+    let Rect { x, y, w, h } = item.rect;
+    let id = item.id.clone();
+    let parent = item.parent.clone();
+    let testid = format!("{class}-{}", item.id);
+    let label = format!(
+        "{} {}{}",
+        class,
+        title,
+        if sub.is_empty() {
+            String::new()
+        } else {
+            format!(", {sub}")
+        }
+    );
+    let selected = {
+        let id = id.clone();
+        move || ui.editor.with(|e| e.selection.contains(&id))
+    };
+    // While the selection is dragged, draw it where it would land.
+    let offset = {
+        let id = id.clone();
+        move || {
+            ui.tool.with(|t| match t {
+                Tool::Translating { ids, offset, .. }
+                    if ids.contains(&id) || parent.as_ref().is_some_and(|p| ids.contains(p)) =>
+                {
+                    format!("translate({:.1} {:.1})", offset.0, offset.1)
+                }
+                Tool::DraggingVm { vm, start, at } if *vm == id => {
+                    format!("translate({:.1} {:.1})", at.0 - start.0, at.1 - start.1)
+                }
+                _ => String::new(),
+            })
+        }
+    };
+    let focus_id = id.clone();
+    let marker = problem.map(|(sev, msg)| {
+        let c = if sev == Severity::Error { "marker error" } else { "marker warning" };
+        view! { <g class=c><circle cx=x + w - 10.0 cy=y + 10.0 r="8"/><text x=x + w - 10.0 y=y + 14.0 text-anchor="middle">"!"</text><title>{msg}</title></g> }
+    });
+    let (ty, sy, tx) = match item.kind {
+        ItemKind::Vm => (y + 15.0, y + 15.0, x + 8.0),
+        ItemKind::Host => (y + 17.0, y + 31.0, x + 10.0),
+        _ => (y + h / 2.0 - 2.0, y + h / 2.0 + 13.0, x + 10.0),
+    };
+    let sub_x = if item.kind == ItemKind::Vm {
+        x + w - 6.0
+    } else {
+        tx
+    };
+    let sub_anchor = if item.kind == ItemKind::Vm {
+        "end"
+    } else {
+        "start"
+    };
+    let storage_top = (item.kind == ItemKind::Storage)
+        .then(|| view! { <ellipse class="lid" cx=x + w / 2.0 cy=y rx=w / 2.0 ry="7"/> });
+    view! {
+        <g class=format!("item {class}") class:selected=selected data-testid=testid data-id=id.clone()
+            role="button" tabindex="0" aria-label=label transform=offset
+            on:focus=move |_| {
+                if !ui.editor.with_untracked(|e| e.selection.contains(&focus_id)) {
+                    ui.select(vec![focus_id.clone()]);
+                }
+            }>
+            <rect class="box" x=x y=y width=w height=h rx=if item.kind == ItemKind::Switch { 18.0 } else { 6.0 }/>
+            {storage_top}
+            <text class="title" x=tx y=ty>{title}</text>
+            <text class="sub" x=sub_x y=sy text-anchor=sub_anchor>{sub}</text>
+            {marker}
+        </g>
+    }
+}
+
+/// Cables between hosts, switches and storage.
+#[component]
+fn Links(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
+    let lines = move || {
+        let links = ui.editor.with(|e| e.scenario().design.links.clone());
+        items.with(|items| {
+            let center = |id: &str| items.iter().find(|i| i.id == id && i.kind != ItemKind::Vm).map(|i| i.rect.center());
+            links
+                .into_iter()
+                .filter_map(|l| {
+                    let (a, b) = (center(&l.a)?, center(&l.b)?);
+                    let selected = ui.editor.with(|e| e.selection.contains(&l.id));
+                    Some(view! {
+                        <line class="link" class:selected=selected data-testid=format!("link-{}", l.id)
+                            x1=a.0 y1=a.1 x2=b.0 y2=b.1/>
+                    })
+                })
+                .collect_view()
+        })
+    };
+    view! { <g class="links">{lines}</g> }
+}
+
+/// Failover cluster outlines around their hosts, labelled with name and witness.
+#[component]
+fn Outlines(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
+    let outlines = move || {
+        let clusters = ui.editor.with(|e| e.scenario().design.clusters.clone());
+        items.with(|items| {
+            clusters
+                .into_iter()
+                .filter_map(|c| {
+                    let r = scene::outline(items, &c.nodes, 14.0)?;
+                    let witness = match &c.witness {
+                        crate::model::Witness::None => "no witness".to_string(),
+                        crate::model::Witness::Disk { storage } => format!("disk witness {storage}"),
+                        crate::model::Witness::FileShare { storage } => format!("file share witness {storage}"),
+                        crate::model::Witness::Cloud => "cloud witness".to_string(),
+                    };
+                    let label = format!("{} · {} nodes · {witness}", display_name(&c.name, &c.id), c.nodes.len());
+                    let id = c.id.clone();
+                    let selected = ui.editor.with(|e| e.selection.contains(&c.id));
+                    Some(view! {
+                        <g class="cluster" class:selected=selected data-testid=format!("cluster-{}", c.id)>
+                            <rect class="outline" x=r.x y=r.y width=r.w height=r.h rx="12"/>
+                            <text class="cluster-label" x=r.x + 12.0 y=r.y + 14.0
+                                on:pointerdown=move |ev| { ev.stop_propagation(); ui.select(vec![id.clone()]); }>{label}</text>
+                        </g>
+                    })
+                })
+                .collect_view()
+        })
+    };
+    view! { <g class="outlines">{outlines}</g> }
+}
+
+/// What a gesture in progress would do: a connection line, a rubber band, a component to drop.
+#[component]
+fn Preview(ui: Ui) -> impl IntoView {
+    move || {
+        ui.tool.with(|t| match t {
+            Tool::Connecting { start, at, .. } => view! { <line class="preview connect" x1=start.0 y1=start.1 x2=at.0 y2=at.1/> }.into_any(),
+            Tool::Brushing { start, at } => {
+                let r = Rect::spanning(*start, *at);
+                view! { <rect class="preview band" x=r.x y=r.y width=r.w height=r.h/> }.into_any()
+            }
+            Tool::Placing { at: Some(at), .. } => view! { <rect class="preview ghost" x=at.0 - 10.0 y=at.1 - 10.0 width="80" height="40" rx="6"/> }.into_any(),
+            _ => ().into_any(),
+        })
+    }
+}

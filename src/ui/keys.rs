@@ -1,0 +1,121 @@
+//! Keyboard shortcuts, and the sheet that lists them.
+
+use super::{Ui, canvas};
+use crate::editor::Command;
+use crate::editor::layout::GRID;
+use crate::editor::tool::Tool;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
+    ("Delete, Backspace", "delete the selection"),
+    ("Ctrl+D", "duplicate the selection"),
+    ("Arrows (Shift: x5)", "nudge the selection"),
+    ("Escape", "cancel a drag, then clear the selection"),
+    ("Alt + drag", "connect two components"),
+    (
+        "Shift + click, Shift + drag",
+        "add to the selection, rubber band",
+    ),
+    ("Drag empty canvas, wheel, pinch", "pan and zoom"),
+    ("F", "fit the design to the view"),
+    ("?", "this sheet"),
+];
+
+pub fn listen(ui: Ui) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, &ev));
+    // The page lives as long as the app: keep the listener.
+    std::mem::forget(handle);
+}
+
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
+    if typing(ev) {
+        return;
+    }
+    let ctrl = ev.ctrl_key() || ev.meta_key();
+    let key = ev.key();
+    let selection = ui.editor.with_untracked(|e| e.selection.clone());
+    let step = if ev.shift_key() { GRID * 5 } else { GRID };
+    let handled = match key.as_str() {
+        "z" | "Z" if ctrl && ev.shift_key() => redo(ui),
+        "z" | "Z" if ctrl => {
+            ui.editor.update(|e| {
+                e.undo();
+            });
+            true
+        }
+        "y" | "Y" if ctrl => redo(ui),
+        "d" | "D" if ctrl => {
+            ui.apply(Command::Duplicate { ids: selection });
+            true
+        }
+        "Delete" | "Backspace" if !selection.is_empty() => {
+            ui.apply(Command::Delete { ids: selection });
+            true
+        }
+        "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" if !selection.is_empty() => {
+            let (dx, dy) = match key.as_str() {
+                "ArrowLeft" => (-step, 0),
+                "ArrowRight" => (step, 0),
+                "ArrowUp" => (0, -step),
+                _ => (0, step),
+            };
+            ui.apply(Command::Move {
+                ids: selection,
+                dx,
+                dy,
+            });
+            true
+        }
+        "Escape" => {
+            if ui.tool.with_untracked(|t| *t != Tool::Idle) {
+                ui.tool.set(Tool::Idle);
+            } else if ui.help.get_untracked() {
+                ui.help.set(false);
+            } else {
+                ui.select(Vec::new());
+            }
+            true
+        }
+        "?" => {
+            ui.help.update(|h| *h = !*h);
+            true
+        }
+        "f" | "F" if !ctrl => {
+            canvas::fit(ui);
+            true
+        }
+        _ => false,
+    };
+    if handled {
+        ev.prevent_default();
+    }
+}
+
+fn redo(ui: Ui) -> bool {
+    ui.editor.update(|e| {
+        e.redo();
+    });
+    true
+}
+
+#[component]
+pub fn Shortcuts(ui: Ui) -> impl IntoView {
+    view! {
+        <div class="sheet" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts">
+            <h2>"Keyboard shortcuts"</h2>
+            <table>
+                {SHORTCUTS.iter().map(|(k, what)| view! { <tr><th>{*k}</th><td>{*what}</td></tr> }).collect_view()}
+            </table>
+            <button on:click=move |_| ui.help.set(false)>"Close"</button>
+        </div>
+    }
+}

@@ -1,0 +1,237 @@
+//! The browser app (wasm32 only): a thin Leptos layer over `editor`. Components read the
+//! editor through one signal and change it only by sending `Command`s.
+
+mod canvas;
+mod inspector;
+mod keys;
+mod palette;
+mod problems;
+mod saved;
+
+use crate::editor::tool::{Effect, Palette, Tool, WitnessKind};
+use crate::editor::{Command, Editor};
+use crate::model::{Scenario, StorageKind, Witness};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The sample the page opens with when nothing was saved.
+pub const SAMPLE: &str = include_str!("../../examples/web-app-db.json");
+
+/// Canvas-to-screen mapping: screen = canvas x scale + translation (SVG user units).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub scale: f64,
+    pub tx: f64,
+    pub ty: f64,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            scale: 0.8,
+            tx: 20.0,
+            ty: 10.0,
+        }
+    }
+}
+
+/// Everything the page shares. Signals are `Copy`, so this is too.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub editor: RwSignal<Editor>,
+    pub view: RwSignal<View>,
+    pub tool: RwSignal<Tool>,
+    /// The last message for the user (an error, or what happened).
+    pub status: RwSignal<String>,
+    pub help: RwSignal<bool>,
+}
+
+impl Ui {
+    fn new(scenario: Scenario, status: String) -> Ui {
+        Ui {
+            editor: RwSignal::new(Editor::new(scenario)),
+            view: RwSignal::new(View::default()),
+            tool: RwSignal::new(Tool::Idle),
+            status: RwSignal::new(status),
+            help: RwSignal::new(false),
+        }
+    }
+
+    /// Applies a command; an error becomes the status message and changes nothing.
+    pub fn apply(&self, command: Command) {
+        let mut result = Ok(());
+        self.editor.update(|e| result = e.apply(command));
+        match result {
+            Ok(()) => self.status.set(String::new()),
+            Err(e) => self.status.set(e),
+        }
+    }
+
+    pub fn select(&self, ids: Vec<String>) {
+        self.editor.update(|e| e.selection = ids);
+    }
+
+    /// Carries out what a pointer gesture asked for.
+    pub fn run(&self, effects: Vec<Effect>) {
+        for fx in effects {
+            match fx {
+                Effect::Apply(c) => self.apply(c),
+                Effect::Select(ids) => self.select(ids),
+                Effect::ToggleSelected(id) => self.editor.update(|e| {
+                    if let Some(i) = e.selection.iter().position(|x| *x == id) {
+                        e.selection.remove(i);
+                    } else {
+                        e.selection.push(id);
+                    }
+                }),
+                Effect::Message(m) => self.status.set(m),
+                Effect::DropOn { what, target } => self.drop_on(what, target),
+            }
+        }
+    }
+
+    /// A cluster or witness dropped on a host, or an NLB cluster on a VM.
+    fn drop_on(&self, what: Palette, target: String) {
+        let d = self.editor.with_untracked(|e| e.scenario().design.clone());
+        let selection = self.editor.with_untracked(|e| e.selection.clone());
+        match what {
+            Palette::FailoverCluster => {
+                let mut hosts: Vec<String> = selection
+                    .into_iter()
+                    .filter(|s| d.hosts.iter().any(|h| &h.id == s))
+                    .collect();
+                if !hosts.contains(&target) {
+                    hosts.push(target);
+                }
+                self.apply(Command::GroupCluster { hosts });
+            }
+            Palette::NlbCluster => {
+                let mut vms: Vec<String> = selection
+                    .into_iter()
+                    .filter(|s| d.vms.iter().any(|v| &v.id == s))
+                    .collect();
+                if !vms.contains(&target) {
+                    vms.push(target);
+                }
+                self.apply(Command::GroupNlb { vms });
+            }
+            Palette::Witness(kind) => {
+                let Some(cluster) = d.clusters.iter().find(|c| c.nodes.contains(&target)) else {
+                    self.status.set(format!(
+                        "{target} is not in a failover cluster: group hosts into one first"
+                    ));
+                    return;
+                };
+                let pick =
+                    |k: StorageKind| d.storage.iter().find(|s| s.kind == k).map(|s| s.id.clone());
+                let witness = match kind {
+                    WitnessKind::Cloud => Some(Witness::Cloud),
+                    WitnessKind::Disk => {
+                        pick(StorageKind::San).map(|storage| Witness::Disk { storage })
+                    }
+                    WitnessKind::FileShare => {
+                        pick(StorageKind::Smb).map(|storage| Witness::FileShare { storage })
+                    }
+                };
+                match witness {
+                    Some(witness) => self.apply(Command::SetWitness {
+                        cluster: cluster.id.clone(),
+                        witness,
+                    }),
+                    None => self.status.set(
+                        "add a SAN LUN (disk witness) or an SMB share (file share witness) first"
+                            .into(),
+                    ),
+                }
+            }
+            Palette::New(_) | Palette::Vm => {}
+        }
+    }
+}
+
+/// Entry point of the page.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    let body = document().body().expect("a page has a body");
+    let ui = start();
+    leptos::mount::mount_to(body, move || view! { <App ui=ui/> }).forget();
+}
+
+/// Mounts the app inside `parent` (tests use this) and returns its state.
+pub fn mount_in(parent: web_sys::HtmlElement) -> Ui {
+    let ui = start();
+    leptos::mount::mount_to(parent, move || view! { <App ui=ui/> }).forget();
+    ui
+}
+
+/// Opens the saved work, or the sample; a broken save is kept aside, never overwritten.
+fn start() -> Ui {
+    let (scenario, status) = saved::load();
+    Ui::new(scenario, status)
+}
+
+#[component]
+fn App(ui: Ui) -> impl IntoView {
+    // Effects and listeners belong to the mounted app (its owner and executor).
+    saved::autosave(ui);
+    keys::listen(ui);
+    // Once laid out, show the whole design and record when the first render happened.
+    request_animation_frame(move || {
+        canvas::fit(ui);
+        if let Some(body) = document().body() {
+            let ms = window().performance().map(|p| p.now()).unwrap_or_default();
+            let _ = body.set_attribute("data-first-render-ms", &format!("{ms:.0}"));
+        }
+    });
+    let undo_title = move || {
+        ui.editor.with(|e| {
+            e.undo_label()
+                .map(|l| format!("Undo {l} (Ctrl+Z)"))
+                .unwrap_or_else(|| "Nothing to undo".into())
+        })
+    };
+    let redo_title = move || {
+        ui.editor.with(|e| {
+            e.redo_label()
+                .map(|l| format!("Redo {l} (Ctrl+Shift+Z)"))
+                .unwrap_or_else(|| "Nothing to redo".into())
+        })
+    };
+    let name = move || ui.editor.with(|e| e.scenario().name.clone());
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <h1>"ClusterLab"</h1>
+                <span class="scenario-name" data-testid="scenario-name">{name}</span>
+                <div class="actions" role="toolbar" aria-label="Edit">
+                    <button data-testid="undo" title=undo_title aria-label="Undo"
+                        prop:disabled=move || ui.editor.with(|e| e.undo_label().is_none())
+                        on:click=move |_| { ui.editor.update(|e| { e.undo(); }); }>"↶ Undo"</button>
+                    <button data-testid="redo" title=redo_title aria-label="Redo"
+                        prop:disabled=move || ui.editor.with(|e| e.redo_label().is_none())
+                        on:click=move |_| { ui.editor.update(|e| { e.redo(); }); }>"↷ Redo"</button>
+                    <button title="Zoom in" aria-label="Zoom in" on:click=move |_| canvas::zoom_by(ui, 1.25)>"+"</button>
+                    <button title="Zoom out" aria-label="Zoom out" on:click=move |_| canvas::zoom_by(ui, 0.8)>"−"</button>
+                    <button title="Fit to view (F)" aria-label="Fit to view" on:click=move |_| canvas::fit(ui)>"Fit"</button>
+                    <button title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| ui.help.update(|h| *h = !*h)>"?"</button>
+                </div>
+            </header>
+            <palette::Palette ui=ui/>
+            <canvas::Canvas ui=ui/>
+            <inspector::Inspector ui=ui/>
+            <problems::StatusArea ui=ui/>
+            <Show when=move || ui.help.get()>
+                <keys::Shortcuts ui=ui/>
+            </Show>
+        </div>
+    }
+}
+
+/// The root `<svg>` element of the canvas, for coordinate conversion.
+pub(crate) fn svg_element() -> Option<web_sys::SvgGraphicsElement> {
+    document()
+        .query_selector("svg.canvas")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+}

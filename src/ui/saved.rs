@@ -1,0 +1,51 @@
+//! Work in progress survives a reload: saved in the browser as the user edits.
+
+use super::{SAMPLE, Ui};
+use crate::model::Scenario;
+use leptos::prelude::*;
+
+const KEY: &str = "clusterlab.work";
+/// Where a save that no longer parses is kept, so nothing is lost.
+const BROKEN_KEY: &str = "clusterlab.work.unreadable";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The saved scenario, or the sample with a message saying why.
+pub fn load() -> (Scenario, String) {
+    let sample = || Scenario::from_json(SAMPLE).expect("the sample parses");
+    let Some(text) = storage().and_then(|s| s.get_item(KEY).ok().flatten()) else {
+        return (sample(), String::new());
+    };
+    match Scenario::from_json(&text) {
+        Ok(s) => (s, String::new()),
+        Err(e) => {
+            if let Some(s) = storage() {
+                let _ = s.set_item(BROKEN_KEY, &text);
+            }
+            (
+                sample(),
+                format!(
+                    "Your saved work could not be read ({e}). It is kept in the browser under \"{BROKEN_KEY}\"; the sample is open instead."
+                ),
+            )
+        }
+    }
+}
+
+/// Saves on every change of the scenario (not of the selection).
+pub fn autosave(ui: Ui) {
+    let scenario = Memo::new(move |_| ui.editor.with(|e| e.scenario().clone()));
+    Effect::new(move |first: Option<()>| {
+        let json = scenario.with(|s| s.to_json());
+        // The first run is the loaded scenario itself: nothing new to save.
+        if first.is_some()
+            && let Some(s) = storage()
+            && s.set_item(KEY, &json).is_err()
+        {
+            ui.status
+                .set("Could not save your work in this browser (storage full or blocked)".into());
+        }
+    });
+}

@@ -1,0 +1,342 @@
+//! The editor in a real browser (headless Chromium), driven by real pointer and keyboard events.
+#![cfg(target_arch = "wasm32")]
+
+use clusterlab::ui::{Ui, mount_in};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, HtmlElement, KeyboardEvent, KeyboardEventInit, PointerEvent, PointerEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh app in its own container, with the page's stylesheet and no saved work.
+async fn fresh_app() -> (Ui, HtmlElement) {
+    let doc = document();
+    if doc.get_element_by_id("clusterlab-style").is_none() {
+        let style = doc.create_element("style").unwrap();
+        style.set_id("clusterlab-style");
+        style.set_text_content(Some(include_str!("../style/main.css")));
+        doc.head().unwrap().append_child(&style).unwrap();
+    }
+    // Earlier tests' apps are removed: one canvas on the page at a time.
+    while let Some(old) = doc.query_selector(".test-root").unwrap() {
+        old.remove();
+    }
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    root.set_class_name("test-root");
+    root.style().set_css_text("position: fixed; left: 0; top: 0; width: 1280px; height: 800px; z-index: 5; background: white;");
+    doc.body().unwrap().append_child(&root).unwrap();
+    let ui = mount_in(root.clone());
+    settle().await;
+    (ui, root)
+}
+
+/// Lets effects and the renderer catch up.
+async fn settle() {
+    TimeoutFuture::new(30).await;
+}
+
+fn find(testid: &str) -> Element {
+    document()
+        .query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element {testid}"))
+}
+
+fn exists(testid: &str) -> bool {
+    document()
+        .query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .unwrap()
+        .is_some()
+}
+
+fn center(e: &Element) -> (f64, f64) {
+    let r = e.get_bounding_client_rect();
+    (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0)
+}
+
+fn pointer(target: &Element, kind: &str, at: (f64, f64), alt: bool) {
+    let init = PointerEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(at.0 as i32);
+    init.set_client_y(at.1 as i32);
+    init.set_pointer_id(1);
+    init.set_pointer_type("mouse");
+    init.set_is_primary(true);
+    init.set_button(0);
+    init.set_buttons(if kind == "pointerup" { 0 } else { 1 });
+    init.set_alt_key(alt);
+    let ev = PointerEvent::new_with_event_init_dict(kind, &init).unwrap();
+    target.dispatch_event(&ev).unwrap();
+}
+
+/// Presses on `from`, moves in steps to `to`, releases there: a real drag.
+async fn drag(from: &Element, start: (f64, f64), to: (f64, f64), alt: bool) {
+    pointer(from, "pointerdown", start, alt);
+    settle().await;
+    let svg = find("canvas");
+    for k in 1..=5 {
+        let t = k as f64 / 5.0;
+        let at = (
+            start.0 + (to.0 - start.0) * t,
+            start.1 + (to.1 - start.1) * t,
+        );
+        let over = document()
+            .element_from_point(at.0 as f32, at.1 as f32)
+            .unwrap_or(svg.clone());
+        pointer(&over, "pointermove", at, alt);
+    }
+    settle().await;
+    let over = document()
+        .element_from_point(to.0 as f32, to.1 as f32)
+        .unwrap_or(svg);
+    pointer(&over, "pointerup", to, alt);
+    settle().await;
+}
+
+fn key(k: &str, ctrl: bool, shift: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(k);
+    init.set_ctrl_key(ctrl);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    document().body().unwrap().dispatch_event(&ev).unwrap();
+}
+
+fn design(ui: &Ui) -> clusterlab::model::Design {
+    ui.editor.with_untracked(|e| e.scenario().design.clone())
+}
+
+#[wasm_bindgen_test]
+async fn the_sample_design_renders_with_a_palette_inspector_and_status() {
+    let (ui, _root) = fresh_app().await;
+    assert_eq!(
+        find("scenario-name").text_content().unwrap(),
+        ui.editor.with_untracked(|e| e.scenario().name.clone())
+    );
+    for id in [
+        "host-host-1",
+        "host-host-4",
+        "vm-db",
+        "switch-lan",
+        "storage-csv-1",
+        "client-internet",
+        "cluster-prod",
+        "palette-host",
+        "inspector",
+        "problems",
+    ] {
+        assert!(exists(id), "{id} is drawn");
+    }
+    assert_eq!(
+        find("problem-summary").text_content().unwrap(),
+        "No design problems"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn build_with_the_pointer_then_undo_and_redo_every_step() {
+    let (ui, _root) = fresh_app().await;
+    let hosts = design(&ui).hosts.len();
+    let canvas = find("canvas").get_bounding_client_rect();
+    // 1. Drag a host from the palette to empty canvas (bottom right).
+    let drop = (canvas.right() - 160.0, canvas.bottom() - 120.0);
+    drag(
+        &find("palette-host"),
+        center(&find("palette-host")),
+        drop,
+        false,
+    )
+    .await;
+    let host = format!("host-{}", hosts + 1);
+    assert_eq!(design(&ui).hosts.len(), hosts + 1);
+    assert!(exists(&format!("host-{host}")), "the new host is drawn");
+    // 2. Drop a VM on it.
+    let host_el = find(&format!("host-{host}"));
+    drag(
+        &find("palette-vm"),
+        center(&find("palette-vm")),
+        center(&host_el),
+        false,
+    )
+    .await;
+    let vm = design(&ui).vms.last().unwrap().clone();
+    assert_eq!(vm.hosts, [host.clone()]);
+    assert!(exists(&format!("vm-{}", vm.id)));
+    // 3. Alt-drag from the host's title bar to the LAN switch: a cable.
+    let r = find(&format!("host-{host}")).get_bounding_client_rect();
+    let links = design(&ui).links.len();
+    drag(
+        &find(&format!("host-{host}")),
+        (r.left() + 12.0, r.top() + 6.0),
+        center(&find("switch-lan")),
+        true,
+    )
+    .await;
+    let d = design(&ui);
+    assert_eq!(d.links.len(), links + 1);
+    let link = d.links.last().unwrap().clone();
+    assert_eq!((link.a.as_str(), link.b.as_str()), (host.as_str(), "lan"));
+    assert!(exists(&format!("link-{}", link.id)));
+    // 4. Select the VM and edit its memory in the inspector.
+    let vm_el = find(&format!("vm-{}", vm.id));
+    let c = center(&vm_el);
+    pointer(&vm_el, "pointerdown", c, false);
+    pointer(&vm_el, "pointerup", c, false);
+    settle().await;
+    assert_eq!(
+        ui.editor.with_untracked(|e| e.selection.clone()),
+        [vm.id.clone()]
+    );
+    let input: web_sys::HtmlInputElement = find("field-memory-gb").unchecked_into();
+    input.set_value("16");
+    input
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("change", &{
+                let i = web_sys::EventInit::new();
+                i.set_bubbles(true);
+                i
+            })
+            .unwrap(),
+        )
+        .unwrap();
+    settle().await;
+    assert_eq!(design(&ui).vms.last().unwrap().memory_gb, 16);
+    let done = design(&ui);
+
+    // Undo each step with Ctrl+Z, checking the model and the drawing.
+    key("z", true, false);
+    settle().await;
+    assert_eq!(design(&ui).vms.last().unwrap().memory_gb, 4);
+    key("z", true, false);
+    settle().await;
+    assert_eq!(design(&ui).links.len(), links);
+    assert!(!exists(&format!("link-{}", link.id)));
+    key("z", true, false);
+    settle().await;
+    assert!(!design(&ui).vms.iter().any(|v| v.id == vm.id));
+    assert!(!exists(&format!("vm-{}", vm.id)));
+    key("z", true, false);
+    settle().await;
+    assert_eq!(design(&ui).hosts.len(), hosts);
+    assert!(!exists(&format!("host-{host}")));
+    // Redo: twice by keyboard (Ctrl+Shift+Z, Ctrl+Y), twice with the button.
+    key("z", true, true);
+    settle().await;
+    assert!(exists(&format!("host-{host}")));
+    key("y", true, false);
+    settle().await;
+    assert!(exists(&format!("vm-{}", vm.id)));
+    let redo: HtmlElement = find("redo").unchecked_into();
+    redo.click();
+    settle().await;
+    assert!(exists(&format!("link-{}", link.id)));
+    redo.click();
+    settle().await;
+    assert_eq!(design(&ui), done);
+}
+
+#[wasm_bindgen_test]
+async fn escape_cancels_a_move_and_delete_removes_the_selection() {
+    let (ui, _root) = fresh_app().await;
+    let before = design(&ui);
+    let host = find("host-host-2");
+    let r = host.get_bounding_client_rect();
+    let start = (r.left() + 12.0, r.top() + 6.0);
+    pointer(&host, "pointerdown", start, false);
+    pointer(
+        &find("canvas"),
+        "pointermove",
+        (start.0 + 150.0, start.1 + 90.0),
+        false,
+    );
+    settle().await;
+    key("Escape", false, false);
+    pointer(
+        &find("canvas"),
+        "pointerup",
+        (start.0 + 150.0, start.1 + 90.0),
+        false,
+    );
+    settle().await;
+    assert_eq!(design(&ui), before, "escape dropped the gesture");
+    assert_eq!(
+        ui.editor.with_untracked(|e| e.selection.clone()),
+        ["host-2"]
+    );
+    key("Delete", false, false);
+    settle().await;
+    assert!(!design(&ui).hosts.iter().any(|h| h.id == "host-2"));
+    assert!(!exists("host-host-2"));
+}
+
+#[wasm_bindgen_test]
+async fn a_hostile_name_is_shown_as_text() {
+    let (ui, _root) = fresh_app().await;
+    let evil = "<img src=x onerror=alert(1)>";
+    ui.apply(clusterlab::editor::Command::Edit {
+        id: "host-1".into(),
+        field: "name".into(),
+        value: serde_json::json!(evil),
+    });
+    settle().await;
+    let host = find("host-host-1");
+    assert!(host.text_content().unwrap().contains(evil));
+    assert!(
+        document()
+            .query_selector(".test-root img")
+            .unwrap()
+            .is_none(),
+        "no element was created from the name"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn work_in_progress_survives_a_reload() {
+    let (ui, root) = fresh_app().await;
+    ui.apply(clusterlab::editor::Command::Edit {
+        id: "host-3".into(),
+        field: "memory_gb".into(),
+        value: serde_json::json!(512),
+    });
+    settle().await;
+    let saved = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("clusterlab.work")
+        .unwrap()
+        .unwrap();
+    assert!(saved.contains("512"));
+    // A second app, as after a reload, opens the saved work.
+    root.remove();
+    let doc = document();
+    let again: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    again.set_class_name("test-root");
+    doc.body().unwrap().append_child(&again).unwrap();
+    let ui2 = mount_in(again);
+    settle().await;
+    assert_eq!(
+        ui2.editor
+            .with_untracked(|e| e.scenario().design.hosts[2].memory_gb),
+        512
+    );
+}

@@ -1,0 +1,67 @@
+// End to end: the release dist/ served from a sub-path loads in headless Chromium, renders the
+// sample design with no console errors, and looks right (screenshots in target/screenshots/).
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import { serve, launch } from './serve.mjs';
+
+const dist = process.argv[2] || 'dist';
+const shots = 'target/screenshots';
+fs.mkdirSync(shots, { recursive: true });
+const { url, close } = await serve(dist);
+const browser = await launch(chromium);
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) {
+    passed++;
+    console.log(`ok   ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${name} ${detail}`);
+  }
+}
+
+for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 768]]) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  const rendered = await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 }).then(() => true, () => false);
+  check(`${label}: the sample design renders from a sub-path`, rendered);
+  for (const id of ['cluster-prod', 'vm-db', 'switch-lan', 'storage-csv-1', 'palette-host', 'inspector', 'problems']) {
+    check(`${label}: ${id} is on the page`, (await page.$(`[data-testid="${id}"]`)) !== null);
+  }
+  // Every host is inside the visible canvas after fit-to-view.
+  const visible = await page.evaluate(() => {
+    const canvas = document.querySelector('svg.canvas').getBoundingClientRect();
+    return [...document.querySelectorAll('.item.host')].every((h) => {
+      const r = h.getBoundingClientRect();
+      return r.left >= canvas.left - 1 && r.right <= canvas.right + 1 && r.top >= canvas.top - 1 && r.bottom <= canvas.bottom + 1;
+    });
+  });
+  check(`${label}: the whole design fits the canvas`, visible);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${shots}/editor-${width}x${height}.png` });
+  check(`${label}: no console errors`, errors.length === 0, errors.join(' | '));
+  await page.close();
+}
+
+// A stored save that cannot be read is kept aside and the sample opens with a message.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.evaluate(() => localStorage.setItem('clusterlab.work', '{"name": broken'));
+  await page.reload();
+  await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  const status = await page.textContent('[data-testid="status"]');
+  check('a broken save shows a message', status.includes('could not be read'), status);
+  const kept = await page.evaluate(() => localStorage.getItem('clusterlab.work.unreadable'));
+  check('a broken save is kept, not overwritten', kept === '{"name": broken');
+  await page.close();
+}
+
+await browser.close();
+close();
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
