@@ -7,10 +7,16 @@ use super::{Design, Id, Nic, StorageKind, SwitchKind};
 use petgraph::algo::astar;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 type RouteCache = RefCell<HashMap<(Node, Node), Option<Vec<Node>>>>;
+
+#[derive(Clone, Debug)]
+struct Cabling {
+    graph: UnGraph<Node, usize>,
+    index: HashMap<Node, NodeIndex>,
+}
 
 /// A cabled component.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,12 +43,10 @@ pub struct Net {
     pub host_site: Vec<Option<usize>>,
     pub switch_site: Vec<Option<usize>>,
     pub storage_site: Vec<Option<usize>>,
-    graph: UnGraph<Node, usize>,
+    /// The cabling as a graph, built on the first route query (validation never needs it).
+    cabling: OnceCell<Cabling>,
     /// Routes already found: snapshots ask for the same pairs every frame.
     route_cache: RouteCache,
-    host_nodes: Vec<NodeIndex>,
-    switch_nodes: Vec<NodeIndex>,
-    storage_nodes: Vec<NodeIndex>,
 }
 
 /// What is broken right now, as reference counts (two faults on one thing need two repairs).
@@ -112,16 +116,6 @@ impl Net {
         let storage = index(d.storage.iter().map(|s| &s.id).collect());
         let sites = index(d.sites.iter().map(|s| &s.id).collect());
         let site_of = |s: &Option<Id>| s.as_ref().and_then(|s| sites.get(s).copied());
-        let mut graph = UnGraph::new_undirected();
-        let host_nodes: Vec<_> = (0..d.hosts.len())
-            .map(|i| graph.add_node(Node::Host(i)))
-            .collect();
-        let switch_nodes: Vec<_> = (0..d.switches.len())
-            .map(|i| graph.add_node(Node::Switch(i)))
-            .collect();
-        let storage_nodes: Vec<_> = (0..d.storage.len())
-            .map(|i| graph.add_node(Node::Storage(i)))
-            .collect();
         let resolve = |id: &Id| -> Option<Node> {
             if let Some(&h) = hosts.get(id) {
                 Some(Node::Host(h))
@@ -136,16 +130,6 @@ impl Net {
             .iter()
             .map(|l| Some((resolve(&l.a)?, resolve(&l.b)?)).filter(|(a, b)| a != b))
             .collect();
-        let gi = |n: Node| match n {
-            Node::Host(i) => host_nodes[i],
-            Node::Switch(i) => switch_nodes[i],
-            Node::Storage(i) => storage_nodes[i],
-        };
-        for (i, l) in links.iter().enumerate() {
-            if let Some((a, b)) = l {
-                graph.add_edge(gi(*a), gi(*b), i);
-            }
-        }
         Net {
             switch_kind: d.switches.iter().map(|s| s.kind).collect(),
             switch_host: d
@@ -167,11 +151,8 @@ impl Net {
             storage,
             sites,
             links,
-            graph,
+            cabling: OnceCell::new(),
             route_cache: RefCell::new(HashMap::new()),
-            host_nodes,
-            switch_nodes,
-            storage_nodes,
         }
     }
 
@@ -249,23 +230,38 @@ impl Net {
         r
     }
 
+    fn cabling(&self) -> &Cabling {
+        self.cabling.get_or_init(|| {
+            let mut graph = UnGraph::new_undirected();
+            let mut index = HashMap::new();
+            let nodes = (0..self.host_count())
+                .map(Node::Host)
+                .chain((0..self.switch_count()).map(Node::Switch))
+                .chain((0..self.storage_count()).map(Node::Storage));
+            for n in nodes {
+                index.insert(n, graph.add_node(n));
+            }
+            for (i, l) in self.links.iter().enumerate() {
+                if let Some((a, b)) = l {
+                    graph.add_edge(index[a], index[b], i);
+                }
+            }
+            Cabling { graph, index }
+        })
+    }
+
     fn find_route(&self, a: Node, b: Node) -> Option<Vec<Node>> {
-        let gi = |n: Node| match n {
-            Node::Host(i) => self.host_nodes[i],
-            Node::Switch(i) => self.switch_nodes[i],
-            Node::Storage(i) => self.storage_nodes[i],
-        };
-        let (start, goal) = (gi(a), gi(b));
+        let Cabling { graph, index } = self.cabling();
+        let (start, goal) = (*index.get(&a)?, *index.get(&b)?);
         // Hosts and storage are leaves: only switches forward traffic.
         let (_, path) = astar(
-            &self.graph,
+            graph,
             start,
             |n| n == goal,
             |e| {
                 use petgraph::visit::EdgeRef;
-                let through = |n: NodeIndex| {
-                    n == start || n == goal || matches!(self.graph[n], Node::Switch(_))
-                };
+                let through =
+                    |n: NodeIndex| n == start || n == goal || matches!(graph[n], Node::Switch(_));
                 if through(e.source()) && through(e.target()) {
                     1
                 } else {
@@ -274,7 +270,7 @@ impl Net {
             },
             |_| 0,
         )?;
-        let path: Vec<Node> = path.into_iter().map(|n| self.graph[n]).collect();
+        let path: Vec<Node> = path.into_iter().map(|n| graph[n]).collect();
         let inner_ok = path[1..path.len() - 1]
             .iter()
             .all(|n| matches!(n, Node::Switch(_)));

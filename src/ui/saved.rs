@@ -38,7 +38,8 @@ pub fn load() -> (Scenario, String) {
 pub fn autosave(ui: Ui) {
     let scenario = Memo::new(move |_| ui.editor.with(|e| e.scenario().clone()));
     Effect::new(move |first: Option<()>| {
-        let json = scenario.with(|s| s.to_json());
+        // Compact JSON: the save is for the browser, not for reading.
+        let json = scenario.with(|s| serde_json::to_string(s).unwrap_or_default());
         // The first run is the loaded scenario itself: nothing new to save.
         if first.is_some()
             && let Some(s) = storage()
