@@ -340,3 +340,121 @@ async fn work_in_progress_survives_a_reload() {
         512
     );
 }
+
+fn pointer_id(target: &Element, kind: &str, at: (f64, f64), id: i32, shift: bool, touch: bool) {
+    let init = PointerEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(at.0 as i32);
+    init.set_client_y(at.1 as i32);
+    init.set_pointer_id(id);
+    init.set_pointer_type(if touch { "touch" } else { "mouse" });
+    init.set_shift_key(shift);
+    init.set_buttons(if kind == "pointerup" { 0 } else { 1 });
+    target
+        .dispatch_event(&PointerEvent::new_with_event_init_dict(kind, &init).unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn wheel_zooms_about_the_pointer_and_dragging_empty_canvas_pans() {
+    let (ui, _root) = fresh_app().await;
+    let svg = find("canvas");
+    let c = svg.get_bounding_client_rect();
+    let at = (c.left() + 200.0, c.top() + 150.0);
+    let host = find("host-host-1");
+    let before = host.get_bounding_client_rect();
+    let scale = ui.view.get_untracked().scale;
+    let init = web_sys::WheelEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(at.0 as i32);
+    init.set_client_y(at.1 as i32);
+    init.set_delta_y(-200.0);
+    svg.dispatch_event(&web_sys::WheelEvent::new_with_event_init_dict("wheel", &init).unwrap())
+        .unwrap();
+    settle().await;
+    assert!(ui.view.get_untracked().scale > scale * 1.2);
+    let after = host.get_bounding_client_rect();
+    let k = after.width() / before.width();
+    assert!(k > 1.2, "the drawing grew");
+    // The point under the pointer stays put: distances from it grow by the same factor.
+    let (d0, d1) = (before.left() - at.0, after.left() - at.0);
+    assert!((d1 - d0 * k).abs() < 2.0, "{d0} x {k} != {d1}");
+    // Pan: drag on empty canvas (the far bottom-left corner is empty).
+    let empty = (c.left() + 5.0, c.bottom() - 5.0);
+    let tx = ui.view.get_untracked().tx;
+    pointer(&svg, "pointerdown", empty, false);
+    pointer(&svg, "pointermove", (empty.0 + 80.0, empty.1 - 30.0), false);
+    pointer(&svg, "pointerup", (empty.0 + 80.0, empty.1 - 30.0), false);
+    settle().await;
+    assert!(
+        (ui.view.get_untracked().tx - tx - 80.0).abs() < 1.0,
+        "panned by the drag"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn two_fingers_pinch_to_zoom() {
+    let (ui, _root) = fresh_app().await;
+    let svg = find("canvas");
+    let c = svg.get_bounding_client_rect();
+    let (cx, cy) = (c.left() + c.width() / 2.0, c.bottom() - 40.0);
+    let scale = ui.view.get_untracked().scale;
+    pointer_id(&svg, "pointerdown", (cx - 20.0, cy), 11, false, true);
+    pointer_id(&svg, "pointerdown", (cx + 20.0, cy), 12, false, true);
+    pointer_id(&svg, "pointermove", (cx - 60.0, cy), 11, false, true);
+    pointer_id(&svg, "pointermove", (cx + 60.0, cy), 12, false, true);
+    pointer_id(&svg, "pointerup", (cx - 60.0, cy), 11, false, true);
+    pointer_id(&svg, "pointerup", (cx + 60.0, cy), 12, false, true);
+    settle().await;
+    let ratio = ui.view.get_untracked().scale / scale;
+    assert!(
+        (ratio - 3.0).abs() < 0.05,
+        "fingers 40 px apart moved to 120 px: x3, got {ratio}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn shift_drag_selects_by_rubber_band_and_question_mark_shows_the_shortcuts() {
+    let (ui, _root) = fresh_app().await;
+    let svg = find("canvas");
+    let h1 = find("host-host-1").get_bounding_client_rect();
+    let h2 = find("host-host-2").get_bounding_client_rect();
+    let start = (h1.left() - 4.0, h1.top() - 4.0);
+    pointer_id(&svg, "pointerdown", start, 1, true, false);
+    pointer_id(
+        &svg,
+        "pointermove",
+        (h2.left() + 10.0, h2.top() + 10.0),
+        1,
+        true,
+        false,
+    );
+    pointer_id(
+        &svg,
+        "pointerup",
+        (h2.left() + 10.0, h2.top() + 10.0),
+        1,
+        true,
+        false,
+    );
+    settle().await;
+    assert_eq!(
+        ui.editor.with_untracked(|e| e.selection.clone()),
+        ["host-1", "host-2"]
+    );
+    assert!(
+        find("inspector")
+            .text_content()
+            .unwrap()
+            .contains("2 selected")
+    );
+    assert!(!exists("shortcuts"));
+    key("?", false, false);
+    settle().await;
+    assert!(find("shortcuts").text_content().unwrap().contains("undo"));
+    key("Escape", false, false);
+    settle().await;
+    assert!(!exists("shortcuts"));
+}
