@@ -240,3 +240,42 @@ fn settings_that_will_not_do_what_they_look_like() {
             .any(|(_, m)| m.contains("raise its heartbeat threshold"))
     );
 }
+
+#[test]
+fn fault_entries_are_read_strictly_with_clear_messages() {
+    let parse = |fault: &str| {
+        clusterlab::model::Scenario::from_json(&format!(
+            r#"{{"name": "x", "design": {{}}, "faults": [{fault}]}}"#
+        ))
+    };
+    let ok =
+        parse(r#"{"at_ms": 5, "fault": "partition", "a": ["s1"], "b": ["s2"], "repair": true}"#)
+            .unwrap();
+    assert!(ok.faults[0].repair);
+    assert!(
+        parse(r#"{"at_ms": 5, "fault": "meteor"}"#)
+            .unwrap_err()
+            .contains("unknown fault \"meteor\" (one of host_crash")
+    );
+    assert!(
+        parse(r#"{"at_ms": 5, "fault": "host_crash"}"#)
+            .unwrap_err()
+            .contains("fault host_crash needs \"host\"")
+    );
+    assert!(
+        parse(r#"{"at_ms": 5, "fault": "vm_crash", "vm": "v", "host": "h"}"#)
+            .unwrap_err()
+            .contains("fault vm_crash does not take \"host\"")
+    );
+    assert!(
+        parse(r#"{"at_ms": 5, "fault": "vm_crash", "vm": "v", "hots": "h"}"#)
+            .unwrap_err()
+            .contains("unknown field `hots`")
+    );
+    // Written back in the same shape, without a default `repair`.
+    let s = parse(r#"{"at_ms": 5, "fault": "vm_crash", "vm": "v"}"#).unwrap();
+    assert_eq!(
+        serde_json::to_value(&s.faults[0]).unwrap(),
+        json!({"at_ms": 5, "fault": "vm_crash", "vm": "v"})
+    );
+}

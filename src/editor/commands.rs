@@ -704,7 +704,7 @@ fn edit(d: &mut Design, id: &str, field: &str, value: Value) -> Result<(), Strin
         } else {
             obj.insert(field.to_string(), value);
         }
-        *item = serde_json::from_value(json).map_err(|e| format!("{field}: {e}"))?;
+        *item = reparse(&json).map_err(|e| format!("{field}: {e}"))?;
         Ok(())
     }
     macro_rules! try_list {
@@ -737,6 +737,12 @@ fn edit_settings(s: &mut Scenario, field: &str, value: Value) -> Result<(), Stri
     }
     let obj = at.as_object_mut().ok_or(format!("no setting {field}"))?;
     obj.insert(parts[parts.len() - 1].to_string(), value);
-    s.settings = serde_json::from_value(json).map_err(|e| format!("{field}: {e}"))?;
+    s.settings = reparse(&json).map_err(|e| format!("{field}: {e}"))?;
     Ok(())
+}
+
+/// Back from JSON through text, the path files take too: one deserializer per model type in
+/// the browser download instead of two.
+fn reparse<T: serde::de::DeserializeOwned>(json: &Value) -> Result<T, serde_json::Error> {
+    serde_json::from_str(&json.to_string())
 }

@@ -4,6 +4,7 @@
 //! scenario is here; `validate` explains what is wrong with a design in plain words.
 
 mod defaults;
+mod fault_json;
 pub mod network;
 pub mod validate;
 
@@ -461,19 +462,19 @@ pub struct Tier {
     pub depends_on: Vec<String>,
 }
 
-/// A fault or a repair at a time.
+/// A fault or a repair at a time. In JSON: `{"at_ms": 30000, "fault": "host_crash", "host": "h1"}`
+/// (see `fault_json`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(try_from = "fault_json::RawFault", into = "fault_json::RawFault")]
 pub struct ScheduledFault {
     pub at_ms: u64,
     /// `true`: undo this fault (restore power, reconnect, ...).
-    #[serde(default)]
     pub repair: bool,
-    #[serde(flatten)]
     pub fault: Fault,
 }
 
 /// What breaks. VMs are named `entry` (its first instance) or `entry#k`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, Hash)]
 #[serde(tag = "fault", rename_all = "snake_case")]
 pub enum Fault {
     HostCrash {
