@@ -458,3 +458,70 @@ async fn shift_drag_selects_by_rubber_band_and_question_mark_shows_the_shortcuts
     settle().await;
     assert!(!exists("shortcuts"));
 }
+
+#[wasm_bindgen_test]
+async fn witnesses_clusters_and_nlb_are_dropped_from_the_palette() {
+    let (ui, _root) = fresh_app().await;
+    drag(
+        &find("palette-cloud-witness"),
+        center(&find("palette-cloud-witness")),
+        center(&find("host-host-1")),
+        false,
+    )
+    .await;
+    assert_eq!(
+        design(&ui).clusters[0].witness,
+        clusterlab::model::Witness::Cloud
+    );
+    assert!(
+        find("cluster-prod")
+            .text_content()
+            .unwrap()
+            .contains("cloud witness")
+    );
+    drag(
+        &find("palette-nlb-cluster"),
+        center(&find("palette-nlb-cluster")),
+        center(&find("vm-app")),
+        false,
+    )
+    .await;
+    let nlb = design(&ui).nlb_clusters.last().unwrap().clone();
+    assert_eq!(nlb.members[0].vm, "app");
+    let r = find("host-host-4").get_bounding_client_rect();
+    drag(
+        &find("palette-failover-cluster"),
+        center(&find("palette-failover-cluster")),
+        (r.left() + 30.0, r.top() + 8.0),
+        false,
+    )
+    .await;
+    let d = design(&ui);
+    assert_eq!(d.clusters.len(), 2);
+    assert_eq!(d.clusters[1].nodes, ["host-4"]);
+    assert!(!d.clusters[0].nodes.contains(&"host-4".to_string()));
+    assert!(exists(&format!("cluster-{}", d.clusters[1].id)));
+}
+
+#[wasm_bindgen_test]
+async fn the_palette_works_from_the_keyboard() {
+    let (ui, _root) = fresh_app().await;
+    let hosts = design(&ui).hosts.len();
+    let item = find("palette-host");
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    item.dispatch_event(
+        &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+    )
+    .unwrap();
+    settle().await;
+    assert_eq!(design(&ui).hosts.len(), hosts + 1);
+    // The new host is selected; Enter on "VM" puts a VM on it.
+    let vm = find("palette-vm");
+    vm.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .unwrap();
+    settle().await;
+    let host = design(&ui).hosts.last().unwrap().id.clone();
+    assert_eq!(design(&ui).vms.last().unwrap().hosts, [host]);
+}

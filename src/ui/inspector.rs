@@ -164,6 +164,9 @@ pub fn Inspector(ui: Ui) -> impl IntoView {
             [] => settings_view(ui, &design, settings).into_any(),
             [one] => match component(&design, one) {
                 Some((kind, Value::Object(fields))) => {
+                    // Who it is first, then its properties in alphabetical order.
+                    let mut fields: Vec<(String, Value)> = fields.into_iter().collect();
+                    fields.sort_by_key(|(name, _)| (name != "id", name != "name", name.clone()));
                     let id = one.clone();
                     let send = move |name: String, value: Value| {
                         ui.apply(Command::Edit {
