@@ -525,3 +525,31 @@ async fn the_palette_works_from_the_keyboard() {
     let host = design(&ui).hosts.last().unwrap().id.clone();
     assert_eq!(design(&ui).vms.last().unwrap().hosts, [host]);
 }
+
+#[wasm_bindgen_test]
+async fn connect_mode_connects_without_a_modifier_key() {
+    let (ui, _root) = fresh_app().await;
+    let toggle: HtmlElement = find("connect-mode").unchecked_into();
+    toggle.click();
+    settle().await;
+    assert_eq!(
+        toggle.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    let links = design(&ui).links.len();
+    let client = find("client-internet");
+    drag(&client, center(&client), center(&find("vm-web")), false).await;
+    // Clients connected to a VM send their requests to its tier.
+    assert_eq!(design(&ui).links.len(), links);
+    assert_eq!(design(&ui).clients[0].tier, "web");
+    let r = find("host-host-4").get_bounding_client_rect();
+    drag(
+        &find("host-host-4"),
+        (r.left() + 12.0, r.top() + 6.0),
+        center(&find("storage-witness-share")),
+        false,
+    )
+    .await;
+    let l = design(&ui).links.last().unwrap().clone();
+    assert_eq!((l.a.as_str(), l.b.as_str()), ("host-4", "witness-share"));
+}

@@ -150,7 +150,7 @@ impl Command {
                 let id = fresh(d, "cluster");
                 d.clusters.push(FailoverCluster {
                     id: id.clone(),
-                    name: id.to_uppercase(),
+                    name: id.to_ascii_uppercase(),
                     nodes: hosts,
                     witness: Witness::None,
                     heartbeat: Default::default(),
@@ -164,7 +164,7 @@ impl Command {
                 let id = fresh(d, "guest");
                 d.guest_clusters.push(GuestCluster {
                     id: id.clone(),
-                    name: id.to_uppercase(),
+                    name: id.to_ascii_uppercase(),
                     members: vms,
                     witness: Witness::None,
                     heartbeat: Default::default(),
@@ -193,7 +193,7 @@ impl Command {
                 let id = fresh(d, "nlb");
                 d.nlb_clusters.push(NlbCluster {
                     id: id.clone(),
-                    name: id.to_uppercase(),
+                    name: id.to_ascii_uppercase(),
                     members,
                     affinity: Affinity::Single,
                     mode: NlbMode::Unicast,

@@ -143,7 +143,7 @@ fn check_design(d: &Design, version: Version, r: &mut Report) {
                     "{:?} switch {} must name the host it lives on",
                     s.kind, s.id
                 )
-                .to_lowercase(),
+                .to_ascii_lowercase(),
             ),
             _ => {}
         }

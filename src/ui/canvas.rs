@@ -94,7 +94,7 @@ fn drawn(d: &Design, problems: &[crate::model::validate::Problem]) -> Vec<Drawn>
                     (
                         "switch",
                         display_name(&s.name, &s.id).to_string(),
-                        format!("{:?} switch", s.kind).to_lowercase(),
+                        format!("{:?} switch", s.kind).to_ascii_lowercase(),
                     )
                 }
                 ItemKind::Storage => {
@@ -247,7 +247,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                     i,
                     p,
                     ev.shift_key(),
-                    ev.alt_key() || ev.button() == 1,
+                    ev.alt_key() || ev.button() == 1 || ui.connect_mode.get_untracked(),
                     &selection,
                 )
             })

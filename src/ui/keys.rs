@@ -14,7 +14,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+D", "duplicate the selection"),
     ("Arrows (Shift: x5)", "nudge the selection"),
     ("Escape", "cancel a drag, then clear the selection"),
-    ("Alt + drag", "connect two components"),
+    ("Alt + drag, or Connect mode", "connect two components"),
     (
         "Shift + click, Shift + drag",
         "add to the selection, rubber band",

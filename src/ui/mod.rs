@@ -44,6 +44,8 @@ pub struct Ui {
     /// The last message for the user (an error, or what happened).
     pub status: RwSignal<String>,
     pub help: RwSignal<bool>,
+    /// Drags from a component draw connections (for touch, where there is no Alt key).
+    pub connect_mode: RwSignal<bool>,
 }
 
 impl Ui {
@@ -54,6 +56,7 @@ impl Ui {
             tool: RwSignal::new(Tool::Idle),
             status: RwSignal::new(status),
             help: RwSignal::new(false),
+            connect_mode: RwSignal::new(false),
         }
     }
 
@@ -210,6 +213,10 @@ fn App(ui: Ui) -> impl IntoView {
                     <button data-testid="redo" title=redo_title aria-label="Redo"
                         prop:disabled=move || ui.editor.with(|e| e.redo_label().is_none())
                         on:click=move |_| { ui.editor.update(|e| { e.redo(); }); }>"↷ Redo"</button>
+                    <button data-testid="connect-mode" title="Connect: drag from one component to another (or hold Alt)"
+                        aria-pressed=move || ui.connect_mode.get().to_string()
+                        class:active=move || ui.connect_mode.get()
+                        on:click=move |_| ui.connect_mode.update(|c| *c = !*c)>"⤳ Connect"</button>
                     <button title="Zoom in" aria-label="Zoom in" on:click=move |_| canvas::zoom_by(ui, 1.25)>"+"</button>
                     <button title="Zoom out" aria-label="Zoom out" on:click=move |_| canvas::zoom_by(ui, 0.8)>"−"</button>
                     <button title="Fit to view (F)" aria-label="Fit to view" on:click=move |_| canvas::fit(ui)>"Fit"</button>

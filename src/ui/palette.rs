@@ -74,7 +74,7 @@ pub fn Palette(ui: Ui) -> impl IntoView {
                 .iter()
                 .map(|(label, hint, item)| {
                     let item = *item;
-                    let testid = format!("palette-{}", label.to_lowercase().replace(' ', "-"));
+                    let testid = format!("palette-{}", label.to_ascii_lowercase().replace(' ', "-"));
                     view! {
                         <button class="palette-item" data-testid=testid title=*hint
                             aria-label=format!("Add {label}: {hint}")
