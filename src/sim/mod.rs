@@ -13,6 +13,7 @@ mod nlb;
 mod placement;
 mod snapshot;
 pub mod state;
+mod storage;
 
 pub use metrics::{Metrics, Sample};
 pub use snapshot::{Heartbeat, Snapshot};
