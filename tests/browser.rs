@@ -553,3 +553,43 @@ async fn connect_mode_connects_without_a_modifier_key() {
     let l = design(&ui).links.last().unwrap().clone();
     assert_eq!((l.a.as_str(), l.b.as_str()), ("host-4", "witness-share"));
 }
+
+#[wasm_bindgen_test]
+async fn design_problems_appear_on_the_component_and_in_the_list_as_you_edit() {
+    let (ui, _root) = fresh_app().await;
+    assert!(!exists("cluster-problem-prod"));
+    // Four nodes and no witness: a 50/50 split is decided by a single vote.
+    ui.apply(clusterlab::editor::Command::SetWitness {
+        cluster: "prod".into(),
+        witness: clusterlab::model::Witness::None,
+    });
+    settle().await;
+    assert!(
+        find("cluster-problem-prod")
+            .text_content()
+            .unwrap()
+            .contains("1 problem")
+    );
+    assert!(
+        find("problems")
+            .text_content()
+            .unwrap()
+            .contains("even number of nodes and no witness")
+    );
+    assert_eq!(
+        find("problem-summary").text_content().unwrap(),
+        "0 errors, 1 warning"
+    );
+    // Clicking the problem selects the cluster it concerns.
+    let button: HtmlElement = document()
+        .query_selector("[data-testid=\"problems\"] button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    settle().await;
+    assert_eq!(ui.editor.with_untracked(|e| e.selection.clone()), ["prod"]);
+    key("z", true, false);
+    settle().await;
+    assert!(!exists("cluster-problem-prod"));
+}

@@ -4,7 +4,7 @@
 use super::{Ui, View, svg_element};
 use crate::editor::scene::{self, Item, ItemKind, Rect};
 use crate::editor::tool::Tool;
-use crate::model::validate::Severity;
+use crate::model::validate::{Problem, Severity};
 use crate::model::{Design, StorageKind, display_name};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -378,7 +378,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                 </defs>
                 <g transform=transform>
                     <rect class="grid" x="-10000" y="-10000" width="20000" height="20000" fill="url(#grid)"/>
-                    <Outlines ui=ui items=items/>
+                    <Outlines ui=ui items=items problems=problems/>
                     <Links ui=ui items=items/>
                     <For each=move || shapes.get() key=|d| format!("{d:?}") children=move |d| shape(ui, d)/>
                     <Preview ui=ui/>
@@ -504,7 +504,7 @@ fn Links(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
 
 /// Failover cluster outlines around their hosts, labelled with name and witness.
 #[component]
-fn Outlines(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
+fn Outlines(ui: Ui, items: Memo<Vec<Item>>, problems: Memo<Vec<Problem>>) -> impl IntoView {
     let outlines = move || {
         let clusters = ui.editor.with(|e| e.scenario().design.clusters.clone());
         items.with(|items| {
@@ -521,11 +521,19 @@ fn Outlines(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
                     let label = format!("{} · {} nodes · {witness}", display_name(&c.name, &c.id), c.nodes.len());
                     let id = c.id.clone();
                     let selected = ui.editor.with(|e| e.selection.contains(&c.id));
+                    // The cluster's own problems (quorum, witness, capacity) show on its label.
+                    let own: Vec<String> = problems.with(|p| p.iter().filter(|x| x.subjects.first() == Some(&c.id)).map(|x| x.message.clone()).collect());
+                    let marker = (!own.is_empty()).then(|| view! {
+                        <tspan class="cluster-problem" data-testid=format!("cluster-problem-{}", c.id)>
+                            {format!("  ▲ {}", if own.len() == 1 { "1 problem".to_string() } else { format!("{} problems", own.len()) })}
+                            <title>{own.join("\n")}</title>
+                        </tspan>
+                    });
                     Some(view! {
                         <g class="cluster" class:selected=selected data-testid=format!("cluster-{}", c.id)>
                             <rect class="outline" x=r.x y=r.y width=r.w height=r.h rx="12"/>
                             <text class="cluster-label" x=r.x + 12.0 y=r.y + 14.0
-                                on:pointerdown=move |ev| { ev.stop_propagation(); ui.select(vec![id.clone()]); }>{label}</text>
+                                on:pointerdown=move |ev| { ev.stop_propagation(); ui.select(vec![id.clone()]); }>{label}{marker}</text>
                         </g>
                     })
                 })
