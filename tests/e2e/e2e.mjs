@@ -21,7 +21,7 @@ function check(name, ok, detail = '') {
   }
 }
 
-for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 768]]) {
+for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 768], ['tablet portrait', 768, 1024]]) {
   const page = await browser.newPage({ viewport: { width, height } });
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -41,6 +41,8 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
     });
   });
   check(`${label}: the whole design fits the canvas`, visible);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(`${label}: nothing spills out sideways`, overflow <= 0, `${overflow} px`);
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${shots}/editor-${width}x${height}.png` });
   check(`${label}: no console errors`, errors.length === 0, errors.join(' | '));
