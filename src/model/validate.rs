@@ -353,7 +353,7 @@ fn check_vms(d: &Design, net: &Net, r: &mut Report) {
     }
 }
 
-fn check_witness(d: &Design, net: &Net, version: Version, id: &str, w: &Witness, r: &mut Report) {
+fn check_witness(net: &Net, version: Version, id: &str, w: &Witness, r: &mut Report) {
     match w {
         Witness::None => {}
         Witness::Disk { storage } => match net.storage.get(storage) {
@@ -369,7 +369,6 @@ fn check_witness(d: &Design, net: &Net, version: Version, id: &str, w: &Witness,
         Witness::Cloud if version < Version::W2016 => r.error(&[id], format!("{id} uses a cloud witness, which exists only from Windows Server 2016")),
         Witness::Cloud => {}
     }
-    let _ = d;
 }
 
 fn check_clusters(d: &Design, net: &Net, version: Version, r: &mut Report) {
@@ -419,7 +418,7 @@ fn check_clusters(d: &Design, net: &Net, version: Version, r: &mut Report) {
                 format!("cluster {name} has a single node: nothing can fail over"),
             );
         }
-        check_witness(d, net, version, &c.id, &c.witness, r);
+        check_witness(net, version, &c.id, &c.witness, r);
         if c.witness == Witness::None && c.nodes.len() % 2 == 0 {
             r.warn(&[&c.id], format!("cluster {name} has an even number of nodes and no witness: a 50/50 split is decided by which node holds the extra vote"));
         }
@@ -470,7 +469,7 @@ fn check_clusters(d: &Design, net: &Net, version: Version, r: &mut Report) {
                 ),
             );
         }
-        check_witness(d, net, version, &g.id, &g.witness, r);
+        check_witness(net, version, &g.id, &g.witness, r);
         check_heartbeat(&g.id, &g.heartbeat, version, r);
     }
 }
