@@ -57,36 +57,28 @@ pub struct Item {
 pub fn items(d: &Design) -> Vec<Item> {
     let mut out = Vec::new();
     let at = |p: Option<Pos>| p.unwrap_or_default();
-    for s in &d.switches {
-        let p = at(s.at);
-        out.push(Item {
-            id: s.id.clone(),
-            kind: ItemKind::Switch,
-            rect: rect(p, SWITCH_W, SWITCH_H),
-            parent: None,
-            count: 0,
-        });
-    }
-    for s in &d.storage {
-        let p = at(s.at);
-        out.push(Item {
-            id: s.id.clone(),
-            kind: ItemKind::Storage,
-            rect: rect(p, STORAGE_W, STORAGE_H),
-            parent: None,
-            count: 0,
-        });
-    }
-    for c in &d.clients {
-        let p = at(c.at);
-        out.push(Item {
-            id: c.id.clone(),
-            kind: ItemKind::Client,
-            rect: rect(p, CLIENT_W, CLIENT_H),
-            parent: None,
-            count: 0,
-        });
-    }
+    let boxed = |id: &Id, kind, at: Option<Pos>, w, h| Item {
+        id: id.clone(),
+        kind,
+        rect: rect(at.unwrap_or_default(), w, h),
+        parent: None,
+        count: 0,
+    };
+    out.extend(
+        d.switches
+            .iter()
+            .map(|s| boxed(&s.id, ItemKind::Switch, s.at, SWITCH_W, SWITCH_H)),
+    );
+    out.extend(
+        d.storage
+            .iter()
+            .map(|s| boxed(&s.id, ItemKind::Storage, s.at, STORAGE_W, STORAGE_H)),
+    );
+    out.extend(
+        d.clients
+            .iter()
+            .map(|c| boxed(&c.id, ItemKind::Client, c.at, CLIENT_W, CLIENT_H)),
+    );
     for h in &d.hosts {
         let rows: Vec<(&Id, u32)> = d
             .vms

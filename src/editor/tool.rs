@@ -118,22 +118,16 @@ impl Tool {
 
     pub fn moved(&mut self, p: (f64, f64), selection: &[Id]) {
         *self = match std::mem::take(self) {
+            // A press that has barely moved is still a click.
+            pointing @ Tool::Pointing { start, .. } if dist(start, p) < DRAG_START => pointing,
             Tool::Pointing {
                 id,
                 kind,
                 start,
-                shift,
                 connect,
+                ..
             } => {
-                if dist(start, p) < DRAG_START {
-                    Tool::Pointing {
-                        id,
-                        kind,
-                        start,
-                        shift,
-                        connect,
-                    }
-                } else if connect {
+                if connect {
                     Tool::Connecting {
                         from: id,
                         start,
