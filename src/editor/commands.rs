@@ -233,26 +233,11 @@ fn count(n: usize) -> String {
 
 /// The smallest unused `prefix-N`.
 pub fn fresh(d: &Design, prefix: &str) -> Id {
-    let taken = all_ids(d);
+    let taken: Vec<&Id> = d.ids().collect();
     (1..)
         .map(|n| format!("{prefix}-{n}"))
-        .find(|id| !taken.contains(id))
+        .find(|id| !taken.contains(&id))
         .expect("an unused id")
-}
-
-fn all_ids(d: &Design) -> Vec<Id> {
-    let mut ids: Vec<Id> = Vec::new();
-    ids.extend(d.sites.iter().map(|x| x.id.clone()));
-    ids.extend(d.hosts.iter().map(|x| x.id.clone()));
-    ids.extend(d.switches.iter().map(|x| x.id.clone()));
-    ids.extend(d.storage.iter().map(|x| x.id.clone()));
-    ids.extend(d.links.iter().map(|x| x.id.clone()));
-    ids.extend(d.vms.iter().map(|x| x.id.clone()));
-    ids.extend(d.clusters.iter().map(|x| x.id.clone()));
-    ids.extend(d.guest_clusters.iter().map(|x| x.id.clone()));
-    ids.extend(d.nlb_clusters.iter().map(|x| x.id.clone()));
-    ids.extend(d.clients.iter().map(|x| x.id.clone()));
-    ids
 }
 
 fn position<'a>(d: &'a mut Design, id: &str) -> Option<&'a mut Pos> {

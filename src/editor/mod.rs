@@ -103,15 +103,5 @@ impl Editor {
 
 /// Whether an id names a component (or a VM instance's entry) of the scenario.
 pub fn exists(s: &Scenario, id: &str) -> bool {
-    let d = &s.design;
-    d.hosts.iter().any(|x| x.id == id)
-        || d.switches.iter().any(|x| x.id == id)
-        || d.storage.iter().any(|x| x.id == id)
-        || d.links.iter().any(|x| x.id == id)
-        || d.vms.iter().any(|x| x.id == id)
-        || d.clusters.iter().any(|x| x.id == id)
-        || d.guest_clusters.iter().any(|x| x.id == id)
-        || d.nlb_clusters.iter().any(|x| x.id == id)
-        || d.clients.iter().any(|x| x.id == id)
-        || d.sites.iter().any(|x| x.id == id)
+    s.design.ids().any(|x| x == id)
 }

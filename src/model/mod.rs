@@ -145,6 +145,24 @@ pub struct Design {
     pub tiers: Vec<Tier>,
 }
 
+impl Design {
+    /// Every component's id, in a fixed order (duplicates included: `validate` reports them).
+    pub fn ids(&self) -> impl Iterator<Item = &Id> {
+        self.sites
+            .iter()
+            .map(|x| &x.id)
+            .chain(self.hosts.iter().map(|x| &x.id))
+            .chain(self.switches.iter().map(|x| &x.id))
+            .chain(self.storage.iter().map(|x| &x.id))
+            .chain(self.links.iter().map(|x| &x.id))
+            .chain(self.vms.iter().map(|x| &x.id))
+            .chain(self.clusters.iter().map(|x| &x.id))
+            .chain(self.guest_clusters.iter().map(|x| &x.id))
+            .chain(self.nlb_clusters.iter().map(|x| &x.id))
+            .chain(self.clients.iter().map(|x| &x.id))
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Site {

@@ -88,19 +88,7 @@ fn check_design(d: &Design, version: Version, r: &mut Report) {
         return;
     }
     let mut seen = HashSet::new();
-    let all_ids = d
-        .sites
-        .iter()
-        .map(|x| &x.id)
-        .chain(d.hosts.iter().map(|x| &x.id))
-        .chain(d.switches.iter().map(|x| &x.id))
-        .chain(d.storage.iter().map(|x| &x.id))
-        .chain(d.links.iter().map(|x| &x.id))
-        .chain(d.vms.iter().map(|x| &x.id))
-        .chain(d.clusters.iter().map(|x| &x.id))
-        .chain(d.guest_clusters.iter().map(|x| &x.id))
-        .chain(d.nlb_clusters.iter().map(|x| &x.id))
-        .chain(d.clients.iter().map(|x| &x.id));
+    let all_ids = d.ids();
     for id in all_ids {
         if id.is_empty() {
             r.error(&[], "a component has an empty id".into());
