@@ -1,6 +1,6 @@
 //! Faults and repairs from the script: change what is broken, then let every part react.
 
-use super::state::{Member, NodeState, VmState};
+use super::state::VmState;
 use super::{Engine, EventKind};
 use crate::model::network::Node;
 use crate::model::{Fault, parse_vm_ref};
@@ -150,24 +150,11 @@ impl Engine {
                     // Automatic Start Action: a standalone host restarts what it was running.
                     None => self.operator_start(v),
                     // Back before the cluster even noticed: its roles restart like failed VMs.
-                    Some(ci)
-                        if self
-                            .node_of_host(ci, h)
-                            .is_some_and(|m| self.clusters[ci].node[m] == NodeState::Up) =>
-                    {
-                        self.vm_failed(v)
-                    }
+                    Some(ci) if self.host_node_up(ci, h) => self.vm_failed(v),
                     Some(_) => {}
                 }
             }
         }
-    }
-
-    fn node_of_host(&self, ci: usize, h: usize) -> Option<usize> {
-        self.clusters[ci]
-            .members
-            .iter()
-            .position(|m| *m == Member::Host(h))
     }
 
     fn vm_crash(&mut self, v: usize) {
@@ -201,9 +188,7 @@ impl Engine {
         self.vms[v].pending = false;
         let h = self.vms[v].host;
         if let Some(ci) = self.vms[v].cluster
-            && self
-                .node_of_host(ci, h)
-                .is_none_or(|m| self.clusters[ci].node[m] != NodeState::Up)
+            && !self.host_node_up(ci, h)
         {
             self.vms[v].pending = true;
             self.place_pending(ci);

@@ -159,6 +159,15 @@ impl Engine {
         }
     }
 
+    /// Host `h` is an active node of host cluster `ci`.
+    pub(super) fn host_node_up(&self, ci: usize, h: usize) -> bool {
+        let c = &self.clusters[ci];
+        c.members
+            .iter()
+            .zip(&c.node)
+            .any(|(m, n)| *m == Member::Host(h) && *n == NodeState::Up)
+    }
+
     pub(super) fn member_id(&self, m: &Member) -> &str {
         match *m {
             Member::Host(h) => self.host_id(h),

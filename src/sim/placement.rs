@@ -232,12 +232,7 @@ impl Engine {
             return;
         };
         let h = self.vms[v].host;
-        let m = self.clusters[ci]
-            .members
-            .iter()
-            .position(|x| *x == Member::Host(h));
-        let node_up = m.is_some_and(|m| self.clusters[ci].node[m] == NodeState::Up);
-        if !node_up {
+        if !self.host_node_up(ci, h) {
             // Nobody watches it: an isolated node's VMs are unmonitored.
             return;
         }
@@ -766,13 +761,10 @@ impl Engine {
         }
         let from = self.vms[v].host;
         // The target must still be an active node that the source can reach.
-        let target_ok = self.vms[v].cluster.is_none_or(|ci| {
-            let c = &self.clusters[ci];
-            c.members
-                .iter()
-                .zip(&c.node)
-                .any(|(m, n)| *m == Member::Host(to) && *n == NodeState::Up)
-        }) && self.reach.hosts_connected(from, to);
+        let target_ok = self.vms[v]
+            .cluster
+            .is_none_or(|ci| self.host_node_up(ci, to))
+            && self.reach.hosts_connected(from, to);
         if !target_ok {
             self.set_vm(v, from, VmState::Running);
             let msg = format!(
