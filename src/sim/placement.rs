@@ -310,7 +310,7 @@ impl Engine {
         let nodes = self.clusters[ci].members.len();
         let allowed = nodes.saturating_sub(1);
         let (candidates, mut why) = self.candidates(ci, v);
-        let mut choice = self.best_candidate(ci, v, &candidates, false);
+        let mut choice = self.best_candidate(v, &candidates);
         let mut preempt = Vec::new();
         if choice.is_none() && !candidates.is_empty() {
             if let Some((h, victims)) = self.preemption(v, &candidates) {
@@ -480,20 +480,15 @@ impl Engine {
     }
 
     /// Preferred owners first, then nodes without an anti-affinity clash, then the most free memory.
-    fn best_candidate(
-        &self,
-        _ci: usize,
-        v: usize,
-        hosts: &[usize],
-        ignore_capacity: bool,
-    ) -> Option<usize> {
+    fn best_candidate(&self, v: usize, hosts: &[usize]) -> Option<usize> {
         let spec = &self.scenario.design.vms[self.vms[v].entry];
         let need = u64::from(self.vms[v].memory_gb);
         hosts
             .iter()
             .copied()
             .filter(|&h| {
-                ignore_capacity || (self.free_memory(h) >= need && self.host_vms_running(h) < 1024)
+                self.free_memory(h) >= need
+                    && self.host_vms_running(h) < crate::model::validate::MAX_HOST_VMS as usize
             })
             .min_by_key(|&h| {
                 let pref = spec
@@ -706,7 +701,7 @@ impl Engine {
             self.vms[v].unmonitored = false;
             let (cands, why) = self.candidates(ci, v);
             let cands: Vec<usize> = cands.into_iter().filter(|&x| x != h).collect();
-            match self.best_candidate(ci, v, &cands, false) {
+            match self.best_candidate(v, &cands) {
                 Some(t) if self.vms[v].state == VmState::Running => {
                     self.live_migrate(v, t, format!("moves off quarantined {}", self.host_id(h)))
                 }
