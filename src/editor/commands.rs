@@ -74,6 +74,12 @@ pub enum Command {
         cluster: Id,
         witness: Witness,
     },
+    /// Adds a fault or repair to the scenario's fault script (injected live or planned).
+    AddFault(ScheduledFault),
+    /// Removes the fault script's entry at this index.
+    RemoveFault {
+        index: usize,
+    },
 }
 
 impl Command {
@@ -94,6 +100,9 @@ impl Command {
             Command::GroupGuest { .. } => "create guest cluster".into(),
             Command::GroupNlb { .. } => "create NLB cluster".into(),
             Command::SetWitness { .. } => "set witness".into(),
+            Command::AddFault(f) if f.repair => "add repair".into(),
+            Command::AddFault(_) => "add fault".into(),
+            Command::RemoveFault { .. } => "remove fault".into(),
         }
     }
 
@@ -210,8 +219,34 @@ impl Command {
                 }
                 Ok(None)
             }
+            Command::AddFault(f) => {
+                let named = f.fault.subjects();
+                if let Some(missing) = named.iter().find(|id| !names_component(s, id)) {
+                    return Err(format!("{missing} is not in the design"));
+                }
+                // After every entry at the same moment, so the script keeps the order it was given.
+                let i = s.faults.partition_point(|x| x.at_ms <= f.at_ms);
+                s.faults.insert(i, f);
+                Ok(None)
+            }
+            Command::RemoveFault { index } => {
+                if index >= s.faults.len() {
+                    return Err("that fault is no longer in the script".into());
+                }
+                s.faults.remove(index);
+                Ok(None)
+            }
         }
     }
+}
+
+/// Whether a fault may name this id: a component, a VM instance (`entry#k`) or a site.
+fn names_component(s: &Scenario, id: &str) -> bool {
+    let d = &s.design;
+    d.ids().any(|x| x == id)
+        || d.sites.iter().any(|x| x.id == id)
+        || parse_vm_ref(id)
+            .is_some_and(|(entry, k)| d.vms.iter().any(|v| v.id == entry && k <= v.replicas))
 }
 
 fn noun(what: NewComponent) -> &'static str {

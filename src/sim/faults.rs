@@ -253,7 +253,8 @@ fn bump(count: &mut u16, step: i32) {
     };
 }
 
-fn describe(f: &Fault, repair: bool) -> (EventKind, String) {
+/// What a scheduled fault or repair does, in words (the log line and the fault script list).
+pub fn describe(f: &Fault, repair: bool) -> (EventKind, String) {
     let text = match (f, repair) {
         (Fault::HostCrash { host }, false) => format!("fault: host {host} crashes (power lost)"),
         (Fault::HostCrash { host }, true) => format!("repair: host {host} is powered on again"),

@@ -4,6 +4,7 @@
 //! from one `Xoshiro256PlusPlus` seeded from the scenario (identical streams on every target).
 //! Handlers change state and push log events that say why.
 
+pub mod actions;
 mod faults;
 mod guest;
 mod invariants;
@@ -11,10 +12,12 @@ mod membership;
 mod metrics;
 mod nlb;
 mod placement;
+pub mod player;
 mod snapshot;
 pub mod state;
 mod storage;
 
+pub use faults::describe;
 pub use metrics::{Metrics, Sample};
 pub use snapshot::{Heartbeat, Snapshot};
 

@@ -45,6 +45,7 @@ impl Engine {
                     cluster: cluster_of_host[host],
                     pending: false,
                     failed: false,
+                    moved_from: None,
                     restarts: Vec::new(),
                     failovers: Vec::new(),
                     token: 0,
@@ -120,6 +121,7 @@ impl Engine {
         if old != host {
             self.host_vms[old].retain(|&x| x != v);
             self.host_vms[host].push(v);
+            self.vms[v].moved_from = Some((old, self.now));
         }
         let vm = &mut self.vms[v];
         vm.host = host;

@@ -49,6 +49,8 @@ pub struct VmView {
     pub redirected_io: bool,
     pub waiting_for_node: bool,
     pub failed: bool,
+    /// The host it last moved from and when: the page draws the move for a moment.
+    pub moved_from: Option<(String, u64)>,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -137,6 +139,7 @@ impl Engine {
                 redirected_io: vm.redirected,
                 waiting_for_node: vm.pending,
                 failed: vm.failed,
+                moved_from: vm.moved_from.map(|(h, t)| (d.hosts[h].id.clone(), t)),
             })
             .collect();
         let clusters = self

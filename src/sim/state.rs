@@ -44,6 +44,8 @@ pub struct VmInst {
     pub pending: bool,
     /// Past the failover threshold: no more automatic starts.
     pub failed: bool,
+    /// The host it last moved from, and when (the page draws the move).
+    pub moved_from: Option<(usize, u64)>,
     pub restarts: Vec<u64>,
     pub failovers: Vec<u64>,
     /// Bumped on every state change, so stale timers are ignored.
