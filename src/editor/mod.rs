@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod layout;
+pub mod live;
 pub mod scene;
 pub mod tool;
 

@@ -19,7 +19,10 @@ mod storage;
 
 pub use faults::describe;
 pub use metrics::{Metrics, Sample};
-pub use snapshot::{Heartbeat, Snapshot};
+pub use snapshot::{
+    ClusterView, HEARTBEAT_VISUAL_MS, Heartbeat, HostView, NlbView, NodeView, RING_ABOVE, Snapshot,
+    VmView,
+};
 
 use crate::model::network::{Health, Net, Reach};
 use crate::model::validate::{Problem, Severity};

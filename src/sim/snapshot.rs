@@ -10,6 +10,9 @@ use serde::Serialize;
 /// millisecond; pulses are slowed so they can be seen.
 pub const HEARTBEAT_VISUAL_MS: u64 = 400;
 
+/// Clusters with more nodes than this show heartbeats between ring neighbours only.
+pub const RING_ABOVE: usize = 8;
+
 #[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct Snapshot {
     pub t_ms: u64,
@@ -243,7 +246,10 @@ impl Engine {
                 if c.node[s] != NodeState::Up || !self.member_alive(c.members[s]) {
                     continue;
                 }
-                for r in (0..n).filter(|&r| r != s && c.node[r] == NodeState::Up) {
+                // Large clusters: each node's pulses to its ring neighbours only (thousands of
+                // pulses teach nothing and cost a frame).
+                let shown = |r: usize| n <= RING_ABOVE || r == (s + 1) % n || s == (r + 1) % n;
+                for r in (0..n).filter(|&r| r != s && c.node[r] == NodeState::Up && shown(r)) {
                     let delay = beat(&c.beats, c.class[s][r]).delay_ms;
                     let phase = c.phase[s] % delay;
                     if self.now < phase {

@@ -1,0 +1,551 @@
+//! What the canvas draws during a run, from one engine snapshot: hosts with their load and
+//! missed heartbeats, VM rows on the host they are on now (sliding there when they move),
+//! heartbeat pulses along their real paths, client requests into the NLB, cluster quorum.
+//! Pure geometry and words, no web types: the page only turns this into SVG.
+
+use super::layout::*;
+use super::scene::{self, Item, ItemKind, Rect};
+use crate::model::{Design, display_name};
+use crate::sim::state::{NodeState, VmState};
+use crate::sim::{Snapshot, VmView};
+use std::collections::HashMap;
+
+/// How long (simulated) a moved VM takes to slide from its old host to its new one.
+pub const MOVE_VISUAL_MS: u64 = 1_500;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveHost {
+    pub id: String,
+    pub name: String,
+    pub rect: Rect,
+    /// `up`, `down` or `isolated`.
+    pub state: &'static str,
+    /// How its failover cluster sees it, when that differs from its power state.
+    pub node: Option<&'static str>,
+    pub cpu_pct: u32,
+    pub memory_pct: u32,
+    pub memory_text: String,
+    /// Consecutive heartbeats missed from it by some peer, and the threshold.
+    pub missed: Option<(u32, u32)>,
+}
+
+/// One VM row: an instance, or (on a crowded host) all instances of an entry with counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveRow {
+    pub id: String,
+    pub host: String,
+    pub rect: Rect,
+    /// `running`, `booting`, `paused`, `migrating`, `stopped`, `failed`, `app-failed`.
+    pub state: &'static str,
+    pub title: String,
+    /// What it is doing and why, in words.
+    pub detail: String,
+    /// Slide offset while it moves here from its old host.
+    pub offset: (f64, f64),
+    /// Booting progress, percent.
+    pub progress: Option<u32>,
+    /// NLB requests per second it serves, and its share of the busiest member, percent.
+    pub load: Option<(u64, u32)>,
+    pub missed: Option<(u32, u32)>,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveBox {
+    pub id: String,
+    pub kind: ItemKind,
+    pub rect: Rect,
+    pub down: bool,
+    pub title: String,
+    pub sub: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveLink {
+    pub id: String,
+    pub a: (f64, f64),
+    pub b: (f64, f64),
+    pub cut: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveCluster {
+    pub id: String,
+    pub rect: Rect,
+    pub label: String,
+    pub quorum: bool,
+}
+
+/// A heartbeat on its way; `lost` once it has reached the break in its path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pulse {
+    pub at: (f64, f64),
+    pub lost: bool,
+}
+
+/// Client requests going to an NLB member (`rps` per second).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flow {
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    pub rps: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Live {
+    pub hosts: Vec<LiveHost>,
+    pub rows: Vec<LiveRow>,
+    pub boxes: Vec<LiveBox>,
+    pub links: Vec<LiveLink>,
+    pub clusters: Vec<LiveCluster>,
+    pub pulses: Vec<Pulse>,
+    pub flows: Vec<Flow>,
+}
+
+impl Live {
+    /// Selectable items for hit-testing, hosts before the rows on them.
+    pub fn items(&self) -> Vec<Item> {
+        let mut out: Vec<Item> = self
+            .boxes
+            .iter()
+            .map(|b| item(&b.id, b.kind, b.rect, None, 0))
+            .collect();
+        for h in &self.hosts {
+            out.push(item(&h.id, ItemKind::Host, h.rect, None, 0));
+        }
+        for r in &self.rows {
+            out.push(item(&r.id, ItemKind::Vm, r.rect, Some(&r.host), r.count));
+        }
+        out
+    }
+}
+
+fn item(id: &str, kind: ItemKind, rect: Rect, parent: Option<&str>, count: u32) -> Item {
+    Item {
+        id: id.to_string(),
+        kind,
+        rect,
+        parent: parent.map(str::to_string),
+        count,
+    }
+}
+
+/// Builds the picture of `snap`. Hosts running more than `rows_per_host` VM instances show one
+/// row per VM entry with counts instead (the page raises the limit as the user zooms in).
+pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
+    let now = snap.t_ms;
+    let design_items = scene::items(d);
+    let mut live = Live::default();
+    let mut centers: HashMap<String, (f64, f64)> = HashMap::new();
+    let missed_of: HashMap<&str, (u32, u32)> = snap
+        .clusters
+        .iter()
+        .flat_map(|c| c.nodes.iter())
+        .filter(|n| n.missed > 0)
+        .map(|n| (n.id.as_str(), (n.missed, n.threshold)))
+        .collect();
+    let node_of: HashMap<&str, NodeState> = snap
+        .clusters
+        .iter()
+        .filter(|c| !c.guest)
+        .flat_map(|c| c.nodes.iter())
+        .map(|n| (n.id.as_str(), n.state))
+        .collect();
+    let busiest = snap
+        .nlbs
+        .iter()
+        .flat_map(|n| n.members.iter())
+        .map(|m| m.requests_per_second)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let load_of: HashMap<&str, u64> = snap
+        .nlbs
+        .iter()
+        .flat_map(|n| n.members.iter())
+        .map(|m| (m.vm.as_str(), m.requests_per_second))
+        .collect();
+
+    // Other components keep their design boxes.
+    for it in design_items
+        .iter()
+        .filter(|i| !matches!(i.kind, ItemKind::Host | ItemKind::Vm))
+    {
+        let (down, title, sub) = match it.kind {
+            ItemKind::Switch => {
+                let s = d.switches.iter().find(|s| s.id == it.id);
+                let down = snap.switches_down.contains(&it.id);
+                (
+                    down,
+                    s.map_or(&it.id[..], |s| display_name(&s.name, &s.id)),
+                    if down {
+                        "failed".to_string()
+                    } else {
+                        "switch".to_string()
+                    },
+                )
+            }
+            ItemKind::Storage => {
+                let s = d.storage.iter().find(|s| s.id == it.id);
+                let down = snap.storage_down.contains(&it.id);
+                (
+                    down,
+                    s.map_or(&it.id[..], |s| display_name(&s.name, &s.id)),
+                    if down {
+                        "failed".to_string()
+                    } else {
+                        "online".to_string()
+                    },
+                )
+            }
+            _ => {
+                let c = d.clients.iter().find(|c| c.id == it.id);
+                let sub = if snap.dropped_rps > 0 {
+                    format!(
+                        "{} rps served · {} dropped",
+                        snap.served_rps, snap.dropped_rps
+                    )
+                } else {
+                    format!("{} rps served", snap.served_rps)
+                };
+                (
+                    false,
+                    c.map_or(&it.id[..], |c| display_name(&c.name, &c.id)),
+                    sub,
+                )
+            }
+        };
+        centers.insert(it.id.clone(), it.rect.center());
+        live.boxes.push(LiveBox {
+            id: it.id.clone(),
+            kind: it.kind,
+            rect: it.rect,
+            down,
+            title: title.to_string(),
+            sub,
+        });
+    }
+
+    // Hosts, and the VMs on each one now.
+    let mut on_host: HashMap<&str, Vec<&VmView>> = HashMap::new();
+    for vm in &snap.vms {
+        on_host.entry(vm.host.as_str()).or_default().push(vm);
+    }
+    let mut host_header: HashMap<&str, (f64, f64)> = HashMap::new();
+    for host in &d.hosts {
+        let p = host.at.unwrap_or_default();
+        host_header.insert(
+            host.id.as_str(),
+            (p.x as f64 + HOST_W as f64 / 2.0, p.y as f64 + 18.0),
+        );
+    }
+    for (h, host) in d.hosts.iter().enumerate() {
+        let view = snap.hosts.get(h);
+        let p = host.at.unwrap_or_default();
+        let (x, y) = (p.x as f64, p.y as f64);
+        let vms = on_host.get(host.id.as_str()).cloned().unwrap_or_default();
+        let rows = if vms.len() <= rows_per_host {
+            vms.iter()
+                .map(|v| instance_row(d, v, now, &load_of, busiest, &missed_of))
+                .collect()
+        } else {
+            grouped_rows(&vms)
+        };
+        let n_rows = rows.len();
+        for (i, mut row) in rows.into_iter().enumerate() {
+            row.rect = Rect {
+                x: x + 8.0,
+                y: y + (HOST_HEADER + VM_H * i as i32) as f64,
+                w: (HOST_W - 16) as f64,
+                h: (VM_H - 4) as f64,
+            };
+            row.host = host.id.clone();
+            if let Some(vm) = vms.iter().find(|v| v.id == row.id)
+                && let Some((from, t0)) = &vm.moved_from
+                && now < t0 + MOVE_VISUAL_MS
+                && let Some(&(fx, fy)) = host_header.get(from.as_str())
+            {
+                let f = (now - t0) as f64 / MOVE_VISUAL_MS as f64;
+                let ease = 1.0 - (1.0 - f) * (1.0 - f);
+                let (cx, cy) = row.rect.center();
+                row.offset = ((fx - cx) * (1.0 - ease), (fy - cy) * (1.0 - ease));
+            }
+            centers.insert(row.id.clone(), row.rect.center());
+            live.rows.push(row);
+        }
+        // Grouped rows: every instance's pulses start from its entry's row on this host.
+        if vms.len() > rows_per_host {
+            for v in &vms {
+                if let Some(r) = live
+                    .rows
+                    .iter()
+                    .rev()
+                    .find(|r| r.host == host.id && r.id == v.entry)
+                {
+                    centers.insert(v.id.clone(), r.rect.center());
+                }
+            }
+        }
+        let rect = Rect {
+            x,
+            y,
+            w: HOST_W as f64,
+            h: host_height(n_rows) as f64,
+        };
+        centers.insert(host.id.clone(), (x + HOST_W as f64 / 2.0, y + 18.0));
+        let (up, isolated) = view.map_or((true, false), |v| (v.up, v.isolated));
+        let used = view.map_or(0, |v| v.memory_used_gb);
+        live.hosts.push(LiveHost {
+            id: host.id.clone(),
+            name: display_name(&host.name, &host.id).to_string(),
+            rect,
+            state: if !up {
+                "down"
+            } else if isolated {
+                "isolated"
+            } else {
+                "up"
+            },
+            node: match node_of.get(host.id.as_str()) {
+                Some(NodeState::Down) if up => Some("declared down"),
+                Some(NodeState::Isolated { .. }) => Some("isolated node"),
+                Some(NodeState::Quarantined { .. }) => Some("quarantined"),
+                Some(NodeState::NoQuorum) => Some("no quorum"),
+                _ => None,
+            },
+            cpu_pct: view.map_or(0, |v| v.cpu_pct),
+            memory_pct: (used * 100 / u64::from(host.memory_gb.max(1))).min(100) as u32,
+            memory_text: format!("{used}/{} GB", host.memory_gb),
+            missed: missed_of.get(host.id.as_str()).copied(),
+        });
+    }
+
+    for l in &d.links {
+        if let (Some(&a), Some(&b)) = (centers.get(l.a.as_str()), centers.get(l.b.as_str())) {
+            live.links.push(LiveLink {
+                id: l.id.clone(),
+                a,
+                b,
+                cut: snap.links_cut.contains(&l.id),
+            });
+        }
+    }
+
+    for c in snap.clusters.iter().filter(|c| !c.guest) {
+        let Some(fc) = d.clusters.iter().find(|x| x.id == c.id) else {
+            continue;
+        };
+        let rects: Vec<Item> = live
+            .hosts
+            .iter()
+            .filter(|h| fc.nodes.contains(&h.id))
+            .map(|h| item(&h.id, ItemKind::Host, h.rect, None, 0))
+            .collect();
+        let Some(r) = scene::outline(&rects, &fc.nodes, 14.0) else {
+            continue;
+        };
+        let up = c.nodes.iter().filter(|n| n.state == NodeState::Up).count();
+        let witness = if c.witness_vote { " + witness" } else { "" };
+        live.clusters.push(LiveCluster {
+            id: c.id.clone(),
+            rect: r,
+            label: format!(
+                "{} · {up} of {} nodes up · {} votes{witness} · {}",
+                display_name(&fc.name, &fc.id),
+                c.nodes.len(),
+                c.votes_total,
+                if c.has_quorum {
+                    "has quorum"
+                } else {
+                    "NO QUORUM"
+                }
+            ),
+            quorum: c.has_quorum,
+        });
+    }
+
+    for hb in &snap.heartbeats {
+        let points: Vec<(f64, f64)> = hb
+            .path
+            .iter()
+            .filter_map(|id| centers.get(id.as_str()).copied())
+            .collect();
+        if points.len() < 2 || points.len() != hb.path.len() {
+            continue;
+        }
+        let stop = hb.stops_at.map(|i| i.clamp(1, points.len() - 1));
+        live.pulses.push(pulse(&points, hb.progress_permille, stop));
+    }
+
+    for c in &d.clients {
+        let Some(&from) = centers.get(c.id.as_str()) else {
+            continue;
+        };
+        for n in &snap.nlbs {
+            for m in n.members.iter().filter(|m| m.requests_per_second > 0) {
+                if let Some(&to) = centers.get(m.vm.as_str()) {
+                    live.flows.push(Flow {
+                        from,
+                        to,
+                        rps: m.requests_per_second,
+                    });
+                }
+            }
+        }
+    }
+    live
+}
+
+/// Where a pulse is along `points` at `permille` of its trip; it stops midway across the
+/// broken step `stop` (a dead component or a cut cable).
+fn pulse(points: &[(f64, f64)], permille: u32, stop: Option<usize>) -> Pulse {
+    let seg = |i: usize| {
+        let (a, b) = (points[i - 1], points[i]);
+        ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt()
+    };
+    let total: f64 = (1..points.len()).map(seg).sum();
+    let limit = match stop {
+        Some(i) => (1..i).map(seg).sum::<f64>() + seg(i) / 2.0,
+        None => total,
+    };
+    let wanted = total * f64::from(permille.min(1000)) / 1000.0;
+    let mut left = wanted.min(limit);
+    for i in 1..points.len() {
+        let l = seg(i);
+        if left <= l || i == points.len() - 1 {
+            let f = if l > 0.0 { (left / l).min(1.0) } else { 1.0 };
+            let (a, b) = (points[i - 1], points[i]);
+            return Pulse {
+                at: (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f),
+                lost: stop.is_some() && wanted >= limit,
+            };
+        }
+        left -= l;
+    }
+    Pulse {
+        at: points[0],
+        lost: false,
+    }
+}
+
+fn instance_row(
+    d: &Design,
+    v: &VmView,
+    now: u64,
+    load_of: &HashMap<&str, u64>,
+    busiest: u64,
+    missed_of: &HashMap<&str, (u32, u32)>,
+) -> LiveRow {
+    let entry = d.vms.iter().find(|e| e.id == v.entry);
+    let name = entry.map_or(&v.entry[..], |e| display_name(&e.name, &e.id));
+    let title = if v.id == v.entry {
+        name.to_string()
+    } else {
+        format!(
+            "{name} {}",
+            v.id.rsplit('#')
+                .next()
+                .map_or(String::new(), |k| format!("#{k}"))
+        )
+    };
+    let (state, mut detail, progress) = match v.state {
+        VmState::Running if v.app_failed => ("app-failed", "application failed".to_string(), None),
+        VmState::Running => ("running", "running".to_string(), None),
+        VmState::Booting { until } => {
+            let boot = entry.map_or(1, |e| e.boot_ms.max(1));
+            let left = until.saturating_sub(now).min(boot);
+            let pct = ((boot - left) * 100 / boot) as u32;
+            ("booting", format!("booting {pct}%"), Some(pct))
+        }
+        VmState::Paused { .. } => ("paused", "paused-critical: storage lost".to_string(), None),
+        VmState::Migrating { to, .. } => (
+            "migrating",
+            format!(
+                "live migrating to {}",
+                d.hosts.get(to).map_or("?", |h| &h.id)
+            ),
+            None,
+        ),
+        VmState::Stopped if v.failed => ("failed", format!("failed: {}", v.reason), None),
+        VmState::Stopped => ("stopped", format!("down: {}", v.reason), None),
+    };
+    if v.unmonitored {
+        detail.push_str(" · unmonitored");
+    }
+    if v.redirected_io {
+        detail.push_str(" · redirected I/O");
+    }
+    let load = load_of
+        .get(v.id.as_str())
+        .map(|&rps| (rps, (rps * 100 / busiest) as u32));
+    LiveRow {
+        id: v.id.clone(),
+        host: v.host.clone(),
+        rect: Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 0.0,
+            h: 0.0,
+        },
+        state,
+        title,
+        detail,
+        offset: (0.0, 0.0),
+        progress,
+        load,
+        missed: missed_of.get(v.id.as_str()).copied(),
+        count: 1,
+    }
+}
+
+/// One row per VM entry on a crowded host: how many instances and what they are doing.
+fn grouped_rows(vms: &[&VmView]) -> Vec<LiveRow> {
+    let mut entries: Vec<&str> = Vec::new();
+    for v in vms {
+        if !entries.contains(&v.entry.as_str()) {
+            entries.push(&v.entry);
+        }
+    }
+    entries
+        .into_iter()
+        .map(|entry| {
+            let of: Vec<&&VmView> = vms.iter().filter(|v| v.entry == entry).collect();
+            let count = |f: fn(&VmView) -> bool| of.iter().filter(|v| f(v)).count();
+            let running =
+                count(|v| matches!(v.state, VmState::Running | VmState::Migrating { .. }));
+            let booting = count(|v| matches!(v.state, VmState::Booting { .. }));
+            let down = count(|v| matches!(v.state, VmState::Stopped | VmState::Paused { .. }));
+            let mut parts = vec![format!("{running} running")];
+            if booting > 0 {
+                parts.push(format!("{booting} booting"));
+            }
+            if down > 0 {
+                parts.push(format!("{down} down"));
+            }
+            LiveRow {
+                id: entry.to_string(),
+                host: String::new(),
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 0.0,
+                    h: 0.0,
+                },
+                state: if down > 0 {
+                    "stopped"
+                } else if booting > 0 {
+                    "booting"
+                } else {
+                    "running"
+                },
+                title: format!("{entry} ×{}", of.len()),
+                detail: parts.join(" · "),
+                offset: (0.0, 0.0),
+                progress: None,
+                load: None,
+                missed: None,
+                count: of.len() as u32,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,141 @@
+//! The picture of a run the canvas draws: where VMs are and what they are doing, pulses on
+//! their paths, requests into the NLB, quorum on the cluster outline, crowded hosts grouped.
+
+use clusterlab::editor::Editor;
+use clusterlab::editor::live::{Live, MOVE_VISUAL_MS, live};
+use clusterlab::model::Scenario;
+use clusterlab::sim;
+
+fn at(name: &str, t: u64, rows: usize) -> Live {
+    let text = std::fs::read_to_string(format!("examples/{name}.json")).unwrap();
+    // The editor gives every component its position, as in the page.
+    let editor = Editor::new(Scenario::from_json(&text).unwrap());
+    let s = editor.scenario();
+    live(&s.design, &sim::run(s, t).unwrap().snapshot(), rows)
+}
+
+fn row<'a>(l: &'a Live, id: &str) -> &'a clusterlab::editor::live::LiveRow {
+    l.rows
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no row {id}"))
+}
+
+#[test]
+fn a_crashed_host_is_down_and_its_vm_slides_to_a_survivor_and_boots() {
+    let before = at("host-cluster", 29_000, 8);
+    assert_eq!(row(&before, "vm-2").host, "host-2");
+    assert!(before.clusters[0].label.contains("3 of 3 nodes up"));
+    // Crash at 30 s; declared down 10 s after the last heartbeat; then a 30 s cold boot.
+    let down = at("host-cluster", 35_000, 8);
+    let h2 = down.hosts.iter().find(|h| h.id == "host-2").unwrap();
+    assert_eq!(h2.state, "down");
+    let missed = h2.missed.unwrap();
+    assert_eq!(missed.1, 10);
+    assert!((4..=6).contains(&missed.0), "{missed:?}");
+    let vm = row(&down, "vm-2");
+    assert_eq!((vm.host.as_str(), vm.state), ("host-2", "stopped"));
+    assert!(
+        vm.detail.starts_with("down: vm-2 went down with its host"),
+        "{}",
+        vm.detail
+    );
+
+    let e = sim::run(
+        &Scenario::from_json(&std::fs::read_to_string("examples/host-cluster.json").unwrap())
+            .unwrap(),
+        60_000,
+    )
+    .unwrap();
+    let failover = e
+        .events()
+        .iter()
+        .find(|x| x.kind == sim::EventKind::VmFailover)
+        .unwrap()
+        .t_ms;
+    let moving = at("host-cluster", failover + MOVE_VISUAL_MS / 2, 8);
+    let vm = row(&moving, "vm-2");
+    assert_ne!(vm.host, "host-2");
+    assert_eq!(vm.state, "booting");
+    assert!(
+        vm.offset.0.abs() + vm.offset.1.abs() > 10.0,
+        "still sliding: {:?}",
+        vm.offset
+    );
+    assert!(moving.clusters[0].label.contains("2 of 3 nodes up"));
+    assert!(moving.clusters[0].quorum);
+    let settled = at("host-cluster", failover + 15_000, 8);
+    let vm = row(&settled, "vm-2");
+    assert_eq!(vm.offset, (0.0, 0.0));
+    assert_eq!(vm.progress, Some(50), "{}", vm.detail);
+    assert_eq!(vm.detail, "booting 50%");
+    let running = at("host-cluster", failover + 30_000, 8);
+    assert_eq!(row(&running, "vm-2").state, "running");
+}
+
+#[test]
+fn heartbeat_pulses_lie_on_the_cabled_paths() {
+    let l = at("host-cluster", 10_100, 8);
+    assert!(!l.pulses.is_empty());
+    let on_segment = |p: (f64, f64)| {
+        l.links.iter().any(|k| {
+            let cross = (k.b.0 - k.a.0) * (p.1 - k.a.1) - (k.b.1 - k.a.1) * (p.0 - k.a.0);
+            let len = ((k.b.0 - k.a.0).powi(2) + (k.b.1 - k.a.1).powi(2)).sqrt();
+            let within = (p.0 - k.a.0.min(k.b.0)) >= -0.5
+                && (k.a.0.max(k.b.0) - p.0) >= -0.5
+                && (p.1 - k.a.1.min(k.b.1)) >= -0.5
+                && (k.a.1.max(k.b.1) - p.1) >= -0.5;
+            within && cross.abs() / len < 0.5
+        })
+    };
+    for p in &l.pulses {
+        assert!(on_segment(p.at), "{:?} is not on a cable", p.at);
+        assert!(!p.lost);
+    }
+}
+
+#[test]
+fn nlb_requests_flow_to_serving_members_and_drops_show_during_convergence() {
+    let before = at("web-app-db", 30_000, 8);
+    let total: u64 = before.flows.iter().map(|f| f.rps).sum();
+    assert_eq!(total, 600);
+    assert_eq!(before.flows.len(), 3);
+    // Buckets are hashed over client addresses: close to a third each, not exactly.
+    let (rps, pct) = row(&before, "web#1").load.unwrap();
+    assert!(
+        (180..=220).contains(&rps) && (85..=100).contains(&pct),
+        "{rps} {pct}"
+    );
+    let client = before.boxes.iter().find(|b| b.id == "internet").unwrap();
+    assert_eq!(client.sub, "600 rps served");
+    // host-1 crashed at 60 s; the NLB converges from 64.3 s to 67.3 s.
+    let gap = at("web-app-db", 65_000, 8);
+    let client = gap.boxes.iter().find(|b| b.id == "internet").unwrap();
+    assert!(client.sub.contains("dropped"), "{}", client.sub);
+    let after = at("web-app-db", 68_000, 8);
+    assert_eq!(after.flows.len(), 2);
+    let (a, b) = (
+        row(&after, "web#2").load.unwrap(),
+        row(&after, "web#3").load.unwrap(),
+    );
+    assert_eq!(a.0 + b.0, 600);
+    assert!(a.0.abs_diff(b.0) < 60, "{a:?} {b:?}");
+}
+
+#[test]
+fn crowded_hosts_show_one_row_per_vm_entry_with_counts() {
+    let l = at("max-cluster", 1_000, 8);
+    assert_eq!(l.hosts.len(), 64);
+    assert_eq!(l.rows.len(), 64 * 8);
+    // 8 entries of 1,000 replicas spread over 64 hosts: 15 or 16 of each on every host.
+    assert_eq!(l.rows.iter().map(|r| r.count).sum::<u32>(), 8_000);
+    assert!(l.rows.iter().all(|r| (15..=16).contains(&r.count)));
+    let r = &l.rows[0];
+    assert_eq!(r.title, format!("tier1 ×{}", r.count));
+    assert_eq!(r.detail, format!("{} running", r.count));
+    // A 64-node cluster draws ring-neighbour heartbeats only: at most 2 per node in flight.
+    assert!(l.pulses.len() <= 128, "{}", l.pulses.len());
+    // Zoomed in far enough, every instance has its own row.
+    let zoomed = at("max-cluster", 1_000, 200);
+    assert_eq!(zoomed.rows.len(), 8_000);
+}
