@@ -107,11 +107,15 @@ fn nlb_requests_flow_to_serving_members_and_drops_show_during_convergence() {
         "{rps} {pct}"
     );
     let client = before.boxes.iter().find(|b| b.id == "internet").unwrap();
-    assert_eq!(client.sub, "600 rps served");
+    assert_eq!(client.sub, "served 600 rps");
     // host-1 crashed at 60 s; the NLB converges from 64.3 s to 67.3 s.
     let gap = at("web-app-db", 65_000, 8);
     let client = gap.boxes.iter().find(|b| b.id == "internet").unwrap();
-    assert!(client.sub.contains("dropped"), "{}", client.sub);
+    assert!(client.sub.contains("lost"), "{}", client.sub);
+    // web#1 died with host-1 but still owns its buckets until convergence: its share is lost.
+    assert!(row(&gap, "web#1").lost);
+    assert_eq!(gap.flows.iter().filter(|f| f.lost).count(), 1);
+    assert!(!row(&gap, "web#2").lost);
     let after = at("web-app-db", 68_000, 8);
     assert_eq!(after.flows.len(), 2);
     let (a, b) = (

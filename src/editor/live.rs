@@ -12,6 +12,8 @@ use std::collections::HashMap;
 
 /// How long (simulated) a moved VM takes to slide from its old host to its new one.
 pub const MOVE_VISUAL_MS: u64 = 1_500;
+/// An instance row has two lines: name, then what it is doing and why.
+pub const INSTANCE_ROW_H: i32 = 36;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveHost {
@@ -44,8 +46,10 @@ pub struct LiveRow {
     pub offset: (f64, f64),
     /// Booting progress, percent.
     pub progress: Option<u32>,
-    /// NLB requests per second it serves, and its share of the busiest member, percent.
+    /// NLB requests per second hashed to it, and its share of the busiest member, percent.
     pub load: Option<(u64, u32)>,
+    /// Those requests are lost: it owns buckets but does not serve (NLB not converged yet).
+    pub lost: bool,
     pub missed: Option<(u32, u32)>,
     pub count: u32,
 }
@@ -89,6 +93,8 @@ pub struct Flow {
     pub from: (f64, f64),
     pub to: (f64, f64),
     pub rps: u64,
+    /// Sent to a member that does not answer: dropped.
+    pub lost: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -201,12 +207,9 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             _ => {
                 let c = d.clients.iter().find(|c| c.id == it.id);
                 let sub = if snap.dropped_rps > 0 {
-                    format!(
-                        "{} rps served · {} dropped",
-                        snap.served_rps, snap.dropped_rps
-                    )
+                    format!("served {} · lost {} rps", snap.served_rps, snap.dropped_rps)
                 } else {
-                    format!("{} rps served", snap.served_rps)
+                    format!("served {} rps", snap.served_rps)
                 };
                 (
                     false,
@@ -251,13 +254,18 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         } else {
             grouped_rows(&vms)
         };
-        let n_rows = rows.len();
+        let row_h = if vms.len() <= rows_per_host {
+            INSTANCE_ROW_H
+        } else {
+            VM_H
+        };
+        let height = HOST_HEADER + row_h * rows.len().max(1) as i32 + 10;
         for (i, mut row) in rows.into_iter().enumerate() {
             row.rect = Rect {
                 x: x + 8.0,
-                y: y + (HOST_HEADER + VM_H * i as i32) as f64,
+                y: y + (HOST_HEADER + row_h * i as i32) as f64,
                 w: (HOST_W - 16) as f64,
-                h: (VM_H - 4) as f64,
+                h: (row_h - 4) as f64,
             };
             row.host = host.id.clone();
             if let Some(vm) = vms.iter().find(|v| v.id == row.id)
@@ -290,7 +298,7 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             x,
             y,
             w: HOST_W as f64,
-            h: host_height(n_rows) as f64,
+            h: height as f64,
         };
         centers.insert(host.id.clone(), (x + HOST_W as f64 / 2.0, y + 18.0));
         let (up, isolated) = view.map_or((true, false), |v| (v.up, v.isolated));
@@ -384,10 +392,15 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         for n in &snap.nlbs {
             for m in n.members.iter().filter(|m| m.requests_per_second > 0) {
                 if let Some(&to) = centers.get(m.vm.as_str()) {
+                    let serving = snap
+                        .vms
+                        .iter()
+                        .any(|v| v.id == m.vm && v.state_is_serving());
                     live.flows.push(Flow {
                         from,
                         to,
                         rps: m.requests_per_second,
+                        lost: !serving,
                     });
                 }
             }
@@ -493,6 +506,7 @@ fn instance_row(
         offset: (0.0, 0.0),
         progress,
         load,
+        lost: load.is_some() && !(v.state_is_serving()),
         missed: missed_of.get(v.id.as_str()).copied(),
         count: 1,
     }
@@ -543,6 +557,7 @@ fn grouped_rows(vms: &[&VmView]) -> Vec<LiveRow> {
                 offset: (0.0, 0.0),
                 progress: None,
                 load: None,
+                lost: false,
                 missed: None,
                 count: of.len() as u32,
             }

@@ -109,6 +109,13 @@ pub struct Heartbeat {
     pub stops_at: Option<usize>,
 }
 
+impl VmView {
+    /// Its guest is up and its application answers.
+    pub fn state_is_serving(&self) -> bool {
+        matches!(self.state, VmState::Running | VmState::Migrating { .. }) && !self.app_failed
+    }
+}
+
 impl Engine {
     pub fn snapshot(&self) -> Snapshot {
         let d = &self.scenario.design;

@@ -2,6 +2,7 @@
 //! Client coordinates go through the SVG's screen transform, so zoom and pan stay exact.
 
 use super::{Ui, View, svg_element};
+use crate::editor::live::{self, Live};
 use crate::editor::scene::{self, Item, ItemKind, Rect};
 use crate::editor::tool::Tool;
 use crate::model::validate::{Problem, Severity};
@@ -216,6 +217,20 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
     });
     let items =
         Memo::new(move |_| shapes.with(|s| s.iter().map(|d| d.item.clone()).collect::<Vec<_>>()));
+    // The picture of the run, rebuilt when the moment shown or the zoom band changes.
+    let rows = Memo::new(move |_| super::stage::rows_per_host(ui.view.with(|v| v.scale)));
+    let live = Memo::new(move |_| {
+        if ui.run.mode.get() != super::run::Mode::Simulate {
+            return Live::default();
+        }
+        let rows = rows.get();
+        ui.run.snap.with(|snap| {
+            snap.as_ref().map_or_else(Live::default, |snap| {
+                ui.editor
+                    .with_untracked(|e| live::live(&e.scenario().design, snap, rows))
+            })
+        })
+    });
     // Pointers down on the canvas (screen points): two make a pinch.
     let pointers = StoredValue::new(HashMap::<i32, (f64, f64)>::new());
     let last_pan = StoredValue::new(None::<(f64, f64)>);
@@ -239,6 +254,28 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
             return;
         };
         last_pan.set_value(svg_point(client));
+        ui.run.menu.set(None);
+        if super::stage::running(ui) {
+            // During a run a click picks what to break; everything else pans.
+            let hit = live.with_untracked(|l| scene::hit(&l.items(), p).map(|i| i.id.clone()));
+            match hit {
+                Some(id) if ev.shift_key() => ui.run.selection.update(|s| {
+                    if let Some(i) = s.iter().position(|x| *x == id) {
+                        s.remove(i);
+                    } else {
+                        s.push(id);
+                    }
+                }),
+                Some(id) => ui.run.selection.set(vec![id]),
+                None => {
+                    if !ev.shift_key() {
+                        ui.run.selection.set(Vec::new());
+                    }
+                    ui.tool.set(Tool::Panning);
+                }
+            }
+            return;
+        }
         let selection = ui.editor.with_untracked(|e| e.selection.clone());
         let mut fx = Vec::new();
         ui.tool.update(|t| {
@@ -308,11 +345,38 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
         {
             return; // the window listener finishes palette drops
         }
+        if super::stage::running(ui) {
+            ui.tool.set(Tool::Idle);
+            return;
+        }
         let p = to_canvas(ui, client_of(&ev));
         let mut fx = Vec::new();
         ui.tool
             .update(|t| fx = items.with_untracked(|i| t.up(i, p)));
         ui.run(fx);
+    };
+    let on_menu = move |ev: web_sys::MouseEvent| {
+        if !super::stage::running(ui) {
+            return;
+        }
+        ev.prevent_default();
+        let client = (ev.client_x() as f64, ev.client_y() as f64);
+        let Some(p) = to_canvas(ui, client) else {
+            return;
+        };
+        let hit = live.with_untracked(|l| scene::hit(&l.items(), p).map(|i| i.id.clone()));
+        let ids = match hit {
+            Some(id) if ui.run.selection.with_untracked(|s| s.contains(&id)) => {
+                ui.run.selection.get_untracked()
+            }
+            Some(id) => {
+                ui.run.selection.set(vec![id.clone()]);
+                vec![id]
+            }
+            None => return,
+        };
+        ui.tool.set(Tool::Idle);
+        ui.run.menu.set(Some(super::run::Menu { at: client, ids }));
     };
     let on_cancel = move |ev: web_sys::PointerEvent| {
         pointers.update_value(|p| {
@@ -370,7 +434,8 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
         <main class="canvas-wrap">
             <svg class="canvas" data-testid="canvas" role="application" aria-label="Design canvas: drag components, Alt-drag to connect"
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
-                on:pointercancel=on_cancel on:lostpointercapture=on_cancel on:wheel=on_wheel>
+                on:pointercancel=on_cancel on:lostpointercapture=on_cancel on:wheel=on_wheel
+                on:contextmenu=on_menu>
                 <defs>
                     <pattern id="grid" width="20" height="20" patternUnits="userSpaceOnUse">
                         <path d="M 20 0 L 0 0 0 20" class="grid-line"/>
@@ -378,12 +443,16 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                 </defs>
                 <g transform=transform>
                     <rect class="grid" x="-10000" y="-10000" width="20000" height="20000" fill="url(#grid)"/>
-                    <Outlines ui=ui items=items problems=problems/>
-                    <Links ui=ui items=items/>
-                    <For each=move || shapes.get() key=|d| format!("{d:?}") children=move |d| shape(ui, d)/>
-                    <Preview ui=ui/>
+                    <Show when=move || ui.run.mode.get() == super::run::Mode::Design
+                        fallback=move || view! { <super::stage::Stage ui=ui live=live/> }>
+                        <Outlines ui=ui items=items problems=problems/>
+                        <Links ui=ui items=items/>
+                        <For each=move || shapes.get() key=|d| format!("{d:?}") children=move |d| shape(ui, d)/>
+                        <Preview ui=ui/>
+                    </Show>
                 </g>
             </svg>
+            <super::actions::ContextMenu ui=ui/>
         </main>
     }
 }

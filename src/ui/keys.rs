@@ -21,6 +21,17 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Drag empty canvas, wheel, pinch", "pan and zoom"),
     ("F", "fit the design to the view"),
+    ("Space", "run: play or pause"),
+    ("N", "run: step to the next event"),
+    ("Home", "run: back to the start"),
+    (
+        "F, I, A, S, P on a component",
+        "run: fail (or repair) it, isolate a host, fail a VM's application, lose a site, partition",
+    ),
+    (
+        "Menu key, Shift+F10, right-click",
+        "run: the component's fail and repair menu",
+    ),
     ("?", "this sheet"),
 ];
 
@@ -44,6 +55,49 @@ pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
     let key = ev.key();
     let selection = ui.editor.with_untracked(|e| e.selection.clone());
     let step = if ev.shift_key() { GRID * 5 } else { GRID };
+    if super::stage::running(ui) && !ctrl {
+        let on_button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| e.tag_name() == "BUTTON");
+        let handled = match key.as_str() {
+            " " if !on_button => {
+                ui.run.toggle();
+                true
+            }
+            "n" | "N" => {
+                ui.run.step();
+                true
+            }
+            "Home" => {
+                ui.run.restart();
+                true
+            }
+            "Escape" => {
+                if ui.run.menu.get_untracked().is_some() {
+                    ui.run.menu.set(None);
+                } else if ui.help.get_untracked() {
+                    ui.help.set(false);
+                } else {
+                    ui.run.selection.set(Vec::new());
+                }
+                true
+            }
+            "?" => {
+                ui.help.update(|h| *h = !*h);
+                true
+            }
+            "f" | "F" => {
+                canvas::fit(ui);
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+        return;
+    }
     let handled = match key.as_str() {
         "z" | "Z" if ctrl && ev.shift_key() => redo(ui),
         "z" | "Z" if ctrl => {

@@ -1,12 +1,17 @@
 //! The browser app (wasm32 only): a thin Leptos layer over `editor`. Components read the
 //! editor through one signal and change it only by sending `Command`s.
 
+mod actions;
 mod canvas;
 mod inspector;
 mod keys;
+mod log;
 mod palette;
 mod problems;
+pub mod run;
 mod saved;
+mod stage;
+mod timeline;
 
 use crate::editor::tool::{Effect, Palette, Tool, WitnessKind};
 use crate::editor::{Command, Editor};
@@ -46,11 +51,15 @@ pub struct Ui {
     pub help: RwSignal<bool>,
     /// Drags from a component draw connections (for touch, where there is no Alt key).
     pub connect_mode: RwSignal<bool>,
+    /// The simulation of the scenario being edited.
+    pub run: run::Run,
 }
 
 impl Ui {
     fn new(scenario: Scenario, status: String) -> Ui {
+        let run = run::Run::new(&scenario);
         Ui {
+            run,
             editor: RwSignal::new(Editor::new(scenario)),
             view: RwSignal::new(View::default()),
             tool: RwSignal::new(Tool::Idle),
@@ -178,6 +187,8 @@ fn App(ui: Ui) -> impl IntoView {
     // Effects and listeners belong to the mounted app (its owner and executor).
     saved::autosave(ui);
     keys::listen(ui);
+    // The run follows every edit of the scenario (design or fault script).
+    leptos::prelude::Effect::new(move |_| ui.editor.with(|e| ui.run.follow(e.scenario())));
     // Once laid out, show the whole design and record when the first render happened.
     request_animation_frame(move || {
         canvas::fit(ui);
@@ -201,8 +212,9 @@ fn App(ui: Ui) -> impl IntoView {
         })
     };
     let name = move || ui.editor.with(|e| e.scenario().name.clone());
+    let simulating = move || ui.run.mode.get() == run::Mode::Simulate;
     view! {
-        <div class="app">
+        <div class="app" class:simulate=simulating>
             <header class="topbar">
                 <h1>"ClusterLab"</h1>
                 <span class="scenario-name" data-testid="scenario-name">{name}</span>
@@ -222,16 +234,66 @@ fn App(ui: Ui) -> impl IntoView {
                     <button title="Fit to view (F)" aria-label="Fit to view" on:click=move |_| canvas::fit(ui)>"Fit"</button>
                     <button title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| ui.help.update(|h| *h = !*h)>"?"</button>
                 </div>
+                <div class="modes" role="tablist" aria-label="Mode">
+                    <button role="tab" data-testid="mode-design" aria-selected=move || (!simulating()).to_string()
+                        class:active=move || !simulating() on:click=move |_| set_mode(ui, run::Mode::Design)>"Design"</button>
+                    <button role="tab" data-testid="mode-simulate" aria-selected=move || simulating().to_string()
+                        class:active=simulating on:click=move |_| set_mode(ui, run::Mode::Simulate)>"Simulate"</button>
+                </div>
+                <Show when=simulating>
+                    <timeline::Controls ui=ui/>
+                </Show>
             </header>
-            <palette::Palette ui=ui/>
+            <Show when=move || !simulating()>
+                <palette::Palette ui=ui/>
+            </Show>
             <canvas::Canvas ui=ui/>
-            <inspector::Inspector ui=ui/>
-            <problems::StatusArea ui=ui/>
+            <Show when=move || !simulating() fallback=move || view! {
+                <aside class="side" aria-label="Run">
+                    <actions::FaultPanel ui=ui/>
+                    <log::EventLog ui=ui/>
+                </aside>
+                <section class="bottom" aria-label="Timeline and charts">
+                    <p class="message" role="status" aria-live="polite" data-testid="status">{move || ui.status.get()}</p>
+                    <timeline::Timeline ui=ui/>
+                    <div class="bottom-row">
+                        <timeline::Charts ui=ui/>
+                        <timeline::Clusters ui=ui/>
+                    </div>
+                </section>
+            }>
+                <inspector::Inspector ui=ui/>
+                <problems::StatusArea ui=ui/>
+            </Show>
             <Show when=move || ui.help.get()>
                 <keys::Shortcuts ui=ui/>
             </Show>
         </div>
     }
+}
+
+/// Switches between editing the design and running it.
+pub fn set_mode(ui: Ui, mode: run::Mode) {
+    if ui.run.mode.get_untracked() == mode {
+        return;
+    }
+    ui.tool.set(Tool::Idle);
+    ui.run.menu.set(None);
+    if mode == run::Mode::Design {
+        ui.run.set_playing(false);
+    } else if let Some(p) = ui.run.snap.with_untracked(|s| s.is_none()).then(|| {
+        ui.run
+            .player
+            .with_value(|p| p.problems().first().map(|x| x.message.clone()))
+    }) {
+        ui.status.set(format!(
+            "the design cannot run until its errors are fixed{}",
+            p.map(|m| format!(": {m}")).unwrap_or_default()
+        ));
+    }
+    ui.run.mode.set(mode);
+    // The canvas changes size with the panels around it.
+    request_animation_frame(move || canvas::fit(ui));
 }
 
 /// The root `<svg>` element of the canvas, for coordinate conversion.

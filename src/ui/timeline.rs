@@ -1,0 +1,274 @@
+//! Run controls (play, pause, step, restart, speed), the scrubbable timeline with the fault
+//! script on it, charts of availability and requests over time, and the clusters' state.
+
+use super::Ui;
+use super::run::clock;
+use crate::sim::state::{NodeState, RoleState};
+use leptos::prelude::*;
+
+#[component]
+pub fn Controls(ui: Ui) -> impl IntoView {
+    let r = ui.run;
+    let cannot = move || r.snap.with(Option::is_none);
+    view! {
+        <div class="run-controls" role="toolbar" aria-label="Run">
+            <button data-testid="play" aria-label=move || if r.playing.get() { "Pause (Space)" } else { "Play (Space)" }
+                title="Play or pause (Space)" prop:disabled=cannot
+                on:click=move |_| r.toggle()>{move || if r.playing.get() { "❚❚ Pause" } else { "▶ Play" }}</button>
+            <button data-testid="step" title="Step to the next event (N)" prop:disabled=cannot
+                on:click=move |_| r.step()>"▶| Step"</button>
+            <button data-testid="restart" title="Back to the start (Home)" prop:disabled=cannot
+                on:click=move |_| r.restart()>"⟲ Restart"</button>
+            <label class="speed">"Speed "
+                <input type="range" min="0" max="1000" step="1" data-testid="speed" aria-label="Speed"
+                    prop:value=move || format!("{:.0}", r.speed_position())
+                    on:input=move |ev| r.set_speed_position(event_target_value(&ev).parse().unwrap_or(333.0))/>
+                <output data-testid="speed-value">{move || {
+                    let s = r.speed.get();
+                    if s < 10.0 { format!("{s:.1}×") } else { format!("{s:.0}×") }
+                }}</output>
+            </label>
+            <output class="clock" data-testid="clock" aria-label="Simulated time">{move || clock(r.now.get())}</output>
+        </div>
+    }
+}
+
+/// The timeline: drag to any moment (backwards replays exactly); the script's entries marked.
+#[component]
+pub fn Timeline(ui: Ui) -> impl IntoView {
+    let r = ui.run;
+    let end = Memo::new(move |_| {
+        r.now.track();
+        ui.editor.track();
+        r.player.with_value(|p| p.timeline_end())
+    });
+    let marks = move || {
+        let end = end.get().max(1) as f64;
+        ui.editor.with(|e| {
+            e.scenario()
+                .faults
+                .iter()
+                .map(|f| {
+                    let (_, text) = crate::sim::describe(&f.fault, f.repair);
+                    let left = format!("left:{:.2}%", f.at_ms as f64 * 100.0 / end);
+                    view! { <span class="mark" class:repair=f.repair style=left title=format!("{} {text}", clock(f.at_ms))></span> }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="timeline">
+            <div class="marks" aria-hidden="true">{marks}</div>
+            <input type="range" min="0" step="100" data-testid="timeline" aria-label="Simulated time"
+                prop:max=move || end.get().to_string()
+                prop:value=move || r.now.get().to_string()
+                aria-valuetext=move || clock(r.now.get())
+                on:input=move |ev| {
+                    if let Ok(t) = event_target_value(&ev).parse::<u64>() {
+                        r.seek(t);
+                    }
+                }/>
+            <span class="end">{move || clock(end.get())}</span>
+        </div>
+    }
+}
+
+/// Step-function path of `(t, value)` samples in a `w` x `h` box, 0..`end` by 0..`max`.
+fn step_path(points: &[(u64, f64)], end: u64, max: f64, w: f64, h: f64) -> String {
+    let x = |t: u64| t as f64 * w / end.max(1) as f64;
+    // A margin keeps 0% and 100% lines inside the box.
+    let y = |v: f64| h - 3.0 - (v / max.max(1e-9)).clamp(0.0, 1.0) * (h - 6.0);
+    let mut d = String::new();
+    let mut last_x = f64::NEG_INFINITY;
+    for (i, &(t, v)) in points.iter().enumerate() {
+        let px = x(t);
+        if i == 0 {
+            d.push_str(&format!("M{px:.1} {:.1}", y(v)));
+        } else if px - last_x >= 0.5 || i + 1 == points.len() || v < points[i - 1].1 {
+            // Keep every drop, and one step per half pixel otherwise.
+            d.push_str(&format!("H{px:.1}V{:.1}", y(v)));
+        } else {
+            continue;
+        }
+        last_x = px;
+    }
+    d
+}
+
+const COLORS: [&str; 8] = [
+    "#2563eb", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#65a30d", "#854d0e", "#16a34a",
+];
+
+#[component]
+pub fn Charts(ui: Ui) -> impl IntoView {
+    let r = ui.run;
+    const W: f64 = 600.0;
+    const H: f64 = 60.0;
+    let end = Memo::new(move |_| {
+        r.now.track();
+        ui.editor.track();
+        r.player.with_value(|p| p.timeline_end())
+    });
+    // Paths change with the samples (on events), not on every frame.
+    let series = Memo::new(move |_| {
+        r.logged.track();
+        let end = end.get();
+        r.player.with_value(|p| {
+            let Some(e) = p.engine() else {
+                return (Vec::new(), String::new(), String::new(), 0u64);
+            };
+            let m = e.metrics();
+            let tiers = m
+                .tiers
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let pts: Vec<(u64, f64)> = m
+                        .samples
+                        .iter()
+                        .map(|s| {
+                            (
+                                s.t_ms,
+                                f64::from(s.availability_permille.get(i).copied().unwrap_or(0)),
+                            )
+                        })
+                        .collect();
+                    (name.clone(), step_path(&pts, end, 1000.0, W, H))
+                })
+                .collect::<Vec<_>>();
+            let max = m
+                .samples
+                .iter()
+                .map(|s| s.served_rps + s.dropped_rps)
+                .max()
+                .unwrap_or(0)
+                .max(1);
+            let served: Vec<(u64, f64)> = m
+                .samples
+                .iter()
+                .map(|s| (s.t_ms, s.served_rps as f64))
+                .collect();
+            let dropped: Vec<(u64, f64)> = m
+                .samples
+                .iter()
+                .map(|s| (s.t_ms, s.dropped_rps as f64))
+                .collect();
+            (
+                tiers,
+                step_path(&served, end, max as f64, W, H),
+                step_path(&dropped, end, max as f64, W, H),
+                max,
+            )
+        })
+    });
+    let now_x = move || r.now.get() as f64 * W / end.get().max(1) as f64;
+    let latest = move || {
+        r.snap.with(|s| {
+            s.as_ref()
+                .map(|s| (s.tiers.clone(), s.served_rps, s.dropped_rps))
+        })
+    };
+    let legend = move || {
+        latest()
+            .map(|l| l.0)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (t, a))| {
+                let pct = f64::from(a) / 10.0;
+                let style = format!("color:{}", COLORS[i % COLORS.len()]);
+                view! { <span class="legend" style=style>{format!("■ {t} {pct}%")}</span> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="charts">
+            <figure class="chart" data-testid="chart-availability">
+                <figcaption>"Availability "{legend}</figcaption>
+                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label="Availability of each service over time">
+                    {move || series.with(|s| s.0.iter().enumerate().map(|(i, (name, d))| view! {
+                        <path class="series" d=d.clone() stroke=COLORS[i % COLORS.len()]><title>{name.clone()}</title></path>
+                    }).collect_view())}
+                    <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
+                </svg>
+            </figure>
+            <figure class="chart" data-testid="chart-requests">
+                <figcaption>"Requests/s "<span class="legend served">{move || latest().map(|l| format!("■ served {}", l.1)).unwrap_or_default()}</span>
+                    <span class="legend dropped">{move || latest().map(|l| format!("■ lost {}", l.2)).unwrap_or_default()}</span></figcaption>
+                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label="Requests served and dropped over time">
+                    <path class="series served" d=move || series.with(|s| s.1.clone())/>
+                    <path class="series dropped" d=move || series.with(|s| s.2.clone())/>
+                    <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
+                </svg>
+            </figure>
+        </div>
+    }
+}
+
+/// Each cluster's membership, votes and quorum; guest roles; NLB convergence.
+#[component]
+pub fn Clusters(ui: Ui) -> impl IntoView {
+    let rows = move || {
+        ui.run.snap.with(|s| {
+            let Some(s) = s else { return Vec::new() };
+            let mut out: Vec<(String, String, bool)> = s
+                .clusters
+                .iter()
+                .map(|c| {
+                    let up = c.nodes.iter().filter(|n| n.state == NodeState::Up).count();
+                    let mut text = format!(
+                        "{up} of {} nodes up · {} votes{} · {}",
+                        c.nodes.len(),
+                        c.votes_total,
+                        if c.witness_vote { " incl. witness" } else { "" },
+                        if c.has_quorum {
+                            "has quorum"
+                        } else {
+                            "NO QUORUM"
+                        }
+                    );
+                    if let Some(role) = c.role {
+                        let name =
+                            |o: usize| c.nodes.get(o).map_or("?", |n| n.id.as_str()).to_string();
+                        text.push_str(&match role {
+                            RoleState::Online { owner } => {
+                                format!(" · role online on {}", name(owner))
+                            }
+                            RoleState::Starting { owner, .. } => {
+                                format!(" · role starting on {}", name(owner))
+                            }
+                            RoleState::Offline => " · role OFFLINE".to_string(),
+                        });
+                    }
+                    (c.id.clone(), text, c.has_quorum)
+                })
+                .collect();
+            for n in &s.nlbs {
+                let members = n
+                    .members
+                    .iter()
+                    .filter(|m| m.buckets > 0)
+                    .map(|m| format!("{} {}", m.vm, m.buckets))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let text = if n.converging {
+                    format!("converging… buckets: {members}")
+                } else {
+                    format!("converged · buckets: {members}")
+                };
+                out.push((n.id.clone(), text, !n.converging));
+            }
+            out
+        })
+    };
+    view! {
+        <section class="cluster-state" aria-label="Clusters">
+            <h2>"Clusters"</h2>
+            <ul data-testid="cluster-state">
+                {move || rows().into_iter().map(|(id, text, ok)| view! {
+                    <li class:alarm=!ok data-testid=format!("state-{id}")><strong>{id.clone()}</strong>" "{text}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
