@@ -506,7 +506,7 @@ fn instance_row(
         offset: (0.0, 0.0),
         progress,
         load,
-        lost: load.is_some() && !(v.state_is_serving()),
+        lost: load.is_some_and(|(rps, _)| rps > 0) && !v.state_is_serving(),
         missed: missed_of.get(v.id.as_str()).copied(),
         count: 1,
     }

@@ -37,8 +37,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 
 pub fn listen(ui: Ui) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, &ev));
-    // The page lives as long as the app: keep the listener.
-    std::mem::forget(handle);
+    // Removed when the app is unmounted (tests mount one app after another).
+    on_cleanup(move || handle.remove());
 }
 
 fn typing(ev: &web_sys::KeyboardEvent) -> bool {

@@ -169,11 +169,13 @@ pub fn mount() {
     leptos::mount::mount_to(body, move || view! { <App ui=ui/> }).forget();
 }
 
-/// Mounts the app inside `parent` (tests use this) and returns its state.
-pub fn mount_in(parent: web_sys::HtmlElement) -> Ui {
+/// Mounts the app inside `parent` (tests use this) and returns its state, and a handle that
+/// unmounts it (with its listeners and its run) when dropped.
+pub fn mount_in(parent: web_sys::HtmlElement) -> (Ui, Box<dyn std::any::Any>) {
+    console_error_panic_hook::set_once();
     let ui = start();
-    leptos::mount::mount_to(parent, move || view! { <App ui=ui/> }).forget();
-    ui
+    let handle = leptos::mount::mount_to(parent, move || view! { <App ui=ui/> });
+    (ui, Box::new(handle))
 }
 
 /// Opens the saved work, or the sample; a broken save is kept aside, never overwritten.
@@ -187,6 +189,7 @@ fn App(ui: Ui) -> impl IntoView {
     // Effects and listeners belong to the mounted app (its owner and executor).
     saved::autosave(ui);
     keys::listen(ui);
+    on_cleanup(move || ui.run.set_playing(false));
     // The run follows every edit of the scenario (design or fault script).
     leptos::prelude::Effect::new(move |_| ui.editor.with(|e| ui.run.follow(e.scenario())));
     // Once laid out, show the whole design and record when the first render happened.

@@ -45,6 +45,23 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   check(`${label}: nothing spills out sideways`, overflow <= 0, `${overflow} px`);
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${shots}/editor-${width}x${height}.png` });
+  // Simulate: the sample plays in the release build, host-1 crashes at 60 s, the log explains.
+  await page.click('[data-testid="mode-simulate"]');
+  await page.waitForSelector('[data-testid="timeline"]');
+  await page.$eval('[data-testid="timeline"]', (el) => {
+    el.value = '66000';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.click('[data-testid="play"]');
+  await page.waitForTimeout(400);
+  await page.click('[data-testid="play"]');
+  const down = await page.getAttribute('[data-testid="host-host-1"]', 'data-state');
+  check(`${label}: simulate: host-1 is down after its crash`, down === 'down', down);
+  const log = await page.textContent('[data-testid="log"]');
+  check(`${label}: simulate: the log explains the crash`, log.includes('host host-1 crashes') && log.includes('convergence'), log.slice(0, 200));
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(`${label}: simulate: nothing spills out sideways`, sideways <= 0, `${sideways} px`);
+  await page.screenshot({ path: `${shots}/simulate-${width}x${height}.png` });
   check(`${label}: no console errors`, errors.length === 0, errors.join(' | '));
   await page.close();
 }

@@ -1,0 +1,404 @@
+//! The live simulation in a real browser (headless Chromium): open an example, break things
+//! with the pointer, keyboard and menu, play it through requestAnimationFrame, and check what
+//! the page shows against the engine's snapshot and log.
+#![cfg(target_arch = "wasm32")]
+
+use clusterlab::model::Scenario;
+use clusterlab::sim::{self, Event, EventKind, trace_hash};
+use clusterlab::ui::Ui;
+use clusterlab::ui::run::clock;
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, MouseEvent, MouseEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod web;
+use web::document;
+use web::*;
+
+/// Opens an example without its fault script in Simulate mode.
+async fn open(json: &str, keep_faults: bool) -> Ui {
+    let (ui, _root) = fresh_app().await;
+    let mut s = Scenario::from_json(json).unwrap();
+    if !keep_faults {
+        s.faults.clear();
+    }
+    ui.editor.update(|e| e.replace(s));
+    settle().await;
+    click("mode-simulate");
+    settle().await;
+    ui
+}
+
+fn click(testid: &str) {
+    find(testid).unchecked_into::<HtmlElement>().click();
+}
+
+fn text(testid: &str) -> String {
+    find(testid).text_content().unwrap_or_default()
+}
+
+/// Sets a range input as a user dragging it would.
+async fn slide(testid: &str, value: f64) {
+    let input: HtmlInputElement = find(testid).unchecked_into();
+    input.set_value(&value.to_string());
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&ev).unwrap();
+    settle().await;
+}
+
+/// A click on a canvas component, near its top left corner (a host's middle holds VM rows).
+async fn pick(testid: &str) {
+    let el = find(testid);
+    let r = el.get_bounding_client_rect();
+    let at = (r.left() + 12.0, r.top() + 8.0);
+    pointer(&el, "pointerdown", at, false);
+    pointer(&el, "pointerup", at, false);
+    settle().await;
+}
+
+fn events(ui: &Ui) -> Vec<Event> {
+    ui.run
+        .player
+        .with_value(|p| p.engine().unwrap().events().to_vec())
+}
+
+fn first(ui: &Ui, kind: EventKind, subject: &str) -> Event {
+    events(ui)
+        .into_iter()
+        .find(|e| e.kind == kind && e.subjects.iter().any(|s| s == subject))
+        .unwrap_or_else(|| panic!("no {kind:?} for {subject}"))
+}
+
+/// Plays at 100x with the Play button until the clock passes `t_ms`, then pauses.
+async fn play_until(ui: &Ui, t_ms: u64) {
+    slide("speed", 1000.0).await;
+    click("play");
+    for _ in 0..1000 {
+        if ui.run.now.get_untracked() >= t_ms {
+            break;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    click("play");
+    settle().await;
+    assert!(
+        ui.run.now.get_untracked() >= t_ms,
+        "the run reached {t_ms} ms"
+    );
+    assert!(!ui.run.playing.get_untracked());
+}
+
+fn log_has(kind: &str, needle: &str) -> bool {
+    let list = find("log").query_selector_all("li").unwrap();
+    (0..list.length()).any(|i| {
+        let li: Element = list.item(i).unwrap().unchecked_into();
+        li.get_attribute("data-kind").as_deref() == Some(kind)
+            && li.text_content().unwrap_or_default().contains(needle)
+    })
+}
+
+/// The run in the page is the engine's run of the same scenario: same log, natively defined.
+fn same_as_engine(ui: &Ui) {
+    let s = ui.editor.with_untracked(|e| e.scenario().clone());
+    let now = ui.run.now.get_untracked();
+    assert_eq!(events(ui), sim::run(&s, now).unwrap().events());
+}
+
+#[wasm_bindgen_test]
+async fn crash_a_host_watch_detection_and_the_vm_boot_elsewhere() {
+    let ui = open(include_str!("../examples/host-cluster.json"), false).await;
+    slide("timeline", 20_000.0).await;
+    assert_eq!(text("clock"), "0:20.0");
+    pick("host-host-2").await;
+    assert!(text("picked").starts_with("host-2"));
+    assert_eq!(text("action-f"), "Crash host-2F");
+    click("action-f");
+    settle().await;
+    assert!(text("script").contains("0:20.0 fault: host host-2 crashes"));
+    assert_eq!(
+        find("host-host-2").get_attribute("data-state").unwrap(),
+        "down"
+    );
+
+    // Missed heartbeats climb on the canvas, as the engine counts them.
+    slide("timeline", 25_500.0).await;
+    let missed = ui.run.snap.with_untracked(|s| {
+        let n = s.as_ref().unwrap().clusters[0]
+            .nodes
+            .iter()
+            .find(|n| n.id == "host-2")
+            .unwrap()
+            .clone();
+        (n.missed, n.threshold)
+    });
+    assert!((4..=6).contains(&missed.0) && missed.1 == 10, "{missed:?}");
+    assert_eq!(text("missed-host-2"), format!("missed {}/10", missed.0));
+
+    play_until(&ui, 75_000).await;
+    // 2016+: declared down exactly 10 s after its last heartbeat (one round before the first miss).
+    let miss = first(&ui, EventKind::HeartbeatsMissed, "host-2").t_ms;
+    let down = first(&ui, EventKind::NodeDown, "host-2").t_ms;
+    assert!(miss - 1000 <= 20_000 && 20_000 < miss);
+    assert_eq!(down, miss - 1000 + 10_000);
+    let failover = first(&ui, EventKind::VmFailover, "vm-2");
+    assert_eq!(failover.t_ms, down);
+    assert!(log_has("node down", &clock(down)));
+    assert!(log_has("vm failover", "vm-2 fails over to"));
+    // vm-2 is on another host, booting (30 s cold boot) or running.
+    let vm = find("vm-vm-2");
+    let host = vm.get_attribute("data-host").unwrap();
+    assert_ne!(host, "host-2");
+    let snap_host = ui.run.snap.with_untracked(|s| {
+        s.as_ref()
+            .unwrap()
+            .vms
+            .iter()
+            .find(|v| v.id == "vm-2")
+            .unwrap()
+            .host
+            .clone()
+    });
+    assert_eq!(host, snap_host);
+    let expected = if ui.run.now.get_untracked() >= down + 30_000 {
+        "running"
+    } else {
+        "booting"
+    };
+    assert_eq!(vm.get_attribute("data-state").unwrap(), expected);
+    assert!(text("quorum-hv-cluster").contains("2 of 3 nodes up"));
+    assert!(text("quorum-hv-cluster").contains("has quorum"));
+    same_as_engine(&ui);
+
+    // Clicking a log entry jumps there and picks what it names.
+    let li = find("log")
+        .query_selector("li[data-kind=\"node down\"] button")
+        .unwrap()
+        .unwrap();
+    li.unchecked_into::<HtmlElement>().click();
+    settle().await;
+    assert_eq!(ui.run.now.get_untracked(), down);
+    assert!(
+        ui.run
+            .selection
+            .get_untracked()
+            .contains(&"host-2".to_string())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_guest_cluster_moves_its_role_when_the_owner_vm_crashes() {
+    let ui = open(include_str!("../examples/guest-cluster.json"), false).await;
+    slide("timeline", 20_000.0).await;
+    assert!(text("state-sql-cluster").contains("role online on sql-1"));
+    pick("vm-sql-1").await;
+    assert_eq!(text("action-f"), "Crash VM sql-1F");
+    click("action-f");
+    play_until(&ui, 50_000).await;
+    let down = first(&ui, EventKind::NodeDown, "sql-1").t_ms;
+    let miss = first(&ui, EventKind::HeartbeatsMissed, "sql-1").t_ms;
+    assert_eq!(down, miss - 1000 + 10_000);
+    let starting = first(&ui, EventKind::RoleStarting, "sql-2");
+    assert_eq!(starting.t_ms, down);
+    let online = first(&ui, EventKind::RoleOnline, "sql-2");
+    assert_eq!(online.t_ms, down + 15_000);
+    assert!(text("state-sql-cluster").contains("role online on sql-2"));
+    // The crashed VM stays off, and says why.
+    let vm = find("vm-sql-1");
+    assert_eq!(vm.get_attribute("data-state").unwrap(), "stopped");
+    assert!(
+        vm.get_attribute("aria-label")
+            .unwrap()
+            .contains("its host is not clustered")
+    );
+    assert!(log_has("role online", "online on sql-2"));
+    same_as_engine(&ui);
+}
+
+#[wasm_bindgen_test]
+async fn an_application_failure_goes_unnoticed_by_a_host_cluster_without_vm_monitoring() {
+    let ui = open(include_str!("../examples/host-cluster.json"), false).await;
+    slide("timeline", 20_000.0).await;
+    pick("vm-vm-1").await;
+    assert_eq!(text("action-a"), "Fail the application in vm-1A");
+    click("action-a");
+    play_until(&ui, 150_000).await;
+    assert_eq!(first(&ui, EventKind::AppFailed, "vm-1").t_ms, 20_000);
+    let noticed = events(&ui).into_iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::AppDetected
+                | EventKind::VmRestarting
+                | EventKind::VmFailover
+                | EventKind::VmStopped
+        )
+    });
+    assert!(
+        !noticed,
+        "nothing reacts: the cluster only watches that the VM runs"
+    );
+    let vm = find("vm-vm-1");
+    assert_eq!(vm.get_attribute("data-state").unwrap(), "app-failed");
+    assert_eq!(vm.get_attribute("data-host").unwrap(), "host-1");
+    assert!(log_has("app failed", "does not notice"));
+    // The fix is one more action on the same VM.
+    pick("vm-vm-1").await;
+    assert_eq!(text("action-a"), "Fix the application in vm-1A");
+    same_as_engine(&ui);
+}
+
+#[wasm_bindgen_test]
+async fn an_nlb_member_fails_and_its_load_moves_to_the_survivors() {
+    let ui = open(include_str!("../examples/web-app-db.json"), false).await;
+    slide("timeline", 30_000.0).await;
+    assert!(text("client-internet").contains("served 600 rps"));
+    pick("vm-web#2").await;
+    click("action-f");
+    play_until(&ui, 50_000).await;
+    let started = first(&ui, EventKind::NlbConvergenceStarted, "web-nlb").t_ms;
+    let converged = first(&ui, EventKind::NlbConverged, "web-nlb").t_ms;
+    assert_eq!(converged, started + 3_000, "convergence takes 3 s here");
+    let loads = ui.run.snap.with_untracked(|s| {
+        s.as_ref().unwrap().nlbs[0]
+            .members
+            .iter()
+            .map(|m| (m.vm.clone(), m.buckets, m.requests_per_second))
+            .collect::<Vec<_>>()
+    });
+    let web2 = loads.iter().find(|m| m.0 == "web#2").unwrap();
+    assert_eq!((web2.1, web2.2), (0, 0));
+    let survivors: u64 = loads.iter().map(|m| m.2).sum();
+    assert_eq!(survivors, 600);
+    for (vm, _, rps) in loads.iter().filter(|m| m.0 != "web#2") {
+        assert_eq!(text(&format!("load-{vm}")), format!("{rps} rps"));
+    }
+    assert_eq!(text("load-web#2"), "0 rps");
+    assert!(text("client-internet").contains("served 600 rps"));
+    // Requests were lost only in the gap before convergence.
+    let (_, dropped) = ui
+        .run
+        .player
+        .with_value(|p| p.engine().unwrap().metrics().requests_until(50_000));
+    assert!(dropped > 0);
+    assert!(log_has("nlb converged", "web#1"));
+    same_as_engine(&ui);
+}
+
+#[wasm_bindgen_test]
+async fn keys_and_the_context_menu_break_and_repair_and_space_plays() {
+    let ui = open(include_str!("../examples/host-cluster.json"), false).await;
+    slide("timeline", 10_000.0).await;
+    // F on a focused host crashes it; F again powers it on.
+    let host: HtmlElement = find("host-host-3").unchecked_into();
+    host.focus().unwrap();
+    settle().await;
+    let press = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        document()
+            .active_element()
+            .unwrap()
+            .dispatch_event(&ev)
+            .unwrap();
+    };
+    press("f");
+    settle().await;
+    assert_eq!(ui.editor.with_untracked(|e| e.scenario().faults.len()), 1);
+    assert_eq!(
+        find("host-host-3").get_attribute("data-state").unwrap(),
+        "down"
+    );
+    let host: HtmlElement = find("host-host-3").unchecked_into();
+    host.focus().unwrap();
+    press("f");
+    settle().await;
+    let faults = ui.editor.with_untracked(|e| e.scenario().faults.clone());
+    assert_eq!(faults.len(), 2);
+    assert!(faults[1].repair);
+    assert_eq!(
+        find("host-host-3").get_attribute("data-state").unwrap(),
+        "up"
+    );
+    // Undo takes the repair back out of the script.
+    key("z", true, false);
+    settle().await;
+    assert_eq!(
+        find("host-host-3").get_attribute("data-state").unwrap(),
+        "down"
+    );
+
+    // Right-click opens the menu for that component.
+    let sw = find("switch-lan");
+    let at = center(&sw);
+    let init = MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(at.0 as i32);
+    init.set_client_y(at.1 as i32);
+    init.set_button(2);
+    sw.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("contextmenu", &init).unwrap())
+        .unwrap();
+    settle().await;
+    assert!(text("context-menu").contains("Fail switch lan"));
+    key("Escape", false, false);
+    settle().await;
+    assert!(!exists("context-menu"));
+
+    // Space plays and pauses; N steps to the next event.
+    document()
+        .active_element()
+        .map(|e| e.unchecked_into::<HtmlElement>().blur());
+    key(" ", false, false);
+    assert!(ui.run.playing.get_untracked());
+    TimeoutFuture::new(100).await;
+    key(" ", false, false);
+    assert!(!ui.run.playing.get_untracked());
+    let before = events(&ui).len();
+    key("n", false, false);
+    settle().await;
+    assert!(events(&ui).len() > before);
+    assert_eq!(events(&ui).last().unwrap().t_ms, ui.run.now.get_untracked());
+}
+
+#[wasm_bindgen_test]
+async fn the_page_run_reproduces_the_recorded_trace_hashes() {
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        example: String,
+        until_ms: u64,
+        hash: String,
+    }
+    let recorded: Vec<Recorded> =
+        serde_json::from_str(include_str!("data/trace_hashes.json")).unwrap();
+    for r in recorded.iter().filter(|r| r.example != "max-cluster") {
+        let json = match r.example.as_str() {
+            "host-cluster" => include_str!("../examples/host-cluster.json"),
+            "guest-cluster" => include_str!("../examples/guest-cluster.json"),
+            _ => include_str!("../examples/web-app-db.json"),
+        };
+        let ui = open(json, true).await;
+        // A minute played frame by frame through requestAnimationFrame, then on to the
+        // recorded moment and past it as the timeline does.
+        play_until(&ui, 60_000).await;
+        ui.run.seek(r.until_ms + 5_000);
+        let upto: Vec<Event> = events(&ui)
+            .into_iter()
+            .filter(|e| e.t_ms <= r.until_ms)
+            .collect();
+        assert_eq!(
+            format!("{:016x}", trace_hash(&upto)),
+            r.hash,
+            "{}",
+            r.example
+        );
+    }
+}
