@@ -367,6 +367,24 @@ async fn keys_and_the_context_menu_break_and_repair_and_space_plays() {
     settle().await;
     assert!(events(&ui).len() > before);
     assert_eq!(events(&ui).last().unwrap().t_ms, ui.run.now.get_untracked());
+
+    // Plan a fault for later: it joins the script at that time and the timeline marks it.
+    pick("host-host-1").await;
+    slide("plan-at", 90.0).await;
+    click("plan");
+    settle().await;
+    let planned = ui.editor.with_untracked(|e| e.scenario().faults.clone());
+    let last = planned
+        .iter()
+        .find(|f| f.at_ms == 90_000)
+        .expect("planned at 90 s");
+    assert_eq!(
+        last.fault,
+        clusterlab::model::Fault::HostCrash {
+            host: "host-1".into()
+        }
+    );
+    assert!(text("script").contains("1:30.0 fault: host host-1 crashes"));
 }
 
 #[wasm_bindgen_test]

@@ -92,7 +92,13 @@ fn the_seed_flag_overrides_the_scenario_seed() {
 
 #[test]
 fn every_example_validates_cleanly() {
-    for name in ["host-cluster", "guest-cluster", "web-app-db", "max-cluster"] {
+    for name in [
+        "host-cluster",
+        "guest-cluster",
+        "web-app-db",
+        "sixteen-hosts",
+        "max-cluster",
+    ] {
         let (code, out, err) = clusterlab(&["validate", &format!("examples/{name}.json")]);
         assert_eq!(code, 0, "{name}: {out}{err}");
         assert!(out.contains("no problems"));

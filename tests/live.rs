@@ -143,3 +143,32 @@ fn crowded_hosts_show_one_row_per_vm_entry_with_counts() {
     let zoomed = at("max-cluster", 1_000, 200);
     assert_eq!(zoomed.rows.len(), 8_000);
 }
+
+#[test]
+fn nlb_members_heartbeat_each_other_and_a_dead_member_stops_the_pulses_sent_to_it() {
+    let text = std::fs::read_to_string("examples/web-app-db.json").unwrap();
+    let s = Scenario::from_json(&text).unwrap();
+    let nlb_pulses = |t| -> Vec<sim::Heartbeat> {
+        (t..t + 1_000)
+            .step_by(50)
+            .flat_map(|t| sim::run(&s, t).unwrap().snapshot().heartbeats)
+            .filter(|h| h.cluster == "web-nlb")
+            .collect()
+    };
+    let healthy = nlb_pulses(30_000);
+    assert!(healthy.iter().any(|h| h.from == "web#1" && h.to == "web#2"));
+    assert!(healthy.iter().all(|h| h.stops_at.is_none()));
+    // host-1 (and web#1 on it) crashed at 60 s: web#1 sends nothing, pulses to it stop short.
+    let after = nlb_pulses(61_000);
+    assert!(after.iter().all(|h| h.from != "web#1"));
+    let to_dead: Vec<_> = after.iter().filter(|h| h.to == "web#1").collect();
+    assert!(!to_dead.is_empty());
+    assert!(to_dead.iter().all(|h| h.stops_at.is_some()));
+    // The members' missed rounds show on their rows until the NLB converges without it.
+    let e = sim::run(&s, 63_500).unwrap().snapshot();
+    let web1 = e.nlbs[0].members.iter().find(|m| m.vm == "web#1").unwrap();
+    assert!(
+        (3..5).contains(&web1.missed) && web1.threshold == 5,
+        "{web1:?}"
+    );
+}

@@ -150,6 +150,12 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         .filter(|n| n.missed > 0)
         .map(|n| (n.id.as_str(), (n.missed, n.threshold)))
         .collect();
+    let mut missed_of = missed_of;
+    for m in snap.nlbs.iter().flat_map(|n| n.members.iter()) {
+        if m.missed > 0 {
+            missed_of.insert(m.vm.as_str(), (m.missed, m.threshold));
+        }
+    }
     let node_of: HashMap<&str, NodeState> = snap
         .clusters
         .iter()

@@ -65,12 +65,12 @@ impl Engine {
         }
     }
 
-    fn nlb_member_up(&self, ni: usize, i: usize) -> bool {
+    pub(super) fn nlb_member_up(&self, ni: usize, i: usize) -> bool {
         let v = self.nlbs[ni].members[i].vm;
         self.vms[v].guest_up() && self.health.host_up(self.vms[v].host)
     }
 
-    fn nlb_connected(&self, ni: usize, i: usize, j: usize) -> bool {
+    pub(super) fn nlb_connected(&self, ni: usize, i: usize, j: usize) -> bool {
         let n = &self.nlbs[ni];
         let (a, b) = (&self.vms[n.members[i].vm], &self.vms[n.members[j].vm]);
         i == j

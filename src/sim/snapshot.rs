@@ -83,6 +83,9 @@ pub struct NlbMemberView {
     pub vm: String,
     pub priority: u32,
     pub in_view: bool,
+    /// Consecutive NLB heartbeat rounds it has missed, and the threshold.
+    pub missed: u32,
+    pub threshold: u32,
     pub buckets: u32,
     pub requests_per_second: u64,
 }
@@ -192,6 +195,8 @@ impl Engine {
                         vm: self.vms[n.members[i].vm].id.clone(),
                         priority: n.members[i].priority,
                         in_view: n.in_view[i],
+                        missed: n.missed[i],
+                        threshold: self.timing.nlb_threshold,
                         buckets: (0..NLB_BUCKETS)
                             .filter(|&b| n.buckets[b] == Some(i))
                             .count() as u32,
@@ -246,7 +251,6 @@ impl Engine {
 
     fn heartbeats_in_flight(&self) -> Vec<Heartbeat> {
         let mut out = Vec::new();
-        let d = &self.scenario.design;
         for c in &self.clusters {
             let n = c.members.len();
             for s in 0..n {
@@ -268,13 +272,7 @@ impl Engine {
                         continue;
                     }
                     let path = self.member_path(c.members[s], c.members[r]);
-                    let ids: Vec<String> = path
-                        .iter()
-                        .map(|p| match p {
-                            PathStep::Node(node) => self.net.node_id(d, *node).to_string(),
-                            PathStep::Vm(v) => self.vms[*v].id.clone(),
-                        })
-                        .collect();
+                    let ids: Vec<String> = path.iter().map(|p| self.step_id(*p)).collect();
                     let stops_at = if self.members_connected(c.members[s], c.members[r]) {
                         None
                     } else {
@@ -292,7 +290,50 @@ impl Engine {
                 }
             }
         }
+        // NLB members heartbeat each other too (every second by default).
+        let delay = self.timing.nlb_heartbeat_ms.max(1);
+        for (ni, n) in self.nlbs.iter().enumerate() {
+            let count = n.members.len();
+            let phase = n.phase % delay;
+            if self.now < phase {
+                continue;
+            }
+            let sent = self.now - (self.now - phase) % delay;
+            let age = self.now - sent;
+            if age >= HEARTBEAT_VISUAL_MS {
+                continue;
+            }
+            for s in (0..count).filter(|&s| self.nlb_member_up(ni, s)) {
+                let shown =
+                    |r: usize| count <= RING_ABOVE || r == (s + 1) % count || s == (r + 1) % count;
+                for r in (0..count).filter(|&r| r != s && n.in_view[r] && shown(r)) {
+                    let (a, b) = (n.members[s].vm, n.members[r].vm);
+                    let path = self.member_path(Member::Vm(a), Member::Vm(b));
+                    let stops_at = if self.nlb_member_up(ni, r) && self.nlb_connected(ni, s, r) {
+                        None
+                    } else {
+                        Some(self.first_break(&path))
+                    };
+                    out.push(Heartbeat {
+                        cluster: n.id.clone(),
+                        from: self.vms[a].id.clone(),
+                        to: self.vms[b].id.clone(),
+                        sent_ms: sent,
+                        progress_permille: (age * 1000 / HEARTBEAT_VISUAL_MS) as u32,
+                        path: path.iter().map(|p| self.step_id(*p)).collect(),
+                        stops_at,
+                    });
+                }
+            }
+        }
         out
+    }
+
+    fn step_id(&self, p: PathStep) -> String {
+        match p {
+            PathStep::Node(node) => self.net.node_id(&self.scenario.design, node).to_string(),
+            PathStep::Vm(v) => self.vms[v].id.clone(),
+        }
     }
 
     fn member_path(&self, a: Member, b: Member) -> Vec<PathStep> {

@@ -100,27 +100,33 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
             }
         })
     };
-    let plan = move |_| {
-        let ids = ui.run.selection.get_untracked();
-        let list = ui
-            .editor
-            .with_untracked(|e| actions(e.scenario(), u64::MAX, &ids));
-        let Some(a) = list.get(plan_choice.get_untracked()).cloned() else {
-            return;
-        };
-        let text = plan_at.get_untracked();
-        let Some(secs) = text
+    // The planned moment in ms, if the field holds a time.
+    let planned = move || {
+        plan_at
+            .get()
             .trim()
             .parse::<f64>()
             .ok()
-            .filter(|s| s.is_finite() && *s >= 0.0)
-        else {
+            .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9)
+            .map(|s| (s * 1000.0).round() as u64)
+    };
+    // What can be planned depends on what is broken by then (fail, or repair).
+    let plannable = move || {
+        let ids = selected();
+        let at = planned().unwrap_or_else(|| ui.run.now.get());
+        ui.editor.with(|e| actions(e.scenario(), at, &ids))
+    };
+    let plan = move |_| {
+        let Some(at_ms) = planned() else {
             ui.status.set(format!(
-                "'{text}' is not a time: give seconds from the start, like 30"
+                "'{}' is not a time: give seconds from the start, like 30",
+                plan_at.get_untracked()
             ));
             return;
         };
-        let at_ms = (secs * 1000.0).round() as u64;
+        let Some(a) = plannable().get(plan_choice.get_untracked()).cloned() else {
+            return;
+        };
         ui.apply(Command::AddFault(ScheduledFault {
             at_ms,
             repair: a.repair,
@@ -162,12 +168,9 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
                 <div class="plan">
                     <select aria-label="Fault to plan" data-testid="plan-action"
                         on:change=move |ev| plan_choice.set(event_target_value(&ev).parse().unwrap_or(0))>
-                        {move || {
-                            let ids = selected();
-                            ui.editor.with(|e| actions(e.scenario(), u64::MAX, &ids)).into_iter().enumerate()
-                                .map(|(i, a)| view! { <option value=i.to_string()>{a.label}</option> })
-                                .collect_view()
-                        }}
+                        {move || plannable().into_iter().enumerate()
+                            .map(|(i, a)| view! { <option value=i.to_string()>{a.label}</option> })
+                            .collect_view()}
                     </select>
                     <label>"at "<input type="number" min="0" step="1" data-testid="plan-at" placeholder="s"
                         prop:value=move || plan_at.get() on:input=move |ev| plan_at.set(event_target_value(&ev))/>" s"</label>
