@@ -172,3 +172,40 @@ fn nlb_members_heartbeat_each_other_and_a_dead_member_stops_the_pulses_sent_to_i
         "{web1:?}"
     );
 }
+
+#[test]
+fn the_vm_that_owns_a_guest_cluster_role_says_so() {
+    let before = at("guest-cluster", 20_000, 8);
+    assert_eq!(row(&before, "sql-1").detail, "running · runs SQL instance");
+    assert_eq!(row(&before, "sql-2").detail, "running");
+    // host-1 crashes at 30 s; sql-1 is declared down at 39 s and the role starts on sql-2.
+    let moving = at("guest-cluster", 45_000, 8);
+    assert_eq!(
+        row(&moving, "sql-2").detail,
+        "running · starting SQL instance"
+    );
+    assert_eq!(row(&moving, "sql-1").state, "stopped");
+}
+
+#[test]
+fn zoomed_far_out_hosts_show_counts_instead_of_rows() {
+    let l = at("max-cluster", 45_000, 0);
+    assert!(l.rows.is_empty());
+    let h17 = l.hosts.iter().find(|h| h.id == "host-17").unwrap();
+    assert_eq!(h17.state, "down");
+    assert_eq!(h17.counts, Some((0, 0, 0)), "its VMs went elsewhere");
+    let booting: u32 = l.hosts.iter().map(|h| h.counts.unwrap().1).sum();
+    let all: u32 = l
+        .hosts
+        .iter()
+        .map(|h| {
+            let (a, b, c) = h.counts.unwrap();
+            a + b + c
+        })
+        .sum();
+    assert_eq!(all, 8_000);
+    assert!(
+        booting > 0,
+        "the crashed host's VMs are booting on the others at 45 s"
+    );
+}

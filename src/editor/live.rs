@@ -6,7 +6,7 @@
 use super::layout::*;
 use super::scene::{self, Item, ItemKind, Rect};
 use crate::model::{Design, display_name};
-use crate::sim::state::{NodeState, VmState};
+use crate::sim::state::{NodeState, RoleState, VmState};
 use crate::sim::{Snapshot, VmView};
 use std::collections::HashMap;
 
@@ -14,6 +14,8 @@ use std::collections::HashMap;
 pub const MOVE_VISUAL_MS: u64 = 1_500;
 /// An instance row has two lines: name, then what it is doing and why.
 pub const INSTANCE_ROW_H: i32 = 36;
+/// A host drawn without rows (zoomed far out): name, state and counts in large type.
+pub const COMPACT_HOST_H: i32 = 150;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveHost {
@@ -29,6 +31,8 @@ pub struct LiveHost {
     pub memory_text: String,
     /// Consecutive heartbeats missed from it by some peer, and the threshold.
     pub missed: Option<(u32, u32)>,
+    /// Zoomed far out: no VM rows, only how many VMs are running, booting and down here.
+    pub counts: Option<(u32, u32, u32)>,
 }
 
 /// One VM row: an instance, or (on a crowded host) all instances of an entry with counts.
@@ -137,7 +141,8 @@ fn item(id: &str, kind: ItemKind, rect: Rect, parent: Option<&str>, count: u32) 
 }
 
 /// Builds the picture of `snap`. Hosts running more than `rows_per_host` VM instances show one
-/// row per VM entry with counts instead (the page raises the limit as the user zooms in).
+/// row per VM entry with counts instead (the page raises the limit as the user zooms in); with
+/// `rows_per_host` 0 hosts show only counts, large enough to read when zoomed far out.
 pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
     let now = snap.t_ms;
     let design_items = scene::items(d);
@@ -154,6 +159,23 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
     for m in snap.nlbs.iter().flat_map(|n| n.members.iter()) {
         if m.missed > 0 {
             missed_of.insert(m.vm.as_str(), (m.missed, m.threshold));
+        }
+    }
+    // Which VM owns each guest cluster's role: shown on its row.
+    let mut role_of: HashMap<&str, String> = HashMap::new();
+    for c in snap.clusters.iter().filter(|c| c.guest) {
+        let name = d
+            .guest_clusters
+            .iter()
+            .find(|g| g.id == c.id)
+            .map_or("role", |g| g.role.name.as_str());
+        let (owner, word) = match c.role {
+            Some(RoleState::Online { owner }) => (owner, "runs"),
+            Some(RoleState::Starting { owner, .. }) => (owner, "starting"),
+            _ => continue,
+        };
+        if let Some(n) = c.nodes.get(owner) {
+            role_of.insert(n.id.as_str(), format!("{word} {name}"));
         }
     }
     let node_of: HashMap<&str, NodeState> = snap
@@ -253,9 +275,18 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         let p = host.at.unwrap_or_default();
         let (x, y) = (p.x as f64, p.y as f64);
         let vms = on_host.get(host.id.as_str()).cloned().unwrap_or_default();
-        let rows = if vms.len() <= rows_per_host {
+        let compact = rows_per_host == 0;
+        let rows = if compact {
+            Vec::new()
+        } else if vms.len() <= rows_per_host {
             vms.iter()
-                .map(|v| instance_row(d, v, now, &load_of, busiest, &missed_of))
+                .map(|v| {
+                    let mut row = instance_row(d, v, now, &load_of, busiest, &missed_of);
+                    if let Some(role) = role_of.get(v.id.as_str()) {
+                        row.detail = format!("{} · {role}", row.detail);
+                    }
+                    row
+                })
                 .collect()
         } else {
             grouped_rows(&vms)
@@ -265,7 +296,11 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         } else {
             VM_H
         };
-        let height = HOST_HEADER + row_h * rows.len().max(1) as i32 + 10;
+        let height = if compact {
+            COMPACT_HOST_H
+        } else {
+            HOST_HEADER + row_h * rows.len().max(1) as i32 + 10
+        };
         for (i, mut row) in rows.into_iter().enumerate() {
             row.rect = Rect {
                 x: x + 8.0,
@@ -287,8 +322,14 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             centers.insert(row.id.clone(), row.rect.center());
             live.rows.push(row);
         }
+        // Compact hosts: their VMs' pulses start from the host.
+        if compact {
+            for v in &vms {
+                centers.insert(v.id.clone(), (x + HOST_W as f64 / 2.0, y + 18.0));
+            }
+        }
         // Grouped rows: every instance's pulses start from its entry's row on this host.
-        if vms.len() > rows_per_host {
+        if !compact && vms.len() > rows_per_host {
             for v in &vms {
                 if let Some(r) = live
                     .rows
@@ -331,6 +372,15 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             memory_pct: (used * 100 / u64::from(host.memory_gb.max(1))).min(100) as u32,
             memory_text: format!("{used}/{} GB", host.memory_gb),
             missed: missed_of.get(host.id.as_str()).copied(),
+            counts: compact.then(|| {
+                let count =
+                    |f: fn(&VmState) -> bool| vms.iter().filter(|v| f(&v.state)).count() as u32;
+                (
+                    count(|s| matches!(s, VmState::Running | VmState::Migrating { .. })),
+                    count(|s| matches!(s, VmState::Booting { .. })),
+                    count(|s| matches!(s, VmState::Stopped | VmState::Paused { .. })),
+                )
+            }),
         });
     }
 

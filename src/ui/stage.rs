@@ -10,7 +10,9 @@ use leptos::prelude::*;
 
 /// Rows per host before a host groups its VMs by entry: more as the user zooms in.
 pub fn rows_per_host(scale: f64) -> usize {
-    if scale >= 1.5 {
+    if scale < 0.45 {
+        0
+    } else if scale >= 1.5 {
         64
     } else if scale >= 0.9 {
         16
@@ -212,6 +214,9 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
             .unwrap_or_default()
     );
     let up = h.state != "down";
+    if let Some(counts) = h.counts {
+        return compact_host(ui, &h, counts, state_word, label).into_any();
+    }
     view! {
         <g class=format!("item host state-{}", h.state) class:selected=sel data-testid=format!("host-{}", h.id)
             data-id=id.clone() data-state=h.state tabindex="0" role="button" aria-label=label
@@ -227,6 +232,51 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
             } else {
                 view! { <text class="state-word" x=x + if up { 142.0 } else { 10.0 } y=y + 31.0>{state_word.clone()}</text> }.into_any()
             }}
+        </g>
+    }
+    .into_any()
+}
+
+/// A host zoomed far out: large name and state, and a bar of its VMs running, booting, down.
+fn compact_host(
+    ui: Ui,
+    h: &LiveHost,
+    (running, booting, down): (u32, u32, u32),
+    state_word: String,
+    label: String,
+) -> impl IntoView {
+    let Rect { x, y, w, h: height } = h.rect;
+    let id = h.id.clone();
+    let sel = {
+        let id = id.clone();
+        move || ui.run.selection.with(|s| s.contains(&id))
+    };
+    let total = f64::from((running + booting + down).max(1));
+    let seg = move |n: u32| (w - 20.0) * f64::from(n) / total;
+    let text = if state_word.is_empty() {
+        let mut t = format!("{running} up");
+        if booting > 0 {
+            t.push_str(&format!(" · {booting} boot"));
+        }
+        if down > 0 {
+            t.push_str(&format!(" · {down} down"));
+        }
+        t
+    } else {
+        state_word
+    };
+    view! {
+        <g class=format!("item host compact state-{}", h.state) class:selected=sel data-testid=format!("host-{}", h.id)
+            data-id=id.clone() data-state=h.state tabindex="0" role="button" aria-label=label
+            on:focus={ let id = id.clone(); move |_| ui.run.selection.set(vec![id.clone()]) }
+            on:keydown=item_events(ui, id.clone())>
+            <rect class="box" x=x y=y width=w height=height rx="8"/>
+            <text class="big-title" x=x + 10.0 y=y + 46.0>{h.name.clone()}</text>
+            <rect class="count running" x=x + 10.0 y=y + 64.0 width=seg(running) height="30"/>
+            <rect class="count booting" x=x + 10.0 + seg(running) y=y + 64.0 width=seg(booting) height="30"/>
+            <rect class="count down" x=x + 10.0 + seg(running) + seg(booting) y=y + 64.0 width=seg(down) height="30"/>
+            <text class="big-sub" x=x + 10.0 y=y + 128.0>{text}</text>
+            <title>{format!("{running} VMs running, {booting} booting, {down} down")}</title>
         </g>
     }
 }

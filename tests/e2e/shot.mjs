@@ -1,16 +1,21 @@
-// Screenshots of a run for looking at: node tests/e2e/shot.mjs dist [seconds] [speed-position]
+// A screenshot of a run at a chosen moment, for looking at:
+//   node tests/e2e/shot.mjs dist EXAMPLE SECONDS OUT.png [WIDTHxHEIGHT]
 import { chromium } from 'playwright-core';
+import fs from 'node:fs';
 import { serve, launch } from './serve.mjs';
 
 const dist = process.argv[2] || 'dist';
-const seek = Number(process.argv[3] || 75);
-const out = process.argv[4] || 'target/screenshots/run.png';
+const example = process.argv[3] || 'web-app-db';
+const seek = Number(process.argv[4] || 65);
+const out = process.argv[5] || 'target/screenshots/run.png';
+const [width, height] = (process.argv[6] || '1400x900').split('x').map(Number);
 const { url, close } = await serve(dist);
 const browser = await launch(chromium);
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-page.on('console', (m) => console.log('console', m.type(), m.text()));
+const page = await browser.newPage({ viewport: { width, height } });
 page.on('pageerror', (e) => console.log('pageerror', String(e)));
 await page.goto(url);
+await page.evaluate((s) => localStorage.setItem('clusterlab.work', s), fs.readFileSync(`examples/${example}.json`, 'utf8'));
+await page.reload();
 await page.waitForSelector('[data-testid="host-host-1"]');
 await page.click('[data-testid="mode-simulate"]');
 await page.waitForSelector('[data-testid="timeline"]');
