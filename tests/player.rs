@@ -231,3 +231,76 @@ fn actions_toggle_between_failing_and_repairing() {
     }
     assert!(labels(0, &["nothing"]).is_empty());
 }
+
+mod random_use {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Frame(f64),
+        Speed(f64),
+        Seek(u64),
+        Step,
+        Crash(u64),
+        Undo,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (1.0f64..120.0).prop_map(Op::Frame),
+            1 => (0.0f64..=1.0).prop_map(|p| Op::Speed(speed_at(p))),
+            2 => (0u64..200_000).prop_map(Op::Seek),
+            1 => Just(Op::Step),
+            1 => (1u64..=4).prop_map(Op::Crash),
+            1 => Just(Op::Undo),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever the user does (play, change speed, scrub, step, break things, undo), what
+        /// the page shows is exactly a fresh run of the scenario to that moment.
+        #[test]
+        fn the_player_always_shows_the_scenarios_own_run(
+            ops in proptest::collection::vec(op(), 1..24),
+        ) {
+            let mut editor = Editor::new(without_faults("web-app-db"));
+            let mut p = Player::new(editor.scenario());
+            p.set_playing(true);
+            for op in ops {
+                match op {
+                    Op::Frame(ms) => {
+                        p.set_playing(true);
+                        let before = p.now();
+                        p.frame(ms);
+                        // Never more than a 100 ms frame at the speed set.
+                        prop_assert!(p.now() >= before);
+                        prop_assert!(p.now() - before <= (100.0 * p.speed()).ceil() as u64 + 1);
+                    }
+                    Op::Speed(s) => p.set_speed(s),
+                    Op::Seek(t) => {
+                        p.seek(t);
+                        prop_assert_eq!(p.now(), t, "the timeline shows the moment asked for");
+                    }
+                    Op::Step => {
+                        p.step();
+                    }
+                    Op::Crash(h) => {
+                        let f = p.now_fault(Fault::HostCrash { host: format!("host-{h}") }, false);
+                        editor.apply(Command::AddFault(f)).unwrap();
+                        p.load(editor.scenario());
+                    }
+                    Op::Undo => {
+                        editor.undo();
+                        p.load(editor.scenario());
+                    }
+                }
+                let e = p.engine().unwrap();
+                let fresh = sim::run(editor.scenario(), p.now()).unwrap();
+                prop_assert_eq!(e.events(), fresh.events());
+                prop_assert_eq!(e.snapshot(), fresh.snapshot());
+            }
+        }
+    }
+}

@@ -453,6 +453,13 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                 </g>
             </svg>
             <super::actions::ContextMenu ui=ui/>
+            <Show when=move || super::stage::running_tracked(ui) && ui.run.snap.with(Option::is_none)>
+                <div class="cannot-run" role="alert" data-testid="cannot-run">
+                    <strong>"This design cannot run yet."</strong>
+                    <ul>{move || ui.run.player.with_value(|p| p.problems().iter().map(|x| view! { <li>{x.message.clone()}</li> }).collect_view())}</ul>
+                    <button on:click=move |_| super::set_mode(ui, super::run::Mode::Design)>"Back to Design to fix it"</button>
+                </div>
+            </Show>
         </main>
     }
 }

@@ -352,3 +352,8 @@ fn live_row(ui: Ui, r: LiveRow) -> impl IntoView {
 pub fn running(ui: Ui) -> bool {
     ui.run.mode.get_untracked() == Mode::Simulate
 }
+
+/// The same, tracked (for views that change with the mode).
+pub fn running_tracked(ui: Ui) -> bool {
+    ui.run.mode.get() == Mode::Simulate
+}
