@@ -64,8 +64,7 @@ async fn pick(testid: &str) {
 
 fn events(ui: &Ui) -> Vec<Event> {
     ui.run
-        .player
-        .with_value(|p| p.engine().unwrap().events().to_vec())
+        .with_player(|p| p.engine().unwrap().events().to_vec())
 }
 
 fn first(ui: &Ui, kind: EventKind, subject: &str) -> Event {
@@ -282,8 +281,7 @@ async fn an_nlb_member_fails_and_its_load_moves_to_the_survivors() {
     // Requests were lost only in the gap before convergence.
     let (_, dropped) = ui
         .run
-        .player
-        .with_value(|p| p.engine().unwrap().metrics().requests_until(50_000));
+        .with_player(|p| p.engine().unwrap().metrics().requests_until(50_000));
     assert!(dropped > 0);
     assert!(log_has("nlb converged", "web#1"));
     same_as_engine(&ui);

@@ -74,9 +74,12 @@ pub enum Command {
         cluster: Id,
         witness: Witness,
     },
-    /// Adds a fault or repair to the scenario's fault script (injected live or planned).
+    /// Adds a fault or repair to the scenario's fault script (injected live or planned). Only
+    /// the simulator edits the script (the page's first load leaves it out).
+    #[cfg(feature = "simulate")]
     AddFault(ScheduledFault),
     /// Removes the fault script's entry at this index.
+    #[cfg(feature = "simulate")]
     RemoveFault {
         index: usize,
     },
@@ -100,8 +103,11 @@ impl Command {
             Command::GroupGuest { .. } => "create guest cluster".into(),
             Command::GroupNlb { .. } => "create NLB cluster".into(),
             Command::SetWitness { .. } => "set witness".into(),
+            #[cfg(feature = "simulate")]
             Command::AddFault(f) if f.repair => "add repair".into(),
+            #[cfg(feature = "simulate")]
             Command::AddFault(_) => "add fault".into(),
+            #[cfg(feature = "simulate")]
             Command::RemoveFault { .. } => "remove fault".into(),
         }
     }
@@ -219,6 +225,7 @@ impl Command {
                 }
                 Ok(None)
             }
+            #[cfg(feature = "simulate")]
             Command::AddFault(f) => {
                 let named = f.fault.subjects();
                 if let Some(missing) = named.iter().find(|id| !names_component(s, id)) {
@@ -229,6 +236,7 @@ impl Command {
                 s.faults.insert(i, f);
                 Ok(None)
             }
+            #[cfg(feature = "simulate")]
             Command::RemoveFault { index } => {
                 if index >= s.faults.len() {
                     return Err("that fault is no longer in the script".into());
@@ -240,6 +248,7 @@ impl Command {
     }
 }
 
+#[cfg(feature = "simulate")]
 /// Whether a fault may name this id: a component, a VM instance (`entry#k`) or a site.
 fn names_component(s: &Scenario, id: &str) -> bool {
     let d = &s.design;

@@ -12,6 +12,9 @@ pub use commands::{Command, NewComponent, fresh};
 use crate::model::validate::Problem;
 use crate::model::{Id, Scenario};
 
+/// Undo or redo steps: what each did, and the scenario before it.
+pub type Steps = Vec<(String, Scenario)>;
+
 /// How many steps of history are kept.
 const HISTORY: usize = 200;
 
@@ -19,8 +22,8 @@ const HISTORY: usize = 200;
 #[derive(Clone, Debug)]
 pub struct Editor {
     scenario: Scenario,
-    undo: Vec<(String, Scenario)>,
-    redo: Vec<(String, Scenario)>,
+    undo: Steps,
+    redo: Steps,
     pub selection: Vec<Id>,
 }
 
@@ -95,6 +98,22 @@ impl Editor {
         self.undo.push(("open scenario".into(), before));
         self.redo.clear();
         self.selection.clear();
+    }
+
+    /// The undo and redo steps (labels and scenarios), oldest first: to hand the editor over.
+    pub fn history(&self) -> (&Steps, &Steps) {
+        (&self.undo, &self.redo)
+    }
+
+    /// An editor resuming where another left off (its history as `history` gave it).
+    pub fn resume(scenario: Scenario, undo: Steps, redo: Steps, selection: Vec<Id>) -> Editor {
+        let mut e = Editor::new(scenario);
+        e.undo = undo;
+        e.undo.truncate(HISTORY);
+        e.redo = redo;
+        e.selection = selection;
+        e.selection.retain(|id| exists(&e.scenario, id));
+        e
     }
 
     pub fn problems(&self) -> Vec<Problem> {

@@ -2,7 +2,19 @@
 //! Client coordinates go through the SVG's screen transform, so zoom and pan stay exact.
 
 use super::{Ui, View, svg_element};
+#[cfg(feature = "simulate")]
 use crate::editor::live::{self, Live};
+
+/// The picture of the run the canvas draws (nothing without the simulator).
+#[cfg(feature = "simulate")]
+type LiveMemo = Memo<Live>;
+#[cfg(not(feature = "simulate"))]
+type LiveMemo = NoRun;
+
+/// Stands in for the run's picture in the first-load build.
+#[cfg(not(feature = "simulate"))]
+#[derive(Clone, Copy)]
+struct NoRun;
 use crate::editor::scene::{self, Item, ItemKind, Rect};
 use crate::editor::tool::Tool;
 use crate::model::validate::{Problem, Severity};
@@ -218,19 +230,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
     let items =
         Memo::new(move |_| shapes.with(|s| s.iter().map(|d| d.item.clone()).collect::<Vec<_>>()));
     // The picture of the run, rebuilt when the moment shown or the zoom band changes.
-    let rows = Memo::new(move |_| super::stage::rows_per_host(ui.view.with(|v| v.scale)));
-    let live = Memo::new(move |_| {
-        if ui.run.mode.get() != super::run::Mode::Simulate {
-            return Live::default();
-        }
-        let rows = rows.get();
-        ui.run.snap.with(|snap| {
-            snap.as_ref().map_or_else(Live::default, |snap| {
-                ui.editor
-                    .with_untracked(|e| live::live(&e.scenario().design, snap, rows))
-            })
-        })
-    });
+    let live = live_picture(ui);
     // Pointers down on the canvas (screen points): two make a pinch.
     let pointers = StoredValue::new(HashMap::<i32, (f64, f64)>::new());
     let last_pan = StoredValue::new(None::<(f64, f64)>);
@@ -254,26 +254,8 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
             return;
         };
         last_pan.set_value(svg_point(client));
-        ui.run.menu.set(None);
-        if super::stage::running(ui) {
-            // During a run a click picks what to break; everything else pans.
-            let hit = live.with_untracked(|l| scene::hit(&l.items(), p).map(|i| i.id.clone()));
-            match hit {
-                Some(id) if ev.shift_key() => ui.run.selection.update(|s| {
-                    if let Some(i) = s.iter().position(|x| *x == id) {
-                        s.remove(i);
-                    } else {
-                        s.push(id);
-                    }
-                }),
-                Some(id) => ui.run.selection.set(vec![id]),
-                None => {
-                    if !ev.shift_key() {
-                        ui.run.selection.set(Vec::new());
-                    }
-                    ui.tool.set(Tool::Panning);
-                }
-            }
+        if super::run::running(ui) {
+            run_pick(ui, live, p, ev.shift_key());
             return;
         }
         let selection = ui.editor.with_untracked(|e| e.selection.clone());
@@ -345,7 +327,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
         {
             return; // the window listener finishes palette drops
         }
-        if super::stage::running(ui) {
+        if super::run::running(ui) {
             ui.tool.set(Tool::Idle);
             return;
         }
@@ -356,27 +338,9 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
         ui.run(fx);
     };
     let on_menu = move |ev: web_sys::MouseEvent| {
-        if !super::stage::running(ui) {
-            return;
+        if super::run::running(ui) {
+            run_menu(ui, live, &ev);
         }
-        ev.prevent_default();
-        let client = (ev.client_x() as f64, ev.client_y() as f64);
-        let Some(p) = to_canvas(ui, client) else {
-            return;
-        };
-        let hit = live.with_untracked(|l| scene::hit(&l.items(), p).map(|i| i.id.clone()));
-        let ids = match hit {
-            Some(id) if ui.run.selection.with_untracked(|s| s.contains(&id)) => {
-                ui.run.selection.get_untracked()
-            }
-            Some(id) => {
-                ui.run.selection.set(vec![id.clone()]);
-                vec![id]
-            }
-            None => return,
-        };
-        ui.tool.set(Tool::Idle);
-        ui.run.menu.set(Some(super::run::Menu { at: client, ids }));
     };
     let on_cancel = move |ev: web_sys::PointerEvent| {
         pointers.update_value(|p| {
@@ -444,7 +408,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                 <g transform=transform>
                     <rect class="grid" x="-10000" y="-10000" width="20000" height="20000" fill="url(#grid)"/>
                     <Show when=move || ui.run.mode.get() == super::run::Mode::Design
-                        fallback=move || view! { <super::stage::Stage ui=ui live=live/> }>
+                        fallback=move || stage(ui, live)>
                         <Outlines ui=ui items=items problems=problems/>
                         <Links ui=ui items=items/>
                         <For each=move || shapes.get() key=|d| format!("{d:?}") children=move |d| shape(ui, d)/>
@@ -452,15 +416,115 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                     </Show>
                 </g>
             </svg>
-            <super::actions::ContextMenu ui=ui/>
-            <Show when=move || super::stage::running_tracked(ui) && ui.run.snap.with(Option::is_none)>
-                <div class="cannot-run" role="alert" data-testid="cannot-run">
-                    <strong>"This design cannot run yet."</strong>
-                    <ul>{move || ui.run.player.with_value(|p| p.problems().iter().map(|x| view! { <li>{x.message.clone()}</li> }).collect_view())}</ul>
-                    <button on:click=move |_| super::set_mode(ui, super::run::Mode::Design)>"Back to Design to fix it"</button>
-                </div>
-            </Show>
+            {run_overlays(ui)}
         </main>
+    }
+}
+
+/// The picture of the run, rebuilt when the moment shown or the zoom band changes.
+#[cfg(feature = "simulate")]
+fn live_picture(ui: Ui) -> LiveMemo {
+    let rows = Memo::new(move |_| super::run::rows_per_host(ui.view.with(|v| v.scale)));
+    Memo::new(move |_| {
+        if ui.run.mode.get() != super::run::Mode::Simulate {
+            return Live::default();
+        }
+        let rows = rows.get();
+        ui.run.snap.with(|snap| {
+            snap.as_ref().map_or_else(Live::default, |snap| {
+                ui.editor
+                    .with_untracked(|e| live::live(&e.scenario().design, snap, rows))
+            })
+        })
+    })
+}
+
+#[cfg(not(feature = "simulate"))]
+fn live_picture(_: Ui) -> LiveMemo {
+    NoRun
+}
+
+/// During a run a click picks what to break (shift adds); empty canvas pans.
+#[cfg(feature = "simulate")]
+fn run_pick(ui: Ui, live: LiveMemo, p: (f64, f64), shift: bool) {
+    ui.run.menu.set(None);
+    let hit = live.with_untracked(|l| scene::hit(&l.items(), p).map(|i| i.id.clone()));
+    match hit {
+        Some(id) if shift => ui.run.selection.update(|s| {
+            if let Some(i) = s.iter().position(|x| *x == id) {
+                s.remove(i);
+            } else {
+                s.push(id);
+            }
+        }),
+        Some(id) => ui.run.selection.set(vec![id]),
+        None => {
+            if !shift {
+                ui.run.selection.set(Vec::new());
+            }
+            ui.tool.set(Tool::Panning);
+        }
+    }
+}
+
+/// A right-click during a run: the fail and repair menu of what is under the pointer.
+#[cfg(feature = "simulate")]
+fn run_menu(ui: Ui, live: LiveMemo, ev: &web_sys::MouseEvent) {
+    ev.prevent_default();
+    let client = (ev.client_x() as f64, ev.client_y() as f64);
+    let Some(p) = to_canvas(ui, client) else {
+        return;
+    };
+    let hit = live.with_untracked(|l| scene::hit(&l.items(), p).map(|i| i.id.clone()));
+    let ids = match hit {
+        Some(id) if ui.run.selection.with_untracked(|s| s.contains(&id)) => {
+            ui.run.selection.get_untracked()
+        }
+        Some(id) => {
+            ui.run.selection.set(vec![id.clone()]);
+            vec![id]
+        }
+        None => return,
+    };
+    ui.tool.set(Tool::Idle);
+    ui.run.menu.set(Some(super::run::Menu { at: client, ids }));
+}
+
+#[cfg(not(feature = "simulate"))]
+fn run_pick(_: Ui, _: LiveMemo, _: (f64, f64), _: bool) {}
+
+#[cfg(not(feature = "simulate"))]
+fn run_menu(_: Ui, _: LiveMemo, _: &web_sys::MouseEvent) {}
+
+/// The run drawn on the canvas (only with the simulator).
+fn stage(ui: Ui, live: LiveMemo) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! { <super::stage::Stage ui=ui live=live/> }.into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = (ui, live);
+        ().into_any()
+    }
+}
+
+/// Over the canvas during a run: the context menu, or why the design cannot run.
+fn run_overlays(ui: Ui) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! {
+        <super::actions::ContextMenu ui=ui/>
+        <Show when=move || super::stage::running_tracked(ui) && ui.run.snap.with(Option::is_none)>
+            <div class="cannot-run" role="alert" data-testid="cannot-run">
+                <strong>"This design cannot run yet."</strong>
+                <ul>{move || ui.run.with_player(|p| p.problems().iter().map(|x| view! { <li>{x.message.clone()}</li> }).collect_view())}</ul>
+                <button on:click=move |_| super::set_mode(ui, super::run::Mode::Design)>"Back to Design to fix it"</button>
+            </div>
+        </Show>
+    }
+    .into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = ui;
+        ().into_any()
     }
 }
 

@@ -48,6 +48,10 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 }
 
 pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
+    #[cfg(not(feature = "simulate"))]
+    if super::simulator::retired() {
+        return;
+    }
     if typing(ev) {
         return;
     }
@@ -55,7 +59,8 @@ pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
     let key = ev.key();
     let selection = ui.editor.with_untracked(|e| e.selection.clone());
     let step = if ev.shift_key() { GRID * 5 } else { GRID };
-    if super::stage::running(ui) && !ctrl {
+    #[cfg(feature = "simulate")]
+    if super::run::running(ui) && !ctrl {
         let on_button = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())

@@ -59,7 +59,7 @@ pub fn EventLog(ui: Ui) -> impl IntoView {
         let kind = kind.get();
         let component = component.get();
         let picked = ui.run.selection.get();
-        ui.run.player.with_value(|p| {
+        ui.run.with_player(|p| {
             let Some(e) = p.engine() else {
                 return Vec::new();
             };

@@ -1,16 +1,23 @@
 //! The browser app (wasm32 only): a thin Leptos layer over `editor`. Components read the
 //! editor through one signal and change it only by sending `Command`s.
 
+#[cfg(feature = "simulate")]
 mod actions;
 mod canvas;
+mod handoff;
 mod inspector;
 mod keys;
+#[cfg(feature = "simulate")]
 mod log;
 mod palette;
 mod problems;
 pub mod run;
 mod saved;
+#[cfg(not(feature = "simulate"))]
+mod simulator;
+#[cfg(feature = "simulate")]
 mod stage;
+#[cfg(feature = "simulate")]
 mod timeline;
 
 use crate::editor::tool::{Effect, Palette, Tool, WitnessKind};
@@ -57,7 +64,7 @@ pub struct Ui {
 
 impl Ui {
     fn new(scenario: Scenario, status: String) -> Ui {
-        let run = run::Run::new(&scenario);
+        let run = run::Run::new();
         Ui {
             run,
             editor: RwSignal::new(Editor::new(scenario)),
@@ -178,8 +185,18 @@ pub fn mount_in(parent: web_sys::HtmlElement) -> (Ui, Box<dyn std::any::Any>) {
     (ui, Box::new(handle))
 }
 
-/// Opens the saved work, or the sample; a broken save is kept aside, never overwritten.
+/// Opens the saved work, or the sample; a broken save is kept aside, never overwritten. The
+/// whole app started by the first Simulate takes the editor over and opens in Simulate mode.
 fn start() -> Ui {
+    #[cfg(feature = "simulate")]
+    add_run_style();
+    #[cfg(feature = "simulate")]
+    if let Some(editor) = handoff::take_over() {
+        let ui = Ui::new(editor.scenario().clone(), String::new());
+        ui.editor.set(editor);
+        ui.run.mode.set(run::Mode::Simulate);
+        return ui;
+    }
     let (scenario, status) = saved::load();
     Ui::new(scenario, status)
 }
@@ -189,9 +206,14 @@ fn App(ui: Ui) -> impl IntoView {
     // Effects and listeners belong to the mounted app (its owner and executor).
     saved::autosave(ui);
     keys::listen(ui);
-    on_cleanup(move || ui.run.set_playing(false));
-    // The run follows every edit of the scenario (design or fault script).
-    leptos::prelude::Effect::new(move |_| ui.editor.with(|e| ui.run.follow(e.scenario())));
+    #[cfg(feature = "simulate")]
+    {
+        on_cleanup(move || ui.run.set_playing(false));
+        // The run follows every edit of the scenario (design or fault script).
+        leptos::prelude::Effect::new(move |_| ui.editor.with(|e| ui.run.follow(e.scenario())));
+    }
+    #[cfg(not(feature = "simulate"))]
+    simulator::hand_over_when_loaded(ui);
     // Once laid out, show the whole design and record when the first render happened.
     request_animation_frame(move || {
         canvas::fit(ui);
@@ -243,28 +265,13 @@ fn App(ui: Ui) -> impl IntoView {
                     <button role="tab" data-testid="mode-simulate" aria-selected=move || simulating().to_string()
                         class:active=simulating on:click=move |_| set_mode(ui, run::Mode::Simulate)>"Simulate"</button>
                 </div>
-                <Show when=simulating>
-                    <timeline::Controls ui=ui/>
-                </Show>
+                <Show when=simulating>{move || run_controls(ui)}</Show>
             </header>
             <Show when=move || !simulating()>
                 <palette::Palette ui=ui/>
             </Show>
             <canvas::Canvas ui=ui/>
-            <Show when=move || !simulating() fallback=move || view! {
-                <aside class="side" aria-label="Run">
-                    <actions::FaultPanel ui=ui/>
-                    <log::EventLog ui=ui/>
-                </aside>
-                <section class="bottom" aria-label="Timeline and charts">
-                    <p class="message" role="status" aria-live="polite" data-testid="status">{move || ui.status.get()}</p>
-                    <timeline::Timeline ui=ui/>
-                    <div class="bottom-row">
-                        <timeline::Charts ui=ui/>
-                        <timeline::Clusters ui=ui/>
-                    </div>
-                </section>
-            }>
+            <Show when=move || !simulating() fallback=move || run_panels(ui)>
                 <inspector::Inspector ui=ui/>
                 <problems::StatusArea ui=ui/>
             </Show>
@@ -275,7 +282,58 @@ fn App(ui: Ui) -> impl IntoView {
     }
 }
 
+/// The run's styles come with the simulator: the first load carries only the editor's.
+#[cfg(feature = "simulate")]
+fn add_run_style() {
+    let doc = document();
+    if doc.get_element_by_id("clusterlab-run-style").is_some() {
+        return;
+    }
+    if let (Ok(style), Some(head)) = (doc.create_element("style"), doc.head()) {
+        style.set_id("clusterlab-run-style");
+        style.set_text_content(Some(include_str!("../../style/simulate.css")));
+        let _ = head.append_child(&style);
+    }
+}
+
+/// The run's controls in the top bar (only with the simulator).
+fn run_controls(ui: Ui) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! { <timeline::Controls ui=ui/> }.into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = ui;
+        ().into_any()
+    }
+}
+
+/// The run's panels: faults and log beside the canvas, timeline and charts below it.
+fn run_panels(ui: Ui) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! {
+        <aside class="side" aria-label="Run">
+            <actions::FaultPanel ui=ui/>
+            <log::EventLog ui=ui/>
+        </aside>
+        <section class="bottom" aria-label="Timeline and charts">
+            <p class="message" role="status" aria-live="polite" data-testid="status">{move || ui.status.get()}</p>
+            <timeline::Timeline ui=ui/>
+            <div class="bottom-row">
+                <timeline::Charts ui=ui/>
+                <timeline::Clusters ui=ui/>
+            </div>
+        </section>
+    }
+    .into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = ui;
+        ().into_any()
+    }
+}
+
 /// Switches between editing the design and running it.
+#[cfg(feature = "simulate")]
 pub fn set_mode(ui: Ui, mode: run::Mode) {
     if ui.run.mode.get_untracked() == mode {
         return;
@@ -284,19 +342,27 @@ pub fn set_mode(ui: Ui, mode: run::Mode) {
     ui.run.menu.set(None);
     if mode == run::Mode::Design {
         ui.run.set_playing(false);
-    } else if let Some(p) = ui.run.snap.with_untracked(|s| s.is_none()).then(|| {
-        ui.run
-            .player
-            .with_value(|p| p.problems().first().map(|x| x.message.clone()))
-    }) {
+    } else if ui.run.snap.with_untracked(Option::is_none) {
+        let first = ui
+            .run
+            .with_player(|p| p.problems().first().map(|x| x.message.clone()));
         ui.status.set(format!(
             "the design cannot run until its errors are fixed{}",
-            p.map(|m| format!(": {m}")).unwrap_or_default()
+            first.map(|m| format!(": {m}")).unwrap_or_default()
         ));
     }
     ui.run.mode.set(mode);
     // The canvas changes size with the panels around it.
     request_animation_frame(move || canvas::fit(ui));
+}
+
+/// Without the simulator compiled in, Simulate loads it (the whole app), which takes over.
+#[cfg(not(feature = "simulate"))]
+pub fn set_mode(ui: Ui, mode: run::Mode) {
+    if mode == run::Mode::Simulate {
+        ui.tool.set(Tool::Idle);
+        simulator::load(ui);
+    }
 }
 
 /// The root `<svg>` element of the canvas, for coordinate conversion.

@@ -1,10 +1,15 @@
 //! The run in the page: a `Player` fed by requestAnimationFrame, and the signals the views read.
 //! The view code never simulates: it asks the player to move and draws its snapshots.
 
+#[cfg(feature = "simulate")]
 use super::Ui;
+#[cfg(feature = "simulate")]
 use crate::editor::Command;
+#[cfg(feature = "simulate")]
 use crate::sim::Snapshot;
+#[cfg(feature = "simulate")]
 use crate::sim::actions::Action;
+#[cfg(feature = "simulate")]
 use crate::sim::player::{Player, position_of, speed_at};
 use leptos::prelude::*;
 
@@ -14,7 +19,27 @@ pub enum Mode {
     Simulate,
 }
 
+/// Whether the canvas is showing a run.
+pub fn running(ui: super::Ui) -> bool {
+    ui.run.mode.get_untracked() == Mode::Simulate
+}
+
+/// Rows per host before a host groups its VMs by entry: more as the user zooms in; none (counts
+/// only) when zoomed far out.
+pub fn rows_per_host(scale: f64) -> usize {
+    if scale < 0.45 {
+        0
+    } else if scale >= 1.5 {
+        64
+    } else if scale >= 0.9 {
+        16
+    } else {
+        8
+    }
+}
+
 /// A context menu open at a client point, for these components.
+#[cfg(feature = "simulate")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Menu {
     pub at: (f64, f64),
@@ -24,42 +49,83 @@ pub struct Menu {
 #[derive(Clone, Copy)]
 pub struct Run {
     pub mode: RwSignal<Mode>,
-    pub player: StoredValue<Player, LocalStorage>,
+    /// Made on the first `follow` (the app's effect), so a build without the simulator never
+    /// links the engine.
+    #[cfg(feature = "simulate")]
+    pub player: StoredValue<Option<Player>, LocalStorage>,
     /// The moment shown (None: the design has errors and cannot run).
+    #[cfg(feature = "simulate")]
     pub snap: RwSignal<Option<Snapshot>, LocalStorage>,
+    #[cfg(feature = "simulate")]
     pub now: RwSignal<u64>,
+    #[cfg(feature = "simulate")]
     pub playing: RwSignal<bool>,
+    #[cfg(feature = "simulate")]
     pub speed: RwSignal<f64>,
     /// Length of the log so far: views of the log follow it.
+    #[cfg(feature = "simulate")]
     pub logged: RwSignal<usize>,
     /// Components picked on the canvas during the run (VM instances as `entry#k`).
+    #[cfg(feature = "simulate")]
     pub selection: RwSignal<Vec<String>>,
+    #[cfg(feature = "simulate")]
     pub menu: RwSignal<Option<Menu>>,
     /// Whether an animation frame is scheduled.
+    #[cfg(feature = "simulate")]
     looping: StoredValue<bool>,
 }
 
+impl Default for Run {
+    fn default() -> Run {
+        Run::new()
+    }
+}
+
 impl Run {
-    pub fn new(scenario: &crate::model::Scenario) -> Run {
-        let player = Player::new(scenario);
-        let snap = player.engine().map(|e| e.snapshot());
+    pub fn new() -> Run {
         Run {
             mode: RwSignal::new(Mode::Design),
-            player: StoredValue::new_local(player),
-            snap: RwSignal::new_local(snap),
+            #[cfg(feature = "simulate")]
+            player: StoredValue::new_local(None),
+            #[cfg(feature = "simulate")]
+            snap: RwSignal::new_local(None),
+            #[cfg(feature = "simulate")]
             now: RwSignal::new(0),
+            #[cfg(feature = "simulate")]
             playing: RwSignal::new(false),
+            #[cfg(feature = "simulate")]
             speed: RwSignal::new(1.0),
+            #[cfg(feature = "simulate")]
             logged: RwSignal::new(0),
+            #[cfg(feature = "simulate")]
             selection: RwSignal::new(Vec::new()),
+            #[cfg(feature = "simulate")]
             menu: RwSignal::new(None),
+            #[cfg(feature = "simulate")]
             looping: StoredValue::new(false),
         }
+    }
+}
+
+#[cfg(feature = "simulate")]
+impl Run {
+    /// Reads the player (a default before there is one).
+    pub fn with_player<R: Default>(&self, f: impl FnOnce(&Player) -> R) -> R {
+        self.player
+            .with_value(|p| p.as_ref().map(f).unwrap_or_default())
+    }
+
+    fn update_player(&self, f: impl FnOnce(&mut Player)) {
+        self.player.update_value(|p| {
+            if let Some(p) = p {
+                f(p)
+            }
+        });
     }
 
     /// Publishes the player's state to the views.
     fn publish(&self) {
-        let (now, playing, speed, logged, snap) = self.player.with_value(|p| {
+        let (now, playing, speed, logged, snap) = self.with_player(|p| {
             (
                 p.now(),
                 p.playing(),
@@ -82,7 +148,7 @@ impl Run {
     }
 
     pub fn set_playing(&self, on: bool) {
-        self.player.update_value(|p| p.set_playing(on));
+        self.update_player(|p| p.set_playing(on));
         self.publish();
         if on {
             self.ensure_loop();
@@ -94,26 +160,25 @@ impl Run {
     }
 
     pub fn step(&self) {
-        self.player.update_value(|p| {
+        self.update_player(|p| {
             p.step();
         });
         self.publish();
     }
 
     pub fn seek(&self, t: u64) {
-        self.player.update_value(|p| p.seek(t));
+        self.update_player(|p| p.seek(t));
         self.publish();
     }
 
     pub fn restart(&self) {
-        self.player.update_value(Player::restart);
+        self.update_player(Player::restart);
         self.publish();
     }
 
     /// Speed from the slider's 0-1000 position (logarithmic).
     pub fn set_speed_position(&self, position: f64) {
-        self.player
-            .update_value(|p| p.set_speed(speed_at(position / 1000.0)));
+        self.update_player(|p| p.set_speed(speed_at(position / 1000.0)));
         self.publish();
     }
 
@@ -124,7 +189,13 @@ impl Run {
     /// Follows an edited scenario (design or fault script): replays to the moment shown.
     pub fn follow(&self, scenario: &crate::model::Scenario) {
         let mut changed = false;
-        self.player.update_value(|p| changed = p.load(scenario));
+        self.player.update_value(|p| match p {
+            Some(p) => changed = p.load(scenario),
+            None => {
+                *p = Some(Player::new(scenario));
+                changed = true;
+            }
+        });
         if changed {
             self.publish();
         }
@@ -132,9 +203,11 @@ impl Run {
 
     /// Applies a fail or repair action now: it joins the fault script (undoable, saved, shared).
     pub fn act(&self, ui: Ui, action: &Action) {
-        let fault = self
-            .player
-            .with_value(|p| p.now_fault(action.fault.clone(), action.repair));
+        let Some(fault) =
+            self.with_player(|p| Some(p.now_fault(action.fault.clone(), action.repair)))
+        else {
+            return;
+        };
         ui.apply(Command::AddFault(fault));
         ui.status.set(format!(
             "{} at {}",
@@ -161,7 +234,7 @@ impl Run {
             return;
         }
         let mut moved = false;
-        self.player.update_value(|p| moved = p.frame(t - last));
+        self.update_player(|p| moved = p.frame(t - last));
         if moved {
             self.publish();
         }
@@ -169,11 +242,13 @@ impl Run {
     }
 }
 
+#[cfg(feature = "simulate")]
 fn now_ms() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
 
 /// `m:ss.s` for the clock and the log.
+#[cfg(feature = "simulate")]
 pub fn clock(ms: u64) -> String {
     let s = ms / 1000;
     format!("{}:{:02}.{}", s / 60, s % 60, (ms % 1000) / 100)

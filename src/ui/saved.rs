@@ -34,6 +34,14 @@ pub fn load() -> (Scenario, String) {
     }
 }
 
+/// Whether another module has taken the page over (then this one must not save).
+fn retired() -> bool {
+    #[cfg(not(feature = "simulate"))]
+    return super::simulator::retired();
+    #[cfg(feature = "simulate")]
+    false
+}
+
 /// Saves on every change of the scenario (not of the selection).
 pub fn autosave(ui: Ui) {
     let scenario = Memo::new(move |_| ui.editor.with(|e| e.scenario().clone()));
@@ -42,6 +50,7 @@ pub fn autosave(ui: Ui) {
         let json = scenario.with(|s| serde_json::to_string(s).unwrap_or_default());
         // The first run is the loaded scenario itself: nothing new to save.
         if first.is_some()
+            && !retired()
             && let Some(s) = storage()
             && s.set_item(KEY, &json).is_err()
         {

@@ -8,19 +8,6 @@ use crate::editor::scene::{ItemKind, Rect};
 use crate::sim::actions::actions;
 use leptos::prelude::*;
 
-/// Rows per host before a host groups its VMs by entry: more as the user zooms in.
-pub fn rows_per_host(scale: f64) -> usize {
-    if scale < 0.45 {
-        0
-    } else if scale >= 1.5 {
-        64
-    } else if scale >= 0.9 {
-        16
-    } else {
-        8
-    }
-}
-
 #[component]
 pub fn Stage(ui: Ui, live: Memo<Live>) -> impl IntoView {
     let selected = move |id: &str| ui.run.selection.with(|s| s.iter().any(|x| x == id));
@@ -348,12 +335,7 @@ fn live_row(ui: Ui, r: LiveRow) -> impl IntoView {
     }
 }
 
-/// Whether the canvas is showing a run.
-pub fn running(ui: Ui) -> bool {
-    ui.run.mode.get_untracked() == Mode::Simulate
-}
-
-/// The same, tracked (for views that change with the mode).
+/// Whether the canvas is showing a run (tracked, for views that change with the mode).
 pub fn running_tracked(ui: Ui) -> bool {
     ui.run.mode.get() == Mode::Simulate
 }

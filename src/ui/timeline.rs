@@ -40,7 +40,7 @@ pub fn Timeline(ui: Ui) -> impl IntoView {
     let end = Memo::new(move |_| {
         r.now.track();
         ui.editor.track();
-        r.player.with_value(|p| p.timeline_end())
+        r.with_player(|p| p.timeline_end())
     });
     let marks = move || {
         let end = end.get().max(1) as f64;
@@ -107,13 +107,13 @@ pub fn Charts(ui: Ui) -> impl IntoView {
     let end = Memo::new(move |_| {
         r.now.track();
         ui.editor.track();
-        r.player.with_value(|p| p.timeline_end())
+        r.with_player(|p| p.timeline_end())
     });
     // Paths change with the samples (on events), not on every frame.
     let series = Memo::new(move |_| {
         r.logged.track();
         let end = end.get();
-        r.player.with_value(|p| {
+        r.with_player(|p| {
             let Some(e) = p.engine() else {
                 return (Vec::new(), String::new(), String::new(), 0u64);
             };

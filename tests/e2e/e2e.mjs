@@ -66,6 +66,49 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await page.close();
 }
 
+// The first load is the editor alone; Simulate fetches the simulator, which takes the editor
+// over with its undo history; if it cannot be fetched the user keeps working and is told why.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const fetched = [];
+  page.on('request', (r) => fetched.push(r.url()));
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('[data-testid="host-host-4"]', { timeout: 20000 });
+  check('the first load does not fetch the simulator', !fetched.some((u) => u.includes('clusterlab-full')));
+  // An edit to undo later: move host-4 right with the keyboard.
+  const before = await page.getAttribute('[data-testid="host-host-4"] rect.box', 'x');
+  await page.focus('[data-testid="host-host-4"]');
+  await page.keyboard.press('ArrowRight');
+  const moved = await page.getAttribute('[data-testid="host-host-4"] rect.box', 'x');
+  await page.click('[data-testid="mode-simulate"]');
+  await page.waitForSelector('[data-testid="timeline"]', { timeout: 20000 });
+  check('Simulate fetches the simulator', fetched.some((u) => u.includes('clusterlab-full_bg.wasm')));
+  check('one app on the page after the handover', (await page.$$('.app')).length === 1);
+  await page.click('[data-testid="mode-design"]');
+  await page.waitForSelector('[data-testid="palette-host"]');
+  const kept = await page.getAttribute('[data-testid="host-host-4"] rect.box', 'x');
+  await page.keyboard.press('Control+z');
+  await page.waitForTimeout(100);
+  const undone = await page.getAttribute('[data-testid="host-host-4"] rect.box', 'x');
+  check('the edit made before the handover is kept, and undo still takes it back', moved !== before && kept === moved && undone === before, `${before} ${moved} ${kept} ${undone}`);
+  check('no page errors through the handover', errors.length === 0, errors.join(' | '));
+  await page.close();
+
+  const offline = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await offline.route('**/clusterlab-full_bg.wasm', (r) => r.fulfill({ status: 404, body: 'gone' }));
+  await offline.goto(url);
+  await offline.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  await offline.click('[data-testid="mode-simulate"]');
+  await offline.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('could not be loaded'), null, { timeout: 20000 }).catch(() => {});
+  const status = await offline.textContent('[data-testid="status"]');
+  check('a simulator that cannot be fetched is reported, and the editor stays', status.includes('could not be loaded') && (await offline.$('[data-testid="palette-host"]')) !== null, status);
+  await offline.close();
+}
+
 // A stored save that cannot be read is kept aside and the sample opens with a message.
 {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -1,0 +1,58 @@
+//! Handing the editor from the first-load module (editor only) to the whole app once the
+//! simulator has loaded: the scenario, undo and redo history and selection travel through
+//! sessionStorage, so nothing the user did is lost by the switch.
+
+use super::Ui;
+use crate::editor::{Editor, Steps};
+use crate::model::{Id, Scenario};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Dispatched on `window` by the whole app as it starts; the first module answers by writing
+/// the handoff and stepping aside.
+pub const TAKEOVER: &str = "clusterlab:takeover";
+const KEY: &str = "clusterlab.handoff";
+
+#[derive(Serialize, Deserialize)]
+struct Handoff {
+    scenario: Scenario,
+    undo: Steps,
+    redo: Steps,
+    selection: Vec<Id>,
+}
+
+fn session() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+/// Writes the editor's state for the module taking over.
+#[cfg_attr(feature = "simulate", allow(dead_code))]
+pub fn write(ui: Ui) {
+    let handoff = ui.editor.with_untracked(|e| {
+        let (undo, redo) = e.history();
+        Handoff {
+            scenario: e.scenario().clone(),
+            undo: undo.clone(),
+            redo: redo.clone(),
+            selection: e.selection.clone(),
+        }
+    });
+    if let (Some(s), Ok(json)) = (session(), serde_json::to_string(&handoff)) {
+        // Too large for the session store: the saved scenario is still there, without history.
+        let _ = s.set_item(KEY, &json);
+    }
+}
+
+/// Asks a first-load module on the page to hand over, and takes what it wrote (once).
+#[cfg_attr(not(feature = "simulate"), allow(dead_code))]
+pub fn take_over() -> Option<Editor> {
+    let _ = session().map(|s| s.remove_item(KEY));
+    if let Ok(ev) = web_sys::Event::new(TAKEOVER) {
+        let _ = window().dispatch_event(&ev);
+    }
+    let s = session()?;
+    let json = s.get_item(KEY).ok().flatten()?;
+    let _ = s.remove_item(KEY);
+    let h: Handoff = serde_json::from_str(&json).ok()?;
+    Some(Editor::resume(h.scenario, h.undo, h.redo, h.selection))
+}
