@@ -19,7 +19,7 @@ pub fn Controls(ui: Ui) -> impl IntoView {
                 on:click=move |_| r.step()>"▶| Step"</button>
             <button data-testid="restart" title="Back to the start (Home)" prop:disabled=cannot
                 on:click=move |_| r.restart()>"⟲ Restart"</button>
-            <label class="speed">"Speed "
+            <label class="speed"><span class="speed-word">"Speed "</span>
                 <input type="range" min="0" max="1000" step="1" data-testid="speed" aria-label="Speed"
                     prop:value=move || format!("{:.0}", r.speed_position())
                     on:input=move |ev| r.set_speed_position(event_target_value(&ev).parse().unwrap_or(333.0))/>
