@@ -257,20 +257,11 @@ impl Engine {
                 if c.node[s] != NodeState::Up || !self.member_alive(c.members[s]) {
                     continue;
                 }
-                // Large clusters: each node's pulses to its ring neighbours only (thousands of
-                // pulses teach nothing and cost a frame).
-                let shown = |r: usize| n <= RING_ABOVE || r == (s + 1) % n || s == (r + 1) % n;
-                for r in (0..n).filter(|&r| r != s && c.node[r] == NodeState::Up && shown(r)) {
+                for r in (0..n).filter(|&r| c.node[r] == NodeState::Up && shown(n, s, r)) {
                     let delay = beat(&c.beats, c.class[s][r]).delay_ms;
-                    let phase = c.phase[s] % delay;
-                    if self.now < phase {
+                    let Some((sent, age)) = in_flight(self.now, c.phase[s], delay) else {
                         continue;
-                    }
-                    let sent = self.now - (self.now - phase) % delay;
-                    let age = self.now - sent;
-                    if age >= HEARTBEAT_VISUAL_MS {
-                        continue;
-                    }
+                    };
                     let path = self.member_path(c.members[s], c.members[r]);
                     let ids: Vec<String> = path.iter().map(|p| self.step_id(*p)).collect();
                     let stops_at = if self.members_connected(c.members[s], c.members[r]) {
@@ -294,19 +285,11 @@ impl Engine {
         let delay = self.timing.nlb_heartbeat_ms.max(1);
         for (ni, n) in self.nlbs.iter().enumerate() {
             let count = n.members.len();
-            let phase = n.phase % delay;
-            if self.now < phase {
+            let Some((sent, age)) = in_flight(self.now, n.phase, delay) else {
                 continue;
-            }
-            let sent = self.now - (self.now - phase) % delay;
-            let age = self.now - sent;
-            if age >= HEARTBEAT_VISUAL_MS {
-                continue;
-            }
+            };
             for s in (0..count).filter(|&s| self.nlb_member_up(ni, s)) {
-                let shown =
-                    |r: usize| count <= RING_ABOVE || r == (s + 1) % count || s == (r + 1) % count;
-                for r in (0..count).filter(|&r| r != s && n.in_view[r] && shown(r)) {
+                for r in (0..count).filter(|&r| n.in_view[r] && shown(count, s, r)) {
                     let (a, b) = (n.members[s].vm, n.members[r].vm);
                     let path = self.member_path(Member::Vm(a), Member::Vm(b));
                     let stops_at = if self.nlb_member_up(ni, r) && self.nlb_connected(ni, s, r) {
@@ -384,6 +367,24 @@ impl Engine {
         }
         path.len().saturating_sub(1)
     }
+}
+
+/// Whether the pulse from member `s` to member `r` of `n` is drawn. Large clusters: to ring
+/// neighbours only (thousands of pulses teach nothing and cost a frame).
+fn shown(n: usize, s: usize, r: usize) -> bool {
+    r != s && (n <= RING_ABOVE || r == (s + 1) % n || s == (r + 1) % n)
+}
+
+/// When the pulse now on its way was sent and how old it is, for a sender beating every
+/// `delay` ms from `phase`; `None` when none is in flight.
+fn in_flight(now: u64, phase: u64, delay: u64) -> Option<(u64, u64)> {
+    let phase = phase % delay;
+    if now < phase {
+        return None;
+    }
+    let sent = now - (now - phase) % delay;
+    let age = now - sent;
+    (age < HEARTBEAT_VISUAL_MS).then_some((sent, age))
 }
 
 #[derive(Clone, Copy)]
