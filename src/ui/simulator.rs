@@ -30,13 +30,15 @@ pub fn load(ui: Ui) {
     script.set_id("clusterlab-simulator");
     let _ = script.set_attribute("type", "module");
     // Relative to the page, so it works from any sub-path of a static host.
-    script.set_text_content(Some(
-        "import init from './clusterlab-full.js';\n\
-         init({ module_or_path: './clusterlab-full_bg.wasm' }).catch((e) => {\n\
+    // The build stamp keeps a cache from pairing this module with another build's simulator.
+    let v = env!("CLUSTERLAB_BUILD");
+    script.set_text_content(Some(&format!(
+        "import init from './clusterlab-full.js?v={v}';\n\
+         init({{ module_or_path: './clusterlab-full_bg.wasm?v={v}' }}).catch((e) => {{\n\
            document.getElementById('clusterlab-simulator')?.remove();\n\
-           dispatchEvent(new CustomEvent('clusterlab:load-failed', { detail: String(e) }));\n\
-         });",
-    ));
+           dispatchEvent(new CustomEvent('clusterlab:load-failed', {{ detail: String(e) }}));\n\
+         }});"
+    )));
     if let Some(head) = doc.head() {
         let _ = head.append_child(&script);
     }

@@ -86,7 +86,7 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   const moved = await page.getAttribute('[data-testid="host-host-4"] rect.box', 'x');
   await page.click('[data-testid="mode-simulate"]');
   await page.waitForSelector('[data-testid="timeline"]', { timeout: 20000 });
-  check('Simulate fetches the simulator', fetched.some((u) => u.includes('clusterlab-full_bg.wasm')));
+  check('Simulate fetches the simulator of the same build', fetched.some((u) => /clusterlab-full_bg\.wasm\?v=[0-9a-f]{16}$/.test(u)), fetched.filter((u) => u.includes('full')).join(' '));
   check('one app on the page after the handover', (await page.$$('.app')).length === 1);
   await page.click('[data-testid="mode-design"]');
   await page.waitForSelector('[data-testid="palette-host"]');
@@ -99,7 +99,7 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await page.close();
 
   const offline = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await offline.route('**/clusterlab-full_bg.wasm', (r) => r.fulfill({ status: 404, body: 'gone' }));
+  await offline.route('**/clusterlab-full_bg.wasm*', (r) => r.fulfill({ status: 404, body: 'gone' }));
   await offline.goto(url);
   await offline.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
   await offline.click('[data-testid="mode-simulate"]');
