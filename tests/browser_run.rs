@@ -418,3 +418,31 @@ async fn the_page_run_reproduces_the_recorded_trace_hashes() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_design_with_errors_says_why_it_cannot_run_and_leads_back_to_design() {
+    let (ui, _root) = fresh_app().await;
+    let mut s = Scenario::from_json(include_str!("../examples/host-cluster.json")).unwrap();
+    s.design.vms[0].hosts = vec!["nowhere".into()];
+    ui.editor.update(|e| e.replace(s));
+    settle().await;
+    click("mode-simulate");
+    settle().await;
+    let why = text("cannot-run");
+    assert!(why.contains("cannot run yet"), "{why}");
+    assert!(
+        why.contains("nowhere"),
+        "the error names what is wrong: {why}"
+    );
+    let play: web_sys::HtmlButtonElement = find("play").unchecked_into();
+    assert!(play.disabled());
+    find("cannot-run")
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    assert!(exists("palette-host"), "back in Design");
+    assert!(!exists("cannot-run"));
+}
