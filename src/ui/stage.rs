@@ -200,7 +200,6 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
             .map(|n| format!(", cluster sees it as {n}"))
             .unwrap_or_default()
     );
-    let up = h.state != "down";
     if let Some(counts) = h.counts {
         return compact_host(ui, &h, counts, state_word, label).into_any();
     }
@@ -212,12 +211,13 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
             <rect class="box" x=x y=y width=w height=height rx="6"/>
             <text class="title" x=x + 10.0 y=y + 17.0>{h.name.clone()}</text>
             {badge}
-            {up.then(|| bar(10.0, h.cpu_pct, "cpu", format!("CPU {}%", h.cpu_pct)))}
-            {up.then(|| bar(76.0, h.memory_pct, "mem", format!("memory {}", h.memory_text)))}
+            // A host in trouble says so where its load bars were.
+            {state_word.is_empty().then(|| bar(10.0, h.cpu_pct, "cpu", format!("CPU {}%", h.cpu_pct)))}
+            {state_word.is_empty().then(|| bar(76.0, h.memory_pct, "mem", format!("memory {}", h.memory_text)))}
             {if state_word.is_empty() {
                 view! { <text class="sub" x=x + 142.0 y=y + 31.0>{format!("CPU {}%", h.cpu_pct)}</text> }.into_any()
             } else {
-                view! { <text class="state-word" x=x + if up { 142.0 } else { 10.0 } y=y + 31.0>{state_word.clone()}</text> }.into_any()
+                view! { <text class="state-word" x=x + 10.0 y=y + 31.0>{state_word.clone()}</text> }.into_any()
             }}
         </g>
     }

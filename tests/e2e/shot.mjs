@@ -14,7 +14,7 @@ const browser = await launch(chromium);
 const page = await browser.newPage({ viewport: { width, height } });
 page.on('pageerror', (e) => console.log('pageerror', String(e)));
 await page.goto(url);
-await page.evaluate((s) => localStorage.setItem('clusterlab.work', s), fs.readFileSync(`examples/${example}.json`, 'utf8'));
+await page.evaluate((s) => localStorage.setItem('clusterlab.work', s), fs.readFileSync(example.endsWith('.json') ? example : `examples/${example}.json`, 'utf8'));
 await page.reload();
 await page.waitForSelector('[data-testid="host-host-1"]');
 await page.click('[data-testid="mode-simulate"]');
