@@ -726,7 +726,7 @@ fn edit(d: &mut Design, id: &str, field: &str, value: Value) -> Result<(), Strin
         field: &str,
         value: Value,
     ) -> Result<(), String> {
-        let mut json = serde_json::to_value(&*item).map_err(|e| e.to_string())?;
+        let mut json = to_json(&*item).map_err(|e| e.to_string())?;
         let obj = json.as_object_mut().ok_or("not an object")?;
         if value.is_null() {
             obj.remove(field);
@@ -758,7 +758,7 @@ fn edit(d: &mut Design, id: &str, field: &str, value: Value) -> Result<(), Strin
 
 /// Sets a settings field; dotted paths reach nested fields (`heartbeat.same_subnet_threshold`).
 fn edit_settings(s: &mut Scenario, field: &str, value: Value) -> Result<(), String> {
-    let mut json = serde_json::to_value(&s.settings).map_err(|e| e.to_string())?;
+    let mut json = to_json(&s.settings).map_err(|e| e.to_string())?;
     let mut at = &mut json;
     let parts: Vec<&str> = field.split('.').collect();
     for p in &parts[..parts.len() - 1] {
@@ -768,6 +768,12 @@ fn edit_settings(s: &mut Scenario, field: &str, value: Value) -> Result<(), Stri
     obj.insert(parts[parts.len() - 1].to_string(), value);
     s.settings = reparse(&json).map_err(|e| format!("{field}: {e}"))?;
     Ok(())
+}
+
+/// A model value as JSON, through text: the browser download then carries one serializer per
+/// model type (the one saving takes) instead of two.
+pub fn to_json<T: serde::Serialize>(x: &T) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(&serde_json::to_string(x)?)
 }
 
 /// Back from JSON through text, the path files take too: one deserializer per model type in

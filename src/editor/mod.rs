@@ -7,7 +7,7 @@ pub mod live;
 pub mod scene;
 pub mod tool;
 
-pub use commands::{Command, NewComponent, fresh};
+pub use commands::{Command, NewComponent, fresh, to_json};
 
 use crate::model::validate::Problem;
 use crate::model::{Id, Scenario};

@@ -12,7 +12,7 @@ fn component(d: &Design, id: &str) -> Option<(&'static str, Value)> {
     fn find<T: serde::Serialize>(list: &[T], id: &str, get: impl Fn(&T) -> &str) -> Option<Value> {
         list.iter()
             .find(|x| get(x) == id)
-            .and_then(|x| serde_json::to_value(x).ok())
+            .and_then(|x| crate::editor::to_json(x).ok())
     }
     None.or_else(|| find(&d.hosts, id, |x| &x.id).map(|v| ("Host", v)))
         .or_else(|| find(&d.vms, id, |x| &x.id).map(|v| ("VM", v)))
@@ -227,7 +227,7 @@ fn settings_view(ui: Ui, d: &Design, settings: crate::model::Settings) -> impl I
     let send =
         move |name: String, value: Value| ui.apply(Command::EditSettings { field: name, value });
     let mut fields: Vec<(String, Value)> = vec![("version".into(), json!(settings.version))];
-    if let Value::Object(hb) = serde_json::to_value(&settings.heartbeat).unwrap_or_default() {
+    if let Value::Object(hb) = crate::editor::to_json(&settings.heartbeat).unwrap_or_default() {
         fields.extend(hb.into_iter().map(|(k, v)| (format!("heartbeat.{k}"), v)));
     }
     let clusters: Vec<(String, String)> = d

@@ -36,7 +36,7 @@ const CATEGORIES: &[(&str, &str)] = &[
 ];
 
 fn word(kind: EventKind) -> String {
-    serde_json::to_value(kind)
+    crate::editor::to_json(&kind)
         .ok()
         .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
         .unwrap_or_default()
