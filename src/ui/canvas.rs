@@ -512,7 +512,7 @@ fn run_overlays(ui: Ui) -> AnyView {
     #[cfg(feature = "simulate")]
     return view! {
         <super::actions::ContextMenu ui=ui/>
-        <Show when=move || super::stage::running_tracked(ui) && ui.run.snap.with(Option::is_none)>
+        <Show when=move || ui.run.mode.get() == super::run::Mode::Simulate && ui.run.snap.with(Option::is_none)>
             <div class="cannot-run" role="alert" data-testid="cannot-run">
                 <strong>"This design cannot run yet."</strong>
                 <ul>{move || ui.run.with_player(|p| p.problems().iter().map(|x| view! { <li>{x.message.clone()}</li> }).collect_view())}</ul>

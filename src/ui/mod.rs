@@ -22,7 +22,7 @@ mod timeline;
 
 use crate::editor::tool::{Effect, Palette, Tool, WitnessKind};
 use crate::editor::{Command, Editor};
-use crate::model::{Scenario, StorageKind, Witness};
+use crate::model::{StorageKind, Witness};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -63,11 +63,11 @@ pub struct Ui {
 }
 
 impl Ui {
-    fn new(scenario: Scenario, status: String) -> Ui {
+    fn new(editor: Editor, status: String) -> Ui {
         let run = run::Run::new();
         Ui {
             run,
-            editor: RwSignal::new(Editor::new(scenario)),
+            editor: RwSignal::new(editor),
             view: RwSignal::new(View::default()),
             tool: RwSignal::new(Tool::Idle),
             status: RwSignal::new(status),
@@ -192,13 +192,12 @@ fn start() -> Ui {
     add_run_style();
     #[cfg(feature = "simulate")]
     if let Some(editor) = handoff::take_over() {
-        let ui = Ui::new(editor.scenario().clone(), String::new());
-        ui.editor.set(editor);
+        let ui = Ui::new(editor, String::new());
         ui.run.mode.set(run::Mode::Simulate);
         return ui;
     }
     let (scenario, status) = saved::load();
-    Ui::new(scenario, status)
+    Ui::new(Editor::new(scenario), status)
 }
 
 #[component]
@@ -209,8 +208,13 @@ fn App(ui: Ui) -> impl IntoView {
     #[cfg(feature = "simulate")]
     {
         on_cleanup(move || ui.run.set_playing(false));
-        // The run follows every edit of the scenario (design or fault script).
-        leptos::prelude::Effect::new(move |_| ui.editor.with(|e| ui.run.follow(e.scenario())));
+        // While simulating, the run follows every edit of the scenario (design or fault script);
+        // editing in Design mode runs no engine.
+        leptos::prelude::Effect::new(move |_| {
+            if ui.run.mode.get() == run::Mode::Simulate {
+                ui.editor.with(|e| ui.run.follow(e.scenario()));
+            }
+        });
     }
     #[cfg(not(feature = "simulate"))]
     simulator::hand_over_when_loaded(ui);
@@ -342,14 +346,18 @@ pub fn set_mode(ui: Ui, mode: run::Mode) {
     ui.run.menu.set(None);
     if mode == run::Mode::Design {
         ui.run.set_playing(false);
-    } else if ui.run.snap.with_untracked(Option::is_none) {
-        let first = ui
-            .run
-            .with_player(|p| p.problems().first().map(|x| x.message.clone()));
-        ui.status.set(format!(
-            "the design cannot run until its errors are fixed{}",
-            first.map(|m| format!(": {m}")).unwrap_or_default()
-        ));
+    } else {
+        // Catch up with the edits made in Design mode before showing the run.
+        ui.editor.with_untracked(|e| ui.run.follow(e.scenario()));
+        if ui.run.snap.with_untracked(Option::is_none) {
+            let first = ui
+                .run
+                .with_player(|p| p.problems().first().map(|x| x.message.clone()));
+            ui.status.set(format!(
+                "the design cannot run until its errors are fixed{}",
+                first.map(|m| format!(": {m}")).unwrap_or_default()
+            ));
+        }
     }
     ui.run.mode.set(mode);
     // The canvas changes size with the panels around it.

@@ -2,7 +2,6 @@
 //! quorum) as SVG. Items are keyed by what they show, so a frame only rebuilds what changed.
 
 use super::Ui;
-use super::run::Mode;
 use crate::editor::live::{Live, LiveBox, LiveHost, LiveRow};
 use crate::editor::scene::{ItemKind, Rect};
 use crate::sim::actions::actions;
@@ -333,9 +332,4 @@ fn live_row(ui: Ui, r: LiveRow) -> impl IntoView {
             <title>{detail}</title>
         </g>
     }
-}
-
-/// Whether the canvas is showing a run (tracked, for views that change with the mode).
-pub fn running_tracked(ui: Ui) -> bool {
-    ui.run.mode.get() == Mode::Simulate
 }
