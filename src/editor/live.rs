@@ -5,7 +5,7 @@
 
 use super::layout::*;
 use super::scene::{self, Item, ItemKind, Rect};
-use crate::model::{Design, display_name};
+use crate::model::{Design, Pos, display_name};
 use crate::sim::state::{NodeState, RoleState, VmState};
 use crate::sim::{Snapshot, VmView};
 use std::collections::HashMap;
@@ -148,14 +148,13 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
     let design_items = scene::items(d);
     let mut live = Live::default();
     let mut centers: HashMap<String, (f64, f64)> = HashMap::new();
-    let missed_of: HashMap<&str, (u32, u32)> = snap
+    let mut missed_of: HashMap<&str, (u32, u32)> = snap
         .clusters
         .iter()
         .flat_map(|c| c.nodes.iter())
         .filter(|n| n.missed > 0)
         .map(|n| (n.id.as_str(), (n.missed, n.threshold)))
         .collect();
-    let mut missed_of = missed_of;
     for m in snap.nlbs.iter().flat_map(|n| n.members.iter()) {
         if m.missed > 0 {
             missed_of.insert(m.vm.as_str(), (m.missed, m.threshold));
@@ -205,33 +204,28 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         .iter()
         .filter(|i| !matches!(i.kind, ItemKind::Host | ItemKind::Vm))
     {
+        // Switches and storage either work (and say what they are) or have failed.
+        let named = |down: bool, name: Option<&str>, working: &str| {
+            let sub = if down { "failed" } else { working };
+            (down, name.unwrap_or(&it.id).to_string(), sub.to_string())
+        };
         let (down, title, sub) = match it.kind {
-            ItemKind::Switch => {
-                let s = d.switches.iter().find(|s| s.id == it.id);
-                let down = snap.switches_down.contains(&it.id);
-                (
-                    down,
-                    s.map_or(&it.id[..], |s| display_name(&s.name, &s.id)),
-                    if down {
-                        "failed".to_string()
-                    } else {
-                        "switch".to_string()
-                    },
-                )
-            }
-            ItemKind::Storage => {
-                let s = d.storage.iter().find(|s| s.id == it.id);
-                let down = snap.storage_down.contains(&it.id);
-                (
-                    down,
-                    s.map_or(&it.id[..], |s| display_name(&s.name, &s.id)),
-                    if down {
-                        "failed".to_string()
-                    } else {
-                        "online".to_string()
-                    },
-                )
-            }
+            ItemKind::Switch => named(
+                snap.switches_down.contains(&it.id),
+                d.switches
+                    .iter()
+                    .find(|s| s.id == it.id)
+                    .map(|s| display_name(&s.name, &s.id)),
+                "switch",
+            ),
+            ItemKind::Storage => named(
+                snap.storage_down.contains(&it.id),
+                d.storage
+                    .iter()
+                    .find(|s| s.id == it.id)
+                    .map(|s| display_name(&s.name, &s.id)),
+                "online",
+            ),
             _ => {
                 let c = d.clients.iter().find(|c| c.id == it.id);
                 let sub = if snap.dropped_rps > 0 {
@@ -241,7 +235,8 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
                 };
                 (
                     false,
-                    c.map_or(&it.id[..], |c| display_name(&c.name, &c.id)),
+                    c.map_or(&it.id[..], |c| display_name(&c.name, &c.id))
+                        .to_string(),
                     sub,
                 )
             }
@@ -252,7 +247,7 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             kind: it.kind,
             rect: it.rect,
             down,
-            title: title.to_string(),
+            title,
             sub,
         });
     }
@@ -262,13 +257,10 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
     for vm in &snap.vms {
         on_host.entry(vm.host.as_str()).or_default().push(vm);
     }
-    let mut host_header: HashMap<&str, (f64, f64)> = HashMap::new();
+    // Paths and moves start from a host's title bar: known for every host before any row.
+    let header = |p: Pos| (p.x as f64 + HOST_W as f64 / 2.0, p.y as f64 + 18.0);
     for host in &d.hosts {
-        let p = host.at.unwrap_or_default();
-        host_header.insert(
-            host.id.as_str(),
-            (p.x as f64 + HOST_W as f64 / 2.0, p.y as f64 + 18.0),
-        );
+        centers.insert(host.id.clone(), header(host.at.unwrap_or_default()));
     }
     for (h, host) in d.hosts.iter().enumerate() {
         let view = snap.hosts.get(h);
@@ -312,7 +304,7 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             if let Some(vm) = vms.iter().find(|v| v.id == row.id)
                 && let Some((from, t0)) = &vm.moved_from
                 && now < t0 + MOVE_VISUAL_MS
-                && let Some(&(fx, fy)) = host_header.get(from.as_str())
+                && let Some(&(fx, fy)) = centers.get(from.as_str())
             {
                 let f = (now - t0) as f64 / MOVE_VISUAL_MS as f64;
                 let ease = 1.0 - (1.0 - f) * (1.0 - f);
@@ -325,7 +317,7 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         // Compact hosts: their VMs' pulses start from the host.
         if compact {
             for v in &vms {
-                centers.insert(v.id.clone(), (x + HOST_W as f64 / 2.0, y + 18.0));
+                centers.insert(v.id.clone(), header(p));
             }
         }
         // Grouped rows: every instance's pulses start from its entry's row on this host.
@@ -347,7 +339,6 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             w: HOST_W as f64,
             h: height as f64,
         };
-        centers.insert(host.id.clone(), (x + HOST_W as f64 / 2.0, y + 18.0));
         let (up, isolated) = view.map_or((true, false), |v| (v.up, v.isolated));
         let used = view.map_or(0, |v| v.memory_used_gb);
         live.hosts.push(LiveHost {
@@ -372,15 +363,7 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             memory_pct: (used * 100 / u64::from(host.memory_gb.max(1))).min(100) as u32,
             memory_text: format!("{used}/{} GB", host.memory_gb),
             missed: missed_of.get(host.id.as_str()).copied(),
-            counts: compact.then(|| {
-                let count =
-                    |f: fn(&VmState) -> bool| vms.iter().filter(|v| f(&v.state)).count() as u32;
-                (
-                    count(|s| matches!(s, VmState::Running | VmState::Migrating { .. })),
-                    count(|s| matches!(s, VmState::Booting { .. })),
-                    count(|s| matches!(s, VmState::Stopped | VmState::Paused { .. })),
-                )
-            }),
+            counts: compact.then(|| tally(vms.iter().copied())),
         });
     }
 
@@ -568,6 +551,19 @@ fn instance_row(
     }
 }
 
+/// How many of these VMs are running (or migrating), booting, and down (stopped or paused).
+fn tally<'a>(vms: impl Iterator<Item = &'a VmView>) -> (u32, u32, u32) {
+    let mut t = (0, 0, 0);
+    for v in vms {
+        match v.state {
+            VmState::Booting { .. } => t.1 += 1,
+            s if s.guest_up() => t.0 += 1,
+            _ => t.2 += 1,
+        }
+    }
+    t
+}
+
 /// One row per VM entry on a crowded host: how many instances and what they are doing.
 fn grouped_rows(vms: &[&VmView]) -> Vec<LiveRow> {
     let mut entries: Vec<&str> = Vec::new();
@@ -579,12 +575,8 @@ fn grouped_rows(vms: &[&VmView]) -> Vec<LiveRow> {
     entries
         .into_iter()
         .map(|entry| {
-            let of: Vec<&&VmView> = vms.iter().filter(|v| v.entry == entry).collect();
-            let count = |f: fn(&VmView) -> bool| of.iter().filter(|v| f(v)).count();
-            let running =
-                count(|v| matches!(v.state, VmState::Running | VmState::Migrating { .. }));
-            let booting = count(|v| matches!(v.state, VmState::Booting { .. }));
-            let down = count(|v| matches!(v.state, VmState::Stopped | VmState::Paused { .. }));
+            let of: Vec<&VmView> = vms.iter().copied().filter(|v| v.entry == entry).collect();
+            let (running, booting, down) = tally(of.iter().copied());
             let mut parts = vec![format!("{running} running")];
             if booting > 0 {
                 parts.push(format!("{booting} booting"));

@@ -115,7 +115,7 @@ pub struct Heartbeat {
 impl VmView {
     /// Its guest is up and its application answers.
     pub fn state_is_serving(&self) -> bool {
-        matches!(self.state, VmState::Running | VmState::Migrating { .. }) && !self.app_failed
+        self.state.guest_up() && !self.app_failed
     }
 }
 

@@ -24,6 +24,13 @@ pub enum VmState {
     Stopped,
 }
 
+impl VmState {
+    /// The guest OS is up in this state: running, or running on while it migrates.
+    pub fn guest_up(&self) -> bool {
+        matches!(self, VmState::Running | VmState::Migrating { .. })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct VmInst {
     pub entry: usize,
@@ -69,7 +76,7 @@ impl VmInst {
     }
     /// The guest OS is up (heartbeats, serves if its application works).
     pub fn guest_up(&self) -> bool {
-        matches!(self.state, VmState::Running | VmState::Migrating { .. })
+        self.state.guest_up()
     }
     pub fn serving(&self) -> bool {
         self.guest_up() && !self.app_failed
