@@ -387,20 +387,11 @@ async fn keys_and_the_context_menu_break_and_repair_and_space_plays() {
 
 #[wasm_bindgen_test]
 async fn the_page_run_reproduces_the_recorded_trace_hashes() {
-    #[derive(serde::Deserialize)]
-    struct Recorded {
-        example: String,
-        until_ms: u64,
-        hash: String,
-    }
-    let recorded: Vec<Recorded> =
-        serde_json::from_str(include_str!("data/trace_hashes.json")).unwrap();
-    for r in recorded.iter().filter(|r| r.example != "max-cluster") {
-        let json = match r.example.as_str() {
-            "host-cluster" => include_str!("../examples/host-cluster.json"),
-            "guest-cluster" => include_str!("../examples/guest-cluster.json"),
-            _ => include_str!("../examples/web-app-db.json"),
-        };
+    for r in recorded_traces()
+        .iter()
+        .filter(|r| r.example != "max-cluster")
+    {
+        let json = example_json(&r.example);
         let ui = open(json, true).await;
         // A minute played frame by frame through requestAnimationFrame, then on to the
         // recorded moment and past it as the timeline does.

@@ -1,5 +1,6 @@
 //! The command-line runner, as a user calls it.
 
+mod common;
 use std::process::Command;
 
 fn clusterlab(args: &[&str]) -> (i32, String, String) {
@@ -92,13 +93,7 @@ fn the_seed_flag_overrides_the_scenario_seed() {
 
 #[test]
 fn every_example_validates_cleanly() {
-    for name in [
-        "host-cluster",
-        "guest-cluster",
-        "web-app-db",
-        "sixteen-hosts",
-        "max-cluster",
-    ] {
+    for name in common::EXAMPLES {
         let (code, out, err) = clusterlab(&["validate", &format!("examples/{name}.json")]);
         assert_eq!(code, 0, "{name}: {out}{err}");
         assert!(out.contains("no problems"));

@@ -1,13 +1,10 @@
 //! Same scenario + seed = the same run, byte for byte. The recorded hashes are checked again
 //! in the browser (wasm32) by the UI work, so a change here must be deliberate.
 
-use clusterlab::model::Scenario;
 use clusterlab::sim::{run, trace_hash};
 
-fn example(name: &str) -> Scenario {
-    let path = format!("{}/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::example;
 
 /// Recorded runs: example name, run length, FNV-1a hash of the JSON-lines log (hex, so that
 /// JavaScript can read it too). Kept in a data file the browser tests share.

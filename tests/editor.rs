@@ -224,19 +224,8 @@ fn grouping_duplicating_moving_placing_and_settings() {
 
 #[test]
 fn every_example_gets_a_layout_without_overlapping_hosts() {
-    for name in [
-        "host-cluster",
-        "guest-cluster",
-        "web-app-db",
-        "sixteen-hosts",
-        "max-cluster",
-    ] {
-        let text = std::fs::read_to_string(format!(
-            "{}/examples/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        let e = Editor::new(Scenario::from_json(&text).unwrap());
+    for name in common::EXAMPLES {
+        let e = Editor::new(common::example(name));
         let hosts: Vec<Pos> = e
             .scenario()
             .design

@@ -3,13 +3,14 @@
 
 use clusterlab::editor::Editor;
 use clusterlab::editor::live::{Live, MOVE_VISUAL_MS, live};
-use clusterlab::model::Scenario;
 use clusterlab::sim;
 
+mod common;
+use common::example;
+
 fn at(name: &str, t: u64, rows: usize) -> Live {
-    let text = std::fs::read_to_string(format!("examples/{name}.json")).unwrap();
     // The editor gives every component its position, as in the page.
-    let editor = Editor::new(Scenario::from_json(&text).unwrap());
+    let editor = Editor::new(example(name));
     let s = editor.scenario();
     live(&s.design, &sim::run(s, t).unwrap().snapshot(), rows)
 }
@@ -41,12 +42,7 @@ fn a_crashed_host_is_down_and_its_vm_slides_to_a_survivor_and_boots() {
         vm.detail
     );
 
-    let e = sim::run(
-        &Scenario::from_json(&std::fs::read_to_string("examples/host-cluster.json").unwrap())
-            .unwrap(),
-        60_000,
-    )
-    .unwrap();
+    let e = sim::run(&example("host-cluster"), 60_000).unwrap();
     let failover = e
         .events()
         .iter()
@@ -146,8 +142,7 @@ fn crowded_hosts_show_one_row_per_vm_entry_with_counts() {
 
 #[test]
 fn nlb_members_heartbeat_each_other_and_a_dead_member_stops_the_pulses_sent_to_it() {
-    let text = std::fs::read_to_string("examples/web-app-db.json").unwrap();
-    let s = Scenario::from_json(&text).unwrap();
+    let s = example("web-app-db");
     let nlb_pulses = |t| -> Vec<sim::Heartbeat> {
         (t..t + 1_000)
             .step_by(50)

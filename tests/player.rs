@@ -7,10 +7,8 @@ use clusterlab::sim::actions::{actions, active_faults};
 use clusterlab::sim::player::{Player, position_of, speed_at};
 use clusterlab::sim::{self, EventKind};
 
-fn example(name: &str) -> Scenario {
-    let text = std::fs::read_to_string(format!("examples/{name}.json")).unwrap();
-    Scenario::from_json(&text).unwrap()
-}
+mod common;
+use common::example;
 
 fn without_faults(name: &str) -> Scenario {
     let mut s = example(name);

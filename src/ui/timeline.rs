@@ -33,15 +33,20 @@ pub fn Controls(ui: Ui) -> impl IntoView {
     }
 }
 
+/// Where the timeline ends: it grows with the fault script and as the run passes its end.
+fn timeline_end(ui: Ui) -> Memo<u64> {
+    Memo::new(move |_| {
+        ui.run.now.track();
+        ui.editor.track();
+        ui.run.with_player(|p| p.timeline_end())
+    })
+}
+
 /// The timeline: drag to any moment (backwards replays exactly); the script's entries marked.
 #[component]
 pub fn Timeline(ui: Ui) -> impl IntoView {
     let r = ui.run;
-    let end = Memo::new(move |_| {
-        r.now.track();
-        ui.editor.track();
-        r.with_player(|p| p.timeline_end())
-    });
+    let end = timeline_end(ui);
     let marks = move || {
         let end = end.get().max(1) as f64;
         ui.editor.with(|e| {
@@ -104,11 +109,7 @@ pub fn Charts(ui: Ui) -> impl IntoView {
     let r = ui.run;
     const W: f64 = 600.0;
     const H: f64 = 60.0;
-    let end = Memo::new(move |_| {
-        r.now.track();
-        ui.editor.track();
-        r.with_player(|p| p.timeline_end())
-    });
+    let end = timeline_end(ui);
     // Paths change with the samples (on events), not on every frame.
     let series = Memo::new(move |_| {
         r.logged.track();

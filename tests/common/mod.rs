@@ -5,6 +5,21 @@ use clusterlab::model::Scenario;
 use clusterlab::sim::{Engine, Event, EventKind};
 use serde_json::{Value, json};
 
+/// Every example scenario in `examples/`.
+pub const EXAMPLES: [&str; 5] = [
+    "host-cluster",
+    "guest-cluster",
+    "web-app-db",
+    "sixteen-hosts",
+    "max-cluster",
+];
+
+/// An example scenario from `examples/`.
+pub fn example(name: &str) -> Scenario {
+    let path = format!("{}/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 pub fn scenario(v: Value) -> Scenario {
     serde_json::from_value(v).expect("test scenario parses")
 }

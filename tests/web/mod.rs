@@ -122,3 +122,26 @@ pub fn key(k: &str, ctrl: bool, shift: bool) {
     let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
     document().body().unwrap().dispatch_event(&ev).unwrap();
 }
+
+/// An example scenario's JSON, built into the test.
+pub fn example_json(name: &str) -> &'static str {
+    match name {
+        "host-cluster" => include_str!("../../examples/host-cluster.json"),
+        "guest-cluster" => include_str!("../../examples/guest-cluster.json"),
+        "web-app-db" => include_str!("../../examples/web-app-db.json"),
+        "max-cluster" => include_str!("../../examples/max-cluster.json"),
+        other => panic!("no example {other}"),
+    }
+}
+
+/// A run recorded natively: example, length and hash of its log (`tests/data/trace_hashes.json`).
+#[derive(serde::Deserialize)]
+pub struct Recorded {
+    pub example: String,
+    pub until_ms: u64,
+    pub hash: String,
+}
+
+pub fn recorded_traces() -> Vec<Recorded> {
+    serde_json::from_str(include_str!("../data/trace_hashes.json")).unwrap()
+}
