@@ -63,30 +63,18 @@ fn run_prints_json_lines_with_the_documented_fields() {
 
 #[test]
 fn the_seed_flag_overrides_the_scenario_seed() {
-    let (_, a, _) = clusterlab(&[
-        "run",
-        "examples/host-cluster.json",
-        "--seed",
-        "1",
-        "--format",
-        "jsonl",
-    ]);
-    let (_, b, _) = clusterlab(&[
-        "run",
-        "examples/host-cluster.json",
-        "--seed",
-        "2",
-        "--format",
-        "jsonl",
-    ]);
-    let (_, c, _) = clusterlab(&[
-        "run",
-        "examples/host-cluster.json",
-        "--seed",
-        "1",
-        "--format",
-        "jsonl",
-    ]);
+    let run = |seed: &str| {
+        clusterlab(&[
+            "run",
+            "examples/host-cluster.json",
+            "--seed",
+            seed,
+            "--format",
+            "jsonl",
+        ])
+        .1
+    };
+    let (a, b, c) = (run("1"), run("2"), run("1"));
     assert_eq!(a, c);
     assert_ne!(a, b);
 }
