@@ -8,6 +8,7 @@
 
 pub mod editor;
 pub mod model;
+pub mod share;
 pub mod sim;
 
 #[cfg(not(target_arch = "wasm32"))]

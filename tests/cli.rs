@@ -83,8 +83,16 @@ fn the_seed_flag_overrides_the_scenario_seed() {
 fn every_example_validates_cleanly() {
     for name in common::EXAMPLES {
         let (code, out, err) = clusterlab(&["validate", &format!("examples/{name}.json")]);
-        assert_eq!(code, 0, "{name}: {out}{err}");
-        assert!(out.contains("no problems"));
+        if common::WARNED.contains(&name) {
+            assert_eq!(code, 1, "{name}: {out}{err}");
+            assert!(
+                out.starts_with("warning:") && !out.contains("error:"),
+                "{name}: {out}"
+            );
+        } else {
+            assert_eq!(code, 0, "{name}: {out}{err}");
+            assert!(out.contains("no problems"));
+        }
     }
 }
 
@@ -131,4 +139,38 @@ fn missing_and_malformed_files_get_a_clear_error_not_a_panic() {
     let (code, _, err) = clusterlab(&["run", "examples/host-cluster.json", "--until", "soon"]);
     assert_eq!(code, 2);
     assert!(err.contains("try 90s, 5m or 1h"), "{err}");
+}
+
+#[test]
+fn link_and_open_carry_a_scenario_both_ways() {
+    let (code, fragment, err) = clusterlab(&["link", "examples/web-app-db.json", "--at", "90s"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        fragment.starts_with("#v1.") && fragment.len() < 400,
+        "{fragment}"
+    );
+    let url = format!("https://clusterlab.example/{}", fragment.trim());
+    let (code, json, err) = clusterlab(&["open", &url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("opens the run at 90 s"), "{err}");
+    let back = clusterlab::model::Scenario::from_json(&json).unwrap();
+    assert_eq!(back, common::example("web-app-db"));
+}
+
+#[test]
+fn open_explains_a_broken_link() {
+    let (code, fragment, _) = clusterlab(&["link", "examples/host-cluster.json"]);
+    assert_eq!(code, 0);
+    let cut = &fragment.trim()[..60];
+    let (code, out, err) = clusterlab(&["open", cut]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(
+        err.trim(),
+        format!(
+            "clusterlab: cannot open the link: {}",
+            clusterlab::share::decode(cut).unwrap_err()
+        )
+    );
+    assert!(err.contains("damaged"), "{err}");
 }

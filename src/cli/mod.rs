@@ -1,7 +1,8 @@
-//! The command-line runner: `clusterlab run`, `clusterlab validate`.
+//! The command-line runner: `clusterlab run`, `validate`, `link`, `open`.
 
 use crate::model::Scenario;
 use crate::model::validate::Severity;
+use crate::share::{self, Shared};
 use crate::sim::{Engine, Event, fmt_ms};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -35,6 +36,15 @@ enum Command {
     },
     /// Print the problems of a scenario's design (exit code 1 if there are any).
     Validate { scenario: String },
+    /// Print the share-link fragment (`#v1.…`) of a scenario; append it to the page's address.
+    Link {
+        scenario: String,
+        /// Open the run at this moment, e.g. `90s` or `5m`.
+        #[arg(long, value_parser = parse_duration)]
+        at: Option<u64>,
+    },
+    /// Print the scenario a share link holds, as JSON (a whole URL or just the fragment).
+    Open { link: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -66,6 +76,8 @@ pub fn main() -> ExitCode {
             format,
         } => run(&scenario, seed, until, format, &mut out),
         Command::Validate { scenario } => validate(&scenario, &mut out),
+        Command::Link { scenario, at } => link(&scenario, at, &mut out),
+        Command::Open { link } => open(&link, &mut out),
     };
     match result {
         Ok(code) => code,
@@ -146,6 +158,21 @@ fn text_line(e: &Event) -> String {
         kind,
         e.message
     )
+}
+
+fn link(path: &str, at_ms: Option<u64>, out: &mut impl Write) -> Result<ExitCode, String> {
+    let scenario = load(path)?;
+    let fragment = share::encode(&Shared { scenario, at_ms })
+        .map_err(|e| format!("{path} cannot be shared as a link: {e}"))?;
+    write_all(out, &format!("#{fragment}\n"))
+}
+
+fn open(link: &str, out: &mut impl Write) -> Result<ExitCode, String> {
+    let shared = share::decode(link).map_err(|e| format!("cannot open the link: {e}"))?;
+    if let Some(at) = shared.at_ms {
+        eprintln!("clusterlab: the link opens the run at {}", fmt_ms(at));
+    }
+    write_all(out, &(shared.scenario.to_json() + "\n"))
 }
 
 fn validate(path: &str, out: &mut impl Write) -> Result<ExitCode, String> {

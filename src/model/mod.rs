@@ -18,7 +18,7 @@ pub type Id = String;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A whole scenario: what a share link or a `.json` file holds.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Format version; files from older versions are migrated on load.
@@ -163,7 +163,7 @@ impl Design {
     }
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     pub id: Id,
@@ -172,7 +172,7 @@ pub struct Site {
 }
 
 /// A Hyper-V host (a physical server).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Host {
     pub id: Id,
@@ -193,10 +193,11 @@ pub struct Host {
     pub at: Option<Pos>,
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SwitchKind {
     /// Bound to physical NICs: reaches the physical network and every host linked to it.
+    #[default]
     External,
     /// One host's management OS and its VMs.
     Internal,
@@ -204,7 +205,7 @@ pub enum SwitchKind {
     Private,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Switch {
     pub id: Id,
@@ -220,10 +221,11 @@ pub struct Switch {
     pub at: Option<Pos>,
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum StorageKind {
     /// A host's own disks: only that host reaches them.
+    #[default]
     Local,
     /// A SAN LUN reached by hosts linked to it (FC/iSCSI), directly or through a switch.
     San,
@@ -233,7 +235,7 @@ pub enum StorageKind {
     Csv,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Storage {
     pub id: Id,
@@ -250,7 +252,7 @@ pub struct Storage {
 }
 
 /// A cable: host NIC to switch, switch to switch, storage to host or switch.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub id: Id,
@@ -283,7 +285,7 @@ pub enum Monitoring {
 }
 
 /// A VM NIC on a virtual switch.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Nic {
     pub switch: Id,
@@ -296,7 +298,7 @@ pub struct Nic {
 }
 
 /// A VM, or `replicas` identical VMs (instances `id#1`, `id#2`, ...).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Vm {
     pub id: Id,
@@ -358,7 +360,7 @@ pub enum Witness {
 }
 
 /// A failover cluster of hosts; the VMs on its nodes are its roles.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FailoverCluster {
     pub id: Id,
@@ -378,7 +380,7 @@ pub struct FailoverCluster {
 }
 
 /// The role a guest cluster keeps online on one of its member VMs.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct GuestRole {
     pub name: String,
@@ -391,7 +393,7 @@ pub struct GuestRole {
 }
 
 /// A failover cluster of VMs: heartbeats flow between the VMs themselves.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct GuestCluster {
     pub id: Id,
@@ -428,7 +430,7 @@ pub enum NlbMode {
     IgmpMulticast,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct NlbMember {
     /// A VM entry: each of its instances is a member, with priorities `priority`, `priority+1`...
@@ -441,7 +443,7 @@ pub struct NlbMember {
 }
 
 /// A Windows NLB cluster of VMs sharing a stateless service.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct NlbCluster {
     pub id: Id,
@@ -455,7 +457,7 @@ pub struct NlbCluster {
 }
 
 /// Clients sending requests to a service (a tier).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ClientLoad {
     pub id: Id,
@@ -472,7 +474,7 @@ pub struct ClientLoad {
 }
 
 /// A service tier and the tiers each request also needs.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     pub name: String,

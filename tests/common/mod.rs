@@ -1,18 +1,32 @@
 //! Builders for test scenarios and helpers to read the event log.
 #![allow(dead_code)]
 
+pub mod random;
+
 use clusterlab::model::Scenario;
 use clusterlab::sim::{Engine, Event, EventKind};
 use serde_json::{Value, json};
 
 /// Every example scenario in `examples/`.
-pub const EXAMPLES: [&str; 5] = [
+pub const EXAMPLES: [&str; 14] = [
     "host-cluster",
     "guest-cluster",
     "web-app-db",
     "sixteen-hosts",
     "max-cluster",
+    "vm-failure-host-vs-guest",
+    "host-failure-host-vs-guest",
+    "nlb-vs-failover",
+    "local-storage",
+    "quorum-two-nodes",
+    "quorum-two-nodes-witness",
+    "quorum-three-nodes",
+    "quorum-four-nodes",
+    "quorum-four-nodes-witness",
 ];
+
+/// Samples whose lesson is a warning the editor shows (no errors: they all run).
+pub const WARNED: [&str; 3] = ["local-storage", "quorum-two-nodes", "quorum-four-nodes"];
 
 /// An example scenario from `examples/`.
 pub fn example(name: &str) -> Scenario {

@@ -1,0 +1,176 @@
+//! Share links: a whole scenario in a URL fragment (`#v1.…`), which the browser never sends to
+//! a server.
+//!
+//! `v1.` + base64url( deflate( postcard( Wire ) ) ). The wire (see `walk`) stores the scenario
+//! column by column, numbers delta-coded and strings interned, so runs of similar components
+//! (64 hosts, 68 cables) compress to almost nothing. Decoding trusts nothing: lengths, the
+//! inflated size, every count, index and number are checked, and a bad link is a `LinkError`
+//! that says what is wrong, never a panic or a hang.
+
+mod check;
+mod pack;
+mod strings;
+mod walk;
+
+pub use check::{MAX_COORD, MAX_FAULTS, MAX_TEXT_CHARS, MAX_TIME_MS, check};
+
+use crate::model::{FORMAT_VERSION, Scenario};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::fmt;
+
+/// The wire version this build writes. Older versions stay readable forever (golden links).
+pub const LINK_VERSION: u32 = 1;
+/// Longest fragment read: far above any real design, far below what could slow a page.
+pub const MAX_LINK_CHARS: usize = 100_000;
+/// Longest link the page offers without a warning: some chat apps and mail clients cut longer.
+pub const WARN_LINK_CHARS: usize = 2_000;
+/// The inflated wire may not exceed this (a decompression bomb stops here).
+pub const MAX_WIRE_BYTES: usize = 1 << 20;
+
+/// The v1 preset dictionary (see `pack`). Never edit it: v1 links depend on it byte for byte.
+const DICTIONARY: &[u8] = include_bytes!("dictionary.txt");
+
+/// What a link holds: the scenario and, optionally, the moment of the run to open at.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Shared {
+    pub scenario: Scenario,
+    pub at_ms: Option<u64>,
+}
+
+/// Why a link cannot be opened, in words for the person who clicked it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkError {
+    Empty,
+    TooLong(usize),
+    NotALink,
+    NewerVersion(u32),
+    UnknownVersion(String),
+    BadCharacters,
+    Damaged(&'static str),
+    TooBig,
+    OutOfRange(String),
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::Empty => write!(f, "the link holds no scenario (nothing after the #)"),
+            LinkError::TooLong(n) => write!(
+                f,
+                "the link is {n} characters long; links of up to {MAX_LINK_CHARS} are read (open the scenario as a file instead)"
+            ),
+            LinkError::NotALink => write!(
+                f,
+                "this is not a ClusterLab scenario link (it should start with #v{LINK_VERSION}.)"
+            ),
+            LinkError::NewerVersion(v) => write!(
+                f,
+                "the link was made by a newer ClusterLab (link version {v}; this one reads up to {LINK_VERSION})"
+            ),
+            LinkError::UnknownVersion(v) => write!(f, "unknown link version \"{v}\""),
+            LinkError::BadCharacters => write!(
+                f,
+                "the link is damaged: it has characters a ClusterLab link never has (was it cut or changed when pasted?)"
+            ),
+            LinkError::Damaged(what) => write!(
+                f,
+                "the link is damaged ({what}); it may have been cut short when copied"
+            ),
+            LinkError::TooBig => write!(
+                f,
+                "the link unpacks to more than {} MB, far more than any design; it is refused",
+                MAX_WIRE_BYTES >> 20
+            ),
+            LinkError::OutOfRange(what) => {
+                write!(f, "the scenario in the link is not usable: {what}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// The fragment (without `#`) of a link to `shared`. Fails only for a scenario that a link
+/// could not carry back (beyond the limits `check` enforces).
+pub fn encode(shared: &Shared) -> Result<String, LinkError> {
+    check(&shared.scenario)?;
+    let wire = walk::encode(shared);
+    let bytes = postcard::to_allocvec(&wire).expect("plain data always serializes");
+    let packed = pack::deflate(DICTIONARY, &bytes);
+    Ok(format!(
+        "v{LINK_VERSION}.{}",
+        URL_SAFE_NO_PAD.encode(packed)
+    ))
+}
+
+/// Reads a link: a whole URL, a fragment with or without `#`, surrounding spaces allowed.
+pub fn decode(link: &str) -> Result<Shared, LinkError> {
+    let link = link.trim();
+    if link.len() > MAX_LINK_CHARS {
+        return Err(LinkError::TooLong(link.chars().count()));
+    }
+    let fragment = link.split_once('#').map_or(link, |(_, f)| f);
+    if fragment.is_empty() {
+        return Err(LinkError::Empty);
+    }
+    let (version, payload) = fragment.split_once('.').ok_or(LinkError::NotALink)?;
+    let version = version.strip_prefix('v').ok_or(LinkError::NotALink)?;
+    match version.parse::<u32>() {
+        Ok(1) => decode_v1(payload),
+        Ok(v) if v > LINK_VERSION => Err(LinkError::NewerVersion(v)),
+        _ => Err(LinkError::UnknownVersion(
+            version.chars().take(12).collect(),
+        )),
+    }
+}
+
+/// Whether a URL fragment looks like a share link (cheap: decides whether to load the decoder).
+pub fn is_link(fragment: &str) -> bool {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment);
+    f.starts_with('v') && f.contains('.')
+}
+
+fn decode_v1(payload: &str) -> Result<Shared, LinkError> {
+    if !payload
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(LinkError::BadCharacters);
+    }
+    let packed = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| LinkError::Damaged("its last characters are incomplete"))?;
+    let bytes = pack::inflate(DICTIONARY, &packed, MAX_WIRE_BYTES).map_err(|e| match e {
+        pack::InflateError::TooBig => LinkError::TooBig,
+        pack::InflateError::Damaged => LinkError::Damaged("it does not unpack"),
+    })?;
+    let wire: walk::Wire =
+        postcard::from_bytes(&bytes).map_err(|_| LinkError::Damaged("its contents do not read"))?;
+    let shared = walk::decode(wire)?;
+    if shared.scenario.format > FORMAT_VERSION {
+        return Err(LinkError::OutOfRange(format!(
+            "it uses scenario format {}",
+            shared.scenario.format
+        )));
+    }
+    check(&shared.scenario)?;
+    Ok(shared)
+}
+
+/// The wire bytes inside a fragment (for fuzzing the layers below the compression).
+#[doc(hidden)]
+pub fn wire_bytes(fragment: &str) -> Option<Vec<u8>> {
+    let payload = fragment.strip_prefix("v1.")?;
+    let packed = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    pack::inflate(DICTIONARY, &packed, MAX_WIRE_BYTES).ok()
+}
+
+/// A v1 fragment around arbitrary wire bytes (for fuzzing).
+#[doc(hidden)]
+pub fn fragment_of(wire: &[u8]) -> String {
+    format!(
+        "v1.{}",
+        URL_SAFE_NO_PAD.encode(pack::deflate(DICTIONARY, wire))
+    )
+}

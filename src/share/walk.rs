@@ -1,0 +1,609 @@
+//! The v1 wire: one walk over the scenario that both writes and reads, so the two can never
+//! disagree about the order of fields.
+//!
+//! Components are stored table by table, field by field (a column of every host's memory, then
+//! of every host's site...). Numbers go to one stream, each delta-coded against the number
+//! before it in the same column; ids and tier labels go to an interned string table (a
+//! component's id is written once, references are indices); names and descriptions go to a
+//! text stream. A column of 64 equal values, or of indices 7, 8, 9..., deflates to a few bytes.
+
+use super::strings::{self, Seg};
+use super::{LinkError, Shared};
+use crate::model::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+type R = Result<(), LinkError>;
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Wire {
+    strings: Vec<Seg>,
+    texts: Vec<String>,
+    nums: Vec<u64>,
+}
+
+/// One direction of the walk: writing copies values out, reading overwrites them.
+trait Pass {
+    /// A number coded against the one before it in the column (indices, positions, times).
+    fn num(&mut self, v: &mut u64) -> R;
+    /// A number as it is (sizes, flags, choices): small, and repeats compress on their own.
+    fn raw(&mut self, v: &mut u64) -> R;
+    fn text(&mut self, v: &mut String) -> R;
+    /// An id or label, interned.
+    fn string(&mut self, v: &mut String) -> R;
+    /// A count of items to come (reading checks it against what the link still holds).
+    fn len(&mut self, n: usize) -> Result<usize, LinkError>;
+    /// Starts a column: deltas restart from zero.
+    fn column(&mut self);
+}
+
+pub fn encode(shared: &Shared) -> Wire {
+    let mut w = Writer::default();
+    walk(&mut w, &mut shared.clone()).expect("writing cannot fail");
+    Wire {
+        strings: strings::pack(&w.strings),
+        texts: w.texts,
+        nums: w.nums,
+    }
+}
+
+pub fn decode(wire: Wire) -> Result<Shared, LinkError> {
+    let mut r = Reader {
+        strings: strings::unpack(wire.strings)?,
+        texts: wire.texts.into_iter(),
+        nums: wire.nums,
+        at: 0,
+        prev: 0,
+    };
+    let mut shared = Shared::default();
+    walk(&mut r, &mut shared)?;
+    if r.at != r.nums.len() || r.texts.next().is_some() {
+        return Err(LinkError::Damaged("it has data left over at the end"));
+    }
+    Ok(shared)
+}
+
+#[derive(Default)]
+struct Writer {
+    strings: Vec<String>,
+    index: HashMap<String, u64>,
+    texts: Vec<String>,
+    nums: Vec<u64>,
+    prev: u64,
+}
+
+impl Pass for Writer {
+    fn num(&mut self, v: &mut u64) -> R {
+        self.nums.push(zigzag(v.wrapping_sub(self.prev) as i64));
+        self.prev = *v;
+        Ok(())
+    }
+    fn raw(&mut self, v: &mut u64) -> R {
+        self.nums.push(*v);
+        Ok(())
+    }
+    fn text(&mut self, v: &mut String) -> R {
+        self.texts.push(v.clone());
+        Ok(())
+    }
+    fn string(&mut self, v: &mut String) -> R {
+        let next = self.strings.len() as u64;
+        let mut i = *self.index.entry(v.clone()).or_insert(next);
+        if i == next {
+            self.strings.push(v.clone());
+        }
+        self.num(&mut i)
+    }
+    fn len(&mut self, n: usize) -> Result<usize, LinkError> {
+        self.raw(&mut (n as u64))?;
+        Ok(n)
+    }
+    fn column(&mut self) {
+        self.prev = 0;
+    }
+}
+
+struct Reader {
+    strings: Vec<String>,
+    texts: std::vec::IntoIter<String>,
+    nums: Vec<u64>,
+    at: usize,
+    prev: u64,
+}
+
+const SHORT: LinkError = LinkError::Damaged("it ends too early");
+
+impl Pass for Reader {
+    fn num(&mut self, v: &mut u64) -> R {
+        let d = *self.nums.get(self.at).ok_or(SHORT)?;
+        self.at += 1;
+        self.prev = self.prev.wrapping_add(unzigzag(d) as u64);
+        *v = self.prev;
+        Ok(())
+    }
+    fn raw(&mut self, v: &mut u64) -> R {
+        *v = *self.nums.get(self.at).ok_or(SHORT)?;
+        self.at += 1;
+        Ok(())
+    }
+    fn text(&mut self, v: &mut String) -> R {
+        *v = self.texts.next().ok_or(SHORT)?;
+        Ok(())
+    }
+    fn string(&mut self, v: &mut String) -> R {
+        let mut i = 0;
+        self.num(&mut i)?;
+        let s = usize::try_from(i).ok().and_then(|i| self.strings.get(i));
+        *v = s
+            .ok_or(LinkError::Damaged("it refers to a name it does not hold"))?
+            .clone();
+        Ok(())
+    }
+    fn len(&mut self, _: usize) -> Result<usize, LinkError> {
+        let mut n = 0;
+        self.raw(&mut n)?;
+        // Every item takes at least one number: a count beyond what is left is a lie, and
+        // checking here keeps a forged count from allocating anything.
+        match usize::try_from(n) {
+            Ok(n) if n <= self.nums.len() - self.at => Ok(n),
+            _ => Err(LinkError::Damaged("it counts more items than it holds")),
+        }
+    }
+    fn column(&mut self) {
+        self.prev = 0;
+    }
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+fn range(what: &str) -> LinkError {
+    LinkError::OutOfRange(format!("a {what} is out of range"))
+}
+
+// Typed fields over the number stream.
+
+fn u32f<P: Pass>(p: &mut P, v: &mut u32) -> R {
+    let mut x = u64::from(*v);
+    p.raw(&mut x)?;
+    *v = u32::try_from(x).map_err(|_| range("number"))?;
+    Ok(())
+}
+
+/// A number with a usual value: the default costs a zero, and a whole number of `unit`s (a
+/// time in whole seconds) a small number. 0 = `default`; odd = (k - 1) / 2 units; even = the
+/// value (k - 2) / 2 exactly.
+fn val<P: Pass>(p: &mut P, v: &mut u64, default: u64, unit: u64) -> R {
+    let mut k = if *v == default {
+        0
+    } else if v.is_multiple_of(unit) {
+        (*v / unit) * 2 + 1
+    } else {
+        *v * 2 + 2
+    };
+    p.raw(&mut k)?;
+    *v = match k {
+        0 => default,
+        k if k % 2 == 1 => (k / 2).checked_mul(unit).ok_or_else(|| range("time"))?,
+        k => k / 2 - 1,
+    };
+    Ok(())
+}
+
+fn val32<P: Pass>(p: &mut P, v: &mut u32, default: u32) -> R {
+    let mut x = u64::from(*v);
+    val(p, &mut x, u64::from(default), 1)?;
+    *v = u32::try_from(x).map_err(|_| range("number"))?;
+    Ok(())
+}
+
+/// Milliseconds, usually whole seconds.
+fn ms<P: Pass>(p: &mut P, v: &mut u64, default: u64) -> R {
+    val(p, v, default, 1000)
+}
+
+fn opt_ms<P: Pass>(p: &mut P, v: &mut Option<u64>) -> R {
+    opt(p, v, |p, x| ms(p, x, 0))
+}
+
+fn i32f<P: Pass>(p: &mut P, v: &mut i32) -> R {
+    let mut x = *v as i64 as u64;
+    p.num(&mut x)?;
+    *v = i32::try_from(x as i64).map_err(|_| range("position"))?;
+    Ok(())
+}
+
+fn boolf<P: Pass>(p: &mut P, v: &mut bool) -> R {
+    let mut x = u64::from(*v);
+    p.raw(&mut x)?;
+    *v = match x {
+        0 => false,
+        1 => true,
+        _ => return Err(range("yes/no value")),
+    };
+    Ok(())
+}
+
+/// An enum as its position in `all`.
+fn choice<P: Pass, E: Copy + PartialEq>(p: &mut P, v: &mut E, all: &[E], what: &str) -> R {
+    let mut x = all.iter().position(|e| e == v).unwrap_or(0) as u64;
+    p.raw(&mut x)?;
+    *v = *usize::try_from(x)
+        .ok()
+        .and_then(|i| all.get(i))
+        .ok_or_else(|| range(what))?;
+    Ok(())
+}
+
+fn opt<P: Pass, T: Default>(
+    p: &mut P,
+    v: &mut Option<T>,
+    mut f: impl FnMut(&mut P, &mut T) -> R,
+) -> R {
+    let mut some = v.is_some();
+    boolf(p, &mut some)?;
+    *v = if some {
+        let mut x = v.take().unwrap_or_default();
+        f(p, &mut x)?;
+        Some(x)
+    } else {
+        None
+    };
+    Ok(())
+}
+
+fn list<P: Pass, T: Default>(
+    p: &mut P,
+    v: &mut Vec<T>,
+    mut f: impl FnMut(&mut P, &mut T) -> R,
+) -> R {
+    let n = p.len(v.len())?;
+    v.resize_with(n, T::default);
+    v.iter_mut().try_for_each(|x| f(p, x))
+}
+
+fn col<P: Pass, T>(p: &mut P, items: &mut [T], mut f: impl FnMut(&mut P, &mut T) -> R) -> R {
+    p.column();
+    items.iter_mut().try_for_each(|x| f(p, x))
+}
+
+fn ids<P: Pass>(p: &mut P, v: &mut Vec<Id>) -> R {
+    list(p, v, |p, x| p.string(x))
+}
+
+fn opt_id<P: Pass>(p: &mut P, v: &mut Option<Id>) -> R {
+    opt(p, v, |p, x| p.string(x))
+}
+
+fn opt_u32<P: Pass>(p: &mut P, v: &mut Option<u32>) -> R {
+    opt(p, v, |p, x| u32f(p, x))
+}
+
+/// Canvas positions: presence and x in one column, y in the next (x and y deltas stay small).
+fn positions<P: Pass, T>(p: &mut P, items: &mut [T], at: impl Fn(&mut T) -> &mut Option<Pos>) -> R {
+    col(p, items, |p, x| opt(p, at(x), |p, pos| i32f(p, &mut pos.x)))?;
+    col(p, items, |p, x| match at(x) {
+        Some(pos) => i32f(p, &mut pos.y),
+        None => Ok(()),
+    })
+}
+
+fn heartbeat<P: Pass>(p: &mut P, h: &mut HeartbeatSettings) -> R {
+    opt_u32(p, &mut h.same_subnet_delay_ms)?;
+    opt_u32(p, &mut h.same_subnet_threshold)?;
+    opt_u32(p, &mut h.cross_subnet_delay_ms)?;
+    opt_u32(p, &mut h.cross_subnet_threshold)?;
+    opt_u32(p, &mut h.cross_site_delay_ms)?;
+    opt_u32(p, &mut h.cross_site_threshold)
+}
+
+fn settings<P: Pass>(p: &mut P, s: &mut Settings) -> R {
+    use Version::*;
+    choice(p, &mut s.version, &[W2016, W2012R2, W2008R2], "version")?;
+    heartbeat(p, &mut s.heartbeat)?;
+    opt(p, &mut s.dynamic_quorum, |p, b| boolf(p, b))?;
+    let t = &mut s.timing;
+    opt_ms(p, &mut t.resiliency_period_ms)?;
+    opt_u32(p, &mut t.quarantine_threshold)?;
+    opt_ms(p, &mut t.quarantine_duration_ms)?;
+    opt_u32(p, &mut t.restart_in_place_max)?;
+    opt_ms(p, &mut t.restart_window_ms)?;
+    opt_ms(p, &mut t.failover_period_ms)?;
+    opt_ms(p, &mut t.vm_monitoring_detection_ms)?;
+    opt_ms(p, &mut t.resource_health_check_ms)?;
+    opt_ms(p, &mut t.paused_critical_timeout_ms)?;
+    opt_ms(p, &mut t.nlb_heartbeat_ms)?;
+    opt_u32(p, &mut t.nlb_threshold)?;
+    opt_ms(p, &mut t.nlb_convergence_ms)?;
+    opt_u32(p, &mut t.live_migration_gbps)
+}
+
+fn witness<P: Pass>(p: &mut P, w: &mut Witness) -> R {
+    let mut kind = match w {
+        Witness::None => 0,
+        Witness::Disk { .. } => 1,
+        Witness::FileShare { .. } => 2,
+        Witness::Cloud => 3,
+    };
+    p.raw(&mut kind)?;
+    let mut storage = match w {
+        Witness::Disk { storage } | Witness::FileShare { storage } => std::mem::take(storage),
+        _ => String::new(),
+    };
+    *w = match kind {
+        0 => Witness::None,
+        1 | 2 => {
+            p.string(&mut storage)?;
+            if kind == 1 {
+                Witness::Disk { storage }
+            } else {
+                Witness::FileShare { storage }
+            }
+        }
+        3 => Witness::Cloud,
+        _ => return Err(range("witness kind")),
+    };
+    Ok(())
+}
+
+fn fault<P: Pass>(p: &mut P, f: &mut Fault) -> R {
+    use Fault::*;
+    let taken = std::mem::replace(f, HostCrash { host: Id::new() });
+    let (mut kind, mut a, mut b) = match taken {
+        HostCrash { host } => (0, vec![host], vec![]),
+        HostIsolation { host } => (1, vec![host], vec![]),
+        VmCrash { vm } => (2, vec![vm], vec![]),
+        AppFailure { vm } => (3, vec![vm], vec![]),
+        SwitchFailure { switch } => (4, vec![switch], vec![]),
+        LinkCut { link } => (5, vec![link], vec![]),
+        StorageFailure { storage } => (6, vec![storage], vec![]),
+        SiteFailure { site } => (7, vec![site], vec![]),
+        Partition { a, b } => (8, a, b),
+    };
+    p.raw(&mut kind)?;
+    if kind == 8 {
+        ids(p, &mut a)?;
+        ids(p, &mut b)?;
+        *f = Partition { a, b };
+        return Ok(());
+    }
+    let mut subject = a.pop().unwrap_or_default();
+    p.string(&mut subject)?;
+    *f = match kind {
+        0 => HostCrash { host: subject },
+        1 => HostIsolation { host: subject },
+        2 => VmCrash { vm: subject },
+        3 => AppFailure { vm: subject },
+        4 => SwitchFailure { switch: subject },
+        5 => LinkCut { link: subject },
+        6 => StorageFailure { storage: subject },
+        7 => SiteFailure { site: subject },
+        _ => return Err(range("fault kind")),
+    };
+    Ok(())
+}
+
+fn walk<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
+    let s = &mut shared.scenario;
+    p.column();
+    u32f(p, &mut s.format)?;
+    p.num(&mut s.seed)?;
+    opt(p, &mut shared.at_ms, |p, t| p.num(t))?;
+    p.text(&mut s.name)?;
+    p.text(&mut s.description)?;
+    settings(p, &mut s.settings)?;
+
+    let d = &mut s.design;
+    p.column();
+    let mut counts = [
+        d.sites.len(),
+        d.hosts.len(),
+        d.switches.len(),
+        d.storage.len(),
+        d.links.len(),
+        d.vms.len(),
+        d.clusters.len(),
+        d.guest_clusters.len(),
+        d.nlb_clusters.len(),
+        d.clients.len(),
+        d.tiers.len(),
+        s.faults.len(),
+    ];
+    for n in &mut counts {
+        *n = p.len(*n)?;
+    }
+    // Bounded before anything is allocated for them.
+    if counts[..11].iter().sum::<usize>() > validate::MAX_COMPONENTS
+        || counts[11] > super::check::MAX_FAULTS
+    {
+        return Err(LinkError::OutOfRange(format!(
+            "it has more than {} components or {} faults",
+            validate::MAX_COMPONENTS,
+            super::check::MAX_FAULTS
+        )));
+    }
+    let [
+        sites,
+        hosts,
+        switches,
+        storage,
+        links,
+        vms,
+        clusters,
+        guests,
+        nlbs,
+        clients,
+        tiers,
+        faults,
+    ] = counts;
+    d.sites.resize_with(sites, Default::default);
+    d.hosts.resize_with(hosts, Default::default);
+    d.switches.resize_with(switches, Default::default);
+    d.storage.resize_with(storage, Default::default);
+    d.links.resize_with(links, Default::default);
+    d.vms.resize_with(vms, Default::default);
+    d.clusters.resize_with(clusters, Default::default);
+    d.guest_clusters.resize_with(guests, Default::default);
+    d.nlb_clusters.resize_with(nlbs, Default::default);
+    d.clients.resize_with(clients, Default::default);
+    d.tiers.resize_with(tiers, Default::default);
+    s.faults.resize_with(faults, || ScheduledFault {
+        at_ms: 0,
+        repair: false,
+        fault: Fault::HostCrash { host: Id::new() },
+    });
+
+    let v = &mut d.sites;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+
+    let v = &mut d.hosts;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+    col(p, v, |p, x| opt_id(p, &mut x.site))?;
+    col(p, v, |p, x| val32(p, &mut x.cpu_cores, 32))?;
+    col(p, v, |p, x| val32(p, &mut x.memory_gb, 256))?;
+    col(p, v, |p, x| boolf(p, &mut x.guarded))?;
+    positions(p, v, |x| &mut x.at)?;
+
+    use SwitchKind::*;
+    let v = &mut d.switches;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+    col(p, v, |p, x| {
+        choice(
+            p,
+            &mut x.kind,
+            &[External, Internal, Private],
+            "switch kind",
+        )
+    })?;
+    col(p, v, |p, x| opt_id(p, &mut x.host))?;
+    col(p, v, |p, x| opt_id(p, &mut x.site))?;
+    positions(p, v, |x| &mut x.at)?;
+
+    use StorageKind::*;
+    let v = &mut d.storage;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+    col(p, v, |p, x| {
+        choice(p, &mut x.kind, &[Csv, San, Smb, Local], "storage kind")
+    })?;
+    col(p, v, |p, x| opt_id(p, &mut x.host))?;
+    col(p, v, |p, x| opt_id(p, &mut x.site))?;
+    positions(p, v, |x| &mut x.at)?;
+
+    let v = &mut d.links;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.string(&mut x.a))?;
+    col(p, v, |p, x| p.string(&mut x.b))?;
+
+    vm_columns(p, &mut d.vms)?;
+
+    let v = &mut d.clusters;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+    col(p, v, |p, x| ids(p, &mut x.nodes))?;
+    col(p, v, |p, x| witness(p, &mut x.witness))?;
+    col(p, v, |p, x| heartbeat(p, &mut x.heartbeat))?;
+    col(p, v, |p, x| boolf(p, &mut x.enforce_anti_affinity))?;
+    col(p, v, |p, x| opt_id(p, &mut x.lower_quorum_priority_node))?;
+
+    let v = &mut d.guest_clusters;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+    col(p, v, |p, x| ids(p, &mut x.members))?;
+    col(p, v, |p, x| witness(p, &mut x.witness))?;
+    col(p, v, |p, x| heartbeat(p, &mut x.heartbeat))?;
+    col(p, v, |p, x| p.text(&mut x.role.name))?;
+    col(p, v, |p, x| opt(p, &mut x.role.tier, |p, t| p.string(t)))?;
+    col(p, v, |p, x| ms(p, &mut x.role.start_ms, 10_000))?;
+    col(p, v, |p, x| opt_id(p, &mut x.lower_quorum_priority_node))?;
+
+    use {Affinity as A, NlbMode as M};
+    let v = &mut d.nlb_clusters;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+    col(p, v, |p, x| {
+        list(p, &mut x.members, |p, m| {
+            p.string(&mut m.vm)?;
+            u32f(p, &mut m.priority)?;
+            opt_u32(p, &mut m.weight)
+        })
+    })?;
+    col(p, v, |p, x| {
+        choice(
+            p,
+            &mut x.affinity,
+            &[A::Single, A::None, A::Network],
+            "affinity",
+        )
+    })?;
+    col(p, v, |p, x| {
+        let all = [M::Unicast, M::Multicast, M::IgmpMulticast];
+        choice(p, &mut x.mode, &all, "NLB mode")
+    })?;
+
+    let v = &mut d.clients;
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+    col(p, v, |p, x| p.string(&mut x.tier))?;
+    col(p, v, |p, x| val32(p, &mut x.requests_per_second, 100))?;
+    col(p, v, |p, x| val32(p, &mut x.client_ips, 1_000))?;
+    positions(p, v, |x| &mut x.at)?;
+
+    let v = &mut d.tiers;
+    col(p, v, |p, x| p.string(&mut x.name))?;
+    col(p, v, |p, x| list(p, &mut x.depends_on, |p, t| p.string(t)))?;
+
+    let v = &mut s.faults;
+    col(p, v, |p, x| ms(p, &mut x.at_ms, 0))?;
+    col(p, v, |p, x| boolf(p, &mut x.repair))?;
+    col(p, v, |p, x| fault(p, &mut x.fault))
+}
+
+fn vm_columns<P: Pass>(p: &mut P, v: &mut [Vm]) -> R {
+    use {Monitoring as Mo, Priority as Pr};
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| p.text(&mut x.name))?;
+    col(p, v, |p, x| opt(p, &mut x.tier, |p, t| p.string(t)))?;
+    col(p, v, |p, x| val32(p, &mut x.vcpus, 2))?;
+    col(p, v, |p, x| val32(p, &mut x.memory_gb, 4))?;
+    col(p, v, |p, x| val32(p, &mut x.replicas, 1))?;
+    col(p, v, |p, x| ids(p, &mut x.hosts))?;
+    col(p, v, |p, x| p.string(&mut x.storage))?;
+    col(p, v, |p, x| {
+        list(p, &mut x.nics, |p, n| {
+            p.string(&mut n.switch)?;
+            opt(p, &mut n.vlan, |p, vlan| {
+                let mut x = u32::from(*vlan);
+                u32f(p, &mut x)?;
+                *vlan = u16::try_from(x).map_err(|_| range("VLAN"))?;
+                Ok(())
+            })?;
+            boolf(p, &mut n.mac_spoofing)
+        })
+    })?;
+    col(p, v, |p, x| {
+        let all = [Pr::Medium, Pr::High, Pr::Low, Pr::NoAutoStart];
+        choice(p, &mut x.priority, &all, "priority")
+    })?;
+    col(p, v, |p, x| ids(p, &mut x.preferred_owners))?;
+    col(p, v, |p, x| ids(p, &mut x.possible_owners))?;
+    col(p, v, |p, x| {
+        opt(p, &mut x.anti_affinity, |p, t| p.string(t))
+    })?;
+    col(p, v, |p, x| {
+        let all = [Mo::None, Mo::Heartbeat, Mo::Service];
+        choice(p, &mut x.monitoring, &all, "monitoring")
+    })?;
+    col(p, v, |p, x| boolf(p, &mut x.shielded))?;
+    col(p, v, |p, x| boolf(p, &mut x.failback))?;
+    col(p, v, |p, x| ms(p, &mut x.boot_ms, 30_000))?;
+    col(p, v, |p, x| val32(p, &mut x.cpu_utilization_pct, 20))
+}

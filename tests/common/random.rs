@@ -1,0 +1,353 @@
+//! Random scenarios for codec tests: every field, every variant, odd strings and extreme
+//! numbers within the limits a link accepts. Not meant to be valid designs (links carry work in
+//! progress too): references point at real ids most of the time, at anything otherwise.
+
+use clusterlab::model::*;
+use clusterlab::share::Shared;
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+const ODD: [&str; 12] = [
+    "",
+    "host-1",
+    "host-01",
+    "0",
+    "web#2",
+    "<b>bold</b>",
+    "javascript:alert(1)",
+    "\" onmouseover=\"x",
+    "ünïcødé ⚡",
+    "host-4294967295",
+    "line\nbreak",
+    "style{color:red}",
+];
+
+pub struct Gen {
+    rng: Xoshiro256PlusPlus,
+    ids: Vec<String>,
+}
+
+impl Gen {
+    pub fn new(seed: u64) -> Gen {
+        Gen {
+            rng: Xoshiro256PlusPlus::seed_from_u64(seed),
+            ids: Vec::new(),
+        }
+    }
+
+    fn n(&mut self, max: usize) -> usize {
+        self.rng.random_range(0..=max)
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.random_bool(p)
+    }
+
+    fn text(&mut self) -> String {
+        match self.n(3) {
+            0 => String::new(),
+            1 => ODD[self.n(ODD.len() - 1)].to_string(),
+            _ => (0..self.n(12))
+                .map(|_| {
+                    let c: u32 = if self.chance(0.8) {
+                        self.rng.random_range(32..127)
+                    } else {
+                        self.rng.random_range(0xa0..0x2fff)
+                    };
+                    char::from_u32(c).unwrap_or('?')
+                })
+                .collect(),
+        }
+    }
+
+    /// A new id: numbered runs (`host-3`, `host-4`), duplicates and odd text all happen.
+    fn id(&mut self, prefix: &str) -> String {
+        let id = match self.n(5) {
+            0 => self.text(),
+            1 if !self.ids.is_empty() => {
+                let i = self.n(self.ids.len() - 1);
+                self.ids[i].clone()
+            }
+            _ => format!("{prefix}-{}", self.ids.len() + 1),
+        };
+        self.ids.push(id.clone());
+        id
+    }
+
+    /// A reference: usually an existing id.
+    fn r(&mut self) -> String {
+        if !self.ids.is_empty() && self.chance(0.85) {
+            let i = self.n(self.ids.len() - 1);
+            self.ids[i].clone()
+        } else {
+            self.text()
+        }
+    }
+
+    fn refs(&mut self, max: usize) -> Vec<String> {
+        (0..self.n(max)).map(|_| self.r()).collect()
+    }
+
+    fn opt<T>(&mut self, f: impl FnOnce(&mut Gen) -> T) -> Option<T> {
+        if self.chance(0.5) {
+            Some(f(self))
+        } else {
+            None
+        }
+    }
+
+    fn u32(&mut self) -> u32 {
+        match self.n(3) {
+            0 => 0,
+            1 => u32::MAX,
+            _ => self.rng.random_range(0..5000),
+        }
+    }
+
+    fn ms(&mut self) -> u64 {
+        match self.n(3) {
+            0 => 0,
+            1 => clusterlab::share::MAX_TIME_MS,
+            2 => self.rng.random_range(0..10_000) * 1000,
+            _ => self.rng.random_range(0..10_000_000),
+        }
+    }
+
+    fn pos(&mut self) -> Option<Pos> {
+        let c = clusterlab::share::MAX_COORD;
+        self.opt(|g| Pos {
+            x: g.rng.random_range(-c..=c),
+            y: g.rng.random_range(-c..=c),
+        })
+    }
+
+    fn pick<T: Copy>(&mut self, all: &[T]) -> T {
+        all[self.n(all.len() - 1)]
+    }
+
+    fn heartbeat(&mut self) -> HeartbeatSettings {
+        HeartbeatSettings {
+            same_subnet_delay_ms: self.opt(Gen::u32),
+            same_subnet_threshold: self.opt(Gen::u32),
+            cross_subnet_delay_ms: self.opt(Gen::u32),
+            cross_subnet_threshold: self.opt(Gen::u32),
+            cross_site_delay_ms: self.opt(Gen::u32),
+            cross_site_threshold: self.opt(Gen::u32),
+        }
+    }
+
+    fn witness(&mut self) -> Witness {
+        match self.n(3) {
+            0 => Witness::None,
+            1 => Witness::Disk { storage: self.r() },
+            2 => Witness::FileShare { storage: self.r() },
+            _ => Witness::Cloud,
+        }
+    }
+
+    fn fault(&mut self) -> Fault {
+        match self.n(8) {
+            0 => Fault::HostCrash { host: self.r() },
+            1 => Fault::HostIsolation { host: self.r() },
+            2 => Fault::VmCrash { vm: self.r() },
+            3 => Fault::AppFailure { vm: self.r() },
+            4 => Fault::SwitchFailure { switch: self.r() },
+            5 => Fault::LinkCut { link: self.r() },
+            6 => Fault::StorageFailure { storage: self.r() },
+            7 => Fault::SiteFailure { site: self.r() },
+            _ => Fault::Partition {
+                a: self.refs(3),
+                b: self.refs(3),
+            },
+        }
+    }
+
+    // Filled field by field: the order of the draws is the order of the ids.
+    #[allow(clippy::field_reassign_with_default)]
+    pub fn scenario(&mut self) -> Scenario {
+        let big = self.chance(0.1);
+        let max = if big { 70 } else { 4 };
+        let mut d = Design::default();
+        d.sites = (0..self.n(max))
+            .map(|_| Site {
+                id: self.id("site"),
+                name: self.text(),
+            })
+            .collect();
+        d.hosts = (0..self.n(max))
+            .map(|_| Host {
+                id: self.id("host"),
+                name: self.text(),
+                site: self.opt(Gen::r),
+                cpu_cores: self.u32(),
+                memory_gb: self.u32(),
+                guarded: self.chance(0.3),
+                at: self.pos(),
+            })
+            .collect();
+        use SwitchKind::*;
+        d.switches = (0..self.n(max))
+            .map(|_| Switch {
+                id: self.id("vsw"),
+                name: self.text(),
+                kind: self.pick(&[External, Internal, Private]),
+                host: self.opt(Gen::r),
+                site: self.opt(Gen::r),
+                at: self.pos(),
+            })
+            .collect();
+        use StorageKind::*;
+        d.storage = (0..self.n(max))
+            .map(|_| Storage {
+                id: self.id("csv"),
+                name: self.text(),
+                kind: self.pick(&[Local, San, Smb, Csv]),
+                host: self.opt(Gen::r),
+                site: self.opt(Gen::r),
+                at: self.pos(),
+            })
+            .collect();
+        d.links = (0..self.n(max))
+            .map(|_| Link {
+                id: self.id("nic"),
+                a: self.r(),
+                b: self.r(),
+            })
+            .collect();
+        use {Monitoring as Mo, Priority as Pr};
+        d.vms = (0..self.n(max))
+            .map(|_| Vm {
+                id: self.id("vm"),
+                name: self.text(),
+                tier: self.opt(Gen::text),
+                vcpus: self.u32(),
+                memory_gb: self.u32(),
+                replicas: self.rng.random_range(0..=validate::MAX_REPLICAS),
+                hosts: self.refs(5),
+                storage: self.r(),
+                nics: (0..self.n(3))
+                    .map(|_| Nic {
+                        switch: self.r(),
+                        vlan: self.opt(|g| g.rng.random()),
+                        mac_spoofing: self.chance(0.5),
+                    })
+                    .collect(),
+                priority: self.pick(&[Pr::High, Pr::Medium, Pr::Low, Pr::NoAutoStart]),
+                preferred_owners: self.refs(3),
+                possible_owners: self.refs(3),
+                anti_affinity: self.opt(Gen::text),
+                monitoring: self.pick(&[Mo::None, Mo::Heartbeat, Mo::Service]),
+                shielded: self.chance(0.2),
+                failback: self.chance(0.2),
+                boot_ms: self.ms(),
+                cpu_utilization_pct: self.u32(),
+            })
+            .collect();
+        d.clusters = (0..self.n(2))
+            .map(|_| FailoverCluster {
+                id: self.id("cluster"),
+                name: self.text(),
+                nodes: self.refs(if big { 64 } else { 5 }),
+                witness: self.witness(),
+                heartbeat: self.heartbeat(),
+                enforce_anti_affinity: self.chance(0.3),
+                lower_quorum_priority_node: self.opt(Gen::r),
+            })
+            .collect();
+        d.guest_clusters = (0..self.n(2))
+            .map(|_| GuestCluster {
+                id: self.id("guest"),
+                name: self.text(),
+                members: self.refs(4),
+                witness: self.witness(),
+                heartbeat: self.heartbeat(),
+                role: GuestRole {
+                    name: self.text(),
+                    tier: self.opt(Gen::text),
+                    start_ms: self.ms(),
+                },
+                lower_quorum_priority_node: self.opt(Gen::r),
+            })
+            .collect();
+        use {Affinity as A, NlbMode as M};
+        d.nlb_clusters = (0..self.n(2))
+            .map(|_| NlbCluster {
+                id: self.id("nlb"),
+                name: self.text(),
+                members: (0..self.n(4))
+                    .map(|_| NlbMember {
+                        vm: self.r(),
+                        priority: self.u32(),
+                        weight: self.opt(Gen::u32),
+                    })
+                    .collect(),
+                affinity: self.pick(&[A::None, A::Single, A::Network]),
+                mode: self.pick(&[M::Unicast, M::Multicast, M::IgmpMulticast]),
+            })
+            .collect();
+        d.clients = (0..self.n(2))
+            .map(|_| ClientLoad {
+                id: self.id("client"),
+                name: self.text(),
+                tier: self.text(),
+                requests_per_second: self.u32(),
+                client_ips: self.u32(),
+                at: self.pos(),
+            })
+            .collect();
+        d.tiers = (0..self.n(3))
+            .map(|_| Tier {
+                name: self.text(),
+                depends_on: (0..self.n(2)).map(|_| self.text()).collect(),
+            })
+            .collect();
+        let faults = (0..self.n(if big { 40 } else { 5 }))
+            .map(|_| ScheduledFault {
+                at_ms: self.ms(),
+                repair: self.chance(0.3),
+                fault: self.fault(),
+            })
+            .collect();
+        use Version::*;
+        let settings = Settings {
+            version: self.pick(&[W2008R2, W2012R2, W2016]),
+            heartbeat: self.heartbeat(),
+            dynamic_quorum: self.opt(|g| g.chance(0.5)),
+            timing: TimingSettings {
+                resiliency_period_ms: self.opt(Gen::ms),
+                quarantine_threshold: self.opt(Gen::u32),
+                quarantine_duration_ms: self.opt(Gen::ms),
+                restart_in_place_max: self.opt(Gen::u32),
+                restart_window_ms: self.opt(Gen::ms),
+                failover_period_ms: self.opt(Gen::ms),
+                vm_monitoring_detection_ms: self.opt(Gen::ms),
+                resource_health_check_ms: self.opt(Gen::ms),
+                paused_critical_timeout_ms: self.opt(Gen::ms),
+                nlb_heartbeat_ms: self.opt(Gen::ms),
+                nlb_threshold: self.opt(Gen::u32),
+                nlb_convergence_ms: self.opt(Gen::ms),
+                live_migration_gbps: self.opt(Gen::u32),
+            },
+        };
+        Scenario {
+            format: FORMAT_VERSION,
+            name: self.text(),
+            description: self.text(),
+            seed: if self.chance(0.2) {
+                u64::MAX
+            } else {
+                self.rng.random()
+            },
+            settings,
+            design: d,
+            faults,
+        }
+    }
+
+    pub fn shared(&mut self) -> Shared {
+        Shared {
+            scenario: self.scenario(),
+            at_ms: self.opt(Gen::ms),
+        }
+    }
+}
