@@ -7,6 +7,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod editor;
+pub mod gallery;
 pub mod model;
 pub mod share;
 pub mod sim;

@@ -164,3 +164,31 @@ fn limits_hold_both_ways() {
         .is_err()
     );
 }
+
+/// The gallery offers every example, and every gallery link is short enough to paste in a chat.
+#[test]
+fn the_gallery_holds_every_example_with_a_short_link() {
+    use clusterlab::gallery::SAMPLES;
+    let mut files: Vec<String> =
+        std::fs::read_dir(format!("{}/examples", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+    files.sort();
+    let mut ids: Vec<String> = SAMPLES.iter().map(|s| s.id.to_string()).collect();
+    ids.sort();
+    assert_eq!(ids, files);
+    for s in &SAMPLES {
+        let scenario = s.scenario();
+        assert!(!scenario.description.is_empty(), "{}", s.id);
+        let n = link(&scenario).len();
+        assert!(n < 400, "{}: {n} characters", s.id);
+    }
+}

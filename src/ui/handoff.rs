@@ -19,6 +19,10 @@ struct Handoff {
     undo: Steps,
     redo: Steps,
     selection: Vec<Id>,
+    /// What the user asked for that needed the whole app: "simulate" (the default: a handoff
+    /// from an older first-load module has none), "open", "share" or "link".
+    #[serde(default)]
+    then: String,
 }
 
 fn session() -> Option<web_sys::Storage> {
@@ -27,7 +31,7 @@ fn session() -> Option<web_sys::Storage> {
 
 /// Writes the editor's state for the module taking over.
 #[cfg_attr(feature = "simulate", allow(dead_code))]
-pub fn write(ui: Ui) {
+pub fn write(ui: Ui, then: &str) {
     let handoff = ui.editor.with_untracked(|e| {
         let (undo, redo) = e.history();
         Handoff {
@@ -35,6 +39,7 @@ pub fn write(ui: Ui) {
             undo: undo.clone(),
             redo: redo.clone(),
             selection: e.selection.clone(),
+            then: then.to_string(),
         }
     });
     if let (Some(s), Ok(json)) = (session(), serde_json::to_string(&handoff)) {
@@ -43,9 +48,10 @@ pub fn write(ui: Ui) {
     }
 }
 
-/// Asks a first-load module on the page to hand over, and takes what it wrote (once).
+/// Asks a first-load module on the page to hand over, and takes what it wrote (once): the
+/// editor, and what the user asked for.
 #[cfg_attr(not(feature = "simulate"), allow(dead_code))]
-pub fn take_over() -> Option<Editor> {
+pub fn take_over() -> Option<(Editor, String)> {
     let _ = session().map(|s| s.remove_item(KEY));
     if let Ok(ev) = web_sys::Event::new(TAKEOVER) {
         let _ = window().dispatch_event(&ev);
@@ -54,5 +60,8 @@ pub fn take_over() -> Option<Editor> {
     let json = s.get_item(KEY).ok().flatten()?;
     let _ = s.remove_item(KEY);
     let h: Handoff = serde_json::from_str(&json).ok()?;
-    Some(Editor::resume(h.scenario, h.undo, h.redo, h.selection))
+    Some((
+        Editor::resume(h.scenario, h.undo, h.redo, h.selection),
+        h.then,
+    ))
 }

@@ -4,9 +4,15 @@
 #[cfg(feature = "simulate")]
 mod actions;
 mod canvas;
+#[cfg(feature = "simulate")]
+mod export;
+#[cfg(feature = "simulate")]
+mod files;
 mod handoff;
 mod inspector;
 mod keys;
+#[cfg(feature = "simulate")]
+mod library;
 #[cfg(feature = "simulate")]
 mod log;
 mod palette;
@@ -47,6 +53,15 @@ impl Default for View {
     }
 }
 
+/// The dialogs over the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// Gallery, recent work, a file or a pasted link.
+    Open,
+    /// The share link and exports.
+    Share,
+}
+
 /// Everything the page shares. Signals are `Copy`, so this is too.
 #[derive(Clone, Copy)]
 pub struct Ui {
@@ -60,6 +75,7 @@ pub struct Ui {
     pub connect_mode: RwSignal<bool>,
     /// The simulation of the scenario being edited.
     pub run: run::Run,
+    pub panel: RwSignal<Option<Panel>>,
 }
 
 impl Ui {
@@ -73,6 +89,7 @@ impl Ui {
             status: RwSignal::new(status),
             help: RwSignal::new(false),
             connect_mode: RwSignal::new(false),
+            panel: RwSignal::new(None),
         }
     }
 
@@ -191,9 +208,15 @@ fn start() -> Ui {
     #[cfg(feature = "simulate")]
     add_run_style();
     #[cfg(feature = "simulate")]
-    if let Some(editor) = handoff::take_over() {
+    if let Some((editor, then)) = handoff::take_over() {
         let ui = Ui::new(editor, String::new());
-        ui.run.mode.set(run::Mode::Simulate);
+        match then.as_str() {
+            "open" => ui.panel.set(Some(Panel::Open)),
+            "share" => ui.panel.set(Some(Panel::Share)),
+            // The link in the address opens as the app mounts (`files::listen`).
+            "link" => {}
+            _ => ui.run.mode.set(run::Mode::Simulate),
+        }
         return ui;
     }
     let (scenario, status) = saved::load();
@@ -217,7 +240,21 @@ fn App(ui: Ui) -> impl IntoView {
         });
     }
     #[cfg(not(feature = "simulate"))]
-    simulator::hand_over_when_loaded(ui);
+    {
+        simulator::hand_over_when_loaded(ui);
+        // Links are read by the whole app: fetch it at once rather than show the old work.
+        if saved::new_link_in_address() {
+            simulator::load(ui, "link");
+        }
+        let link = window_event_listener_untyped("hashchange", move |_| {
+            if saved::new_link_in_address() {
+                simulator::load(ui, "link");
+            }
+        });
+        on_cleanup(move || link.remove());
+    }
+    #[cfg(feature = "simulate")]
+    files::listen(ui);
     // Once laid out, show the whole design and record when the first render happened.
     request_animation_frame(move || {
         canvas::fit(ui);
@@ -263,6 +300,10 @@ fn App(ui: Ui) -> impl IntoView {
                     <button title="Fit to view (F)" aria-label="Fit to view" on:click=move |_| canvas::fit(ui)>"Fit"</button>
                     <button title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| ui.help.update(|h| *h = !*h)>"?"</button>
                 </div>
+                <div class="actions" role="toolbar" aria-label="Scenario">
+                    <button data-testid="open" title="Gallery, recent work, files and links" on:click=move |_| show_panel(ui, Panel::Open)>"Open…"</button>
+                    <button data-testid="share" title="Link to this scenario, exports" on:click=move |_| show_panel(ui, Panel::Share)>"Share…"</button>
+                </div>
                 <div class="modes" role="tablist" aria-label="Mode">
                     <button role="tab" data-testid="mode-design" aria-selected=move || (!simulating()).to_string()
                         class:active=move || !simulating() on:click=move |_| set_mode(ui, run::Mode::Design)>"Design"</button>
@@ -282,6 +323,7 @@ fn App(ui: Ui) -> impl IntoView {
             <Show when=move || ui.help.get()>
                 <keys::Shortcuts ui=ui/>
             </Show>
+            <Show when=move || ui.panel.get().is_some()>{move || dialog(ui)}</Show>
         </div>
     }
 }
@@ -297,6 +339,30 @@ fn add_run_style() {
         style.set_id("clusterlab-run-style");
         style.set_text_content(Some(include_str!("../../style/simulate.css")));
         let _ = head.append_child(&style);
+    }
+}
+
+/// Open and Share need the whole app (codec, gallery): the first load fetches it first.
+fn show_panel(ui: Ui, panel: Panel) {
+    #[cfg(feature = "simulate")]
+    ui.panel.set(Some(panel));
+    #[cfg(not(feature = "simulate"))]
+    simulator::load(
+        ui,
+        match panel {
+            Panel::Open => "open",
+            Panel::Share => "share",
+        },
+    );
+}
+
+fn dialog(ui: Ui) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! { <files::Dialog ui=ui/> }.into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = ui;
+        ().into_any()
     }
 }
 
@@ -369,7 +435,7 @@ pub fn set_mode(ui: Ui, mode: run::Mode) {
 pub fn set_mode(ui: Ui, mode: run::Mode) {
     if mode == run::Mode::Simulate {
         ui.tool.set(Tool::Idle);
-        simulator::load(ui);
+        simulator::load(ui, "simulate");
     }
 }
 

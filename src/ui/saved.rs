@@ -7,6 +7,9 @@ use leptos::prelude::*;
 const KEY: &str = "clusterlab.work";
 /// Where a save that no longer parses is kept, so nothing is lost.
 const BROKEN_KEY: &str = "clusterlab.work.unreadable";
+/// The share link the work in progress was opened from: a reload with that link in the address
+/// keeps the edits made since instead of opening the link again.
+const ORIGIN_KEY: &str = "clusterlab.work.link";
 
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
@@ -58,4 +61,27 @@ pub fn autosave(ui: Ui) {
                 .set("Could not save your work in this browser (storage full or blocked)".into());
         }
     });
+}
+
+/// The link fragment (without `#`) the work in progress was opened from, if any.
+pub fn origin() -> Option<String> {
+    storage().and_then(|s| s.get_item(ORIGIN_KEY).ok().flatten())
+}
+
+#[cfg_attr(not(feature = "simulate"), allow(dead_code))]
+pub fn set_origin(fragment: Option<&str>) {
+    if let Some(s) = storage() {
+        let _ = match fragment {
+            Some(f) => s.set_item(ORIGIN_KEY, f),
+            None => s.remove_item(ORIGIN_KEY),
+        };
+    }
+}
+
+/// Whether the address holds a share link the work in progress did not come from.
+#[cfg_attr(feature = "simulate", allow(dead_code))]
+pub fn new_link_in_address() -> bool {
+    let hash = window().location().hash().unwrap_or_default();
+    let fragment = hash.trim_start_matches('#');
+    crate::share::is_link(fragment) && origin().as_deref() != Some(fragment)
 }

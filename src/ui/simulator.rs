@@ -8,6 +8,8 @@ use std::cell::Cell;
 
 thread_local! {
     static RETIRED: Cell<bool> = const { Cell::new(false) };
+    /// What the whole app is being loaded for (see `handoff`).
+    static THEN: Cell<&'static str> = const { Cell::new("simulate") };
 }
 
 /// Whether the whole app has taken over from this first-load module.
@@ -18,12 +20,18 @@ pub fn retired() -> bool {
 /// Dispatched by the loader script when the module cannot be fetched or started.
 const FAILED: &str = "clusterlab:load-failed";
 
-pub fn load(ui: Ui) {
+/// Loads the whole app, which takes over and then does `then` ("simulate", "open", "share",
+/// "link": see `handoff`).
+pub fn load(ui: Ui, then: &'static str) {
+    THEN.with(|t| t.set(then));
     let doc = document();
     if doc.get_element_by_id("clusterlab-simulator").is_some() {
         return;
     }
-    ui.status.set("Loading the simulator…".into());
+    ui.status.set(match then {
+        "link" => "Opening the shared link…".into(),
+        _ => "Loading the simulator…".into(),
+    });
     let Ok(script) = doc.create_element("script") else {
         return;
     };
@@ -47,7 +55,7 @@ pub fn load(ui: Ui) {
 /// Listens for the whole app starting (hand over, then step aside) or failing to load.
 pub fn hand_over_when_loaded(ui: Ui) {
     let takeover = window_event_listener_untyped(handoff::TAKEOVER, move |_| {
-        handoff::write(ui);
+        handoff::write(ui, THEN.with(Cell::get));
         // Step aside: no more keys or saves from here, and its page is gone.
         RETIRED.with(|r| r.set(true));
         if let Some(app) = document().query_selector(".app").ok().flatten() {

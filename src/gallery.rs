@@ -1,0 +1,38 @@
+//! The sample scenarios the page offers, in teaching order. Each one's description says what
+//! happens and what to try; the files live in `examples/` (the format is docs/scenario-format.md).
+
+use crate::model::Scenario;
+
+pub struct Sample {
+    pub id: &'static str,
+    pub json: &'static str,
+}
+
+macro_rules! samples {
+    ($($id:literal),* $(,)?) => {
+        [$(Sample { id: $id, json: include_str!(concat!("../examples/", $id, ".json")) }),*]
+    };
+}
+
+pub const SAMPLES: [Sample; 14] = samples![
+    "web-app-db",
+    "host-cluster",
+    "guest-cluster",
+    "vm-failure-host-vs-guest",
+    "host-failure-host-vs-guest",
+    "nlb-vs-failover",
+    "local-storage",
+    "quorum-two-nodes",
+    "quorum-two-nodes-witness",
+    "quorum-three-nodes",
+    "quorum-four-nodes",
+    "quorum-four-nodes-witness",
+    "sixteen-hosts",
+    "max-cluster",
+];
+
+impl Sample {
+    pub fn scenario(&self) -> Scenario {
+        Scenario::from_json(self.json).expect("every sample parses (tests/share.rs)")
+    }
+}

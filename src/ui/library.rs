@@ -1,0 +1,57 @@
+//! The recent list: scenarios kept in the browser besides the work in progress (whatever was
+//! open before a link, a sample or a file replaced it).
+
+use crate::model::Scenario;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+const RECENT_KEY: &str = "clusterlab.recent";
+const MAX_RECENT: usize = 8;
+
+#[derive(Serialize, Deserialize, Clone)]
+pub struct Recent {
+    pub name: String,
+    /// When it was put aside, as the browser's local time text.
+    pub kept: String,
+    pub scenario: Scenario,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn recent() -> Vec<Recent> {
+    storage()
+        .and_then(|s| s.get_item(RECENT_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Puts `scenario` at the top of the recent list (once); the sample as first opened is not kept.
+pub fn keep(scenario: &Scenario) {
+    let sample = Scenario::from_json(super::SAMPLE).ok();
+    if sample.as_ref() == Some(scenario) {
+        return;
+    }
+    let mut list = recent();
+    list.retain(|r| &r.scenario != scenario);
+    let kept: String = web_sys::js_sys::Date::new_0()
+        .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .into();
+    list.insert(
+        0,
+        Recent {
+            name: scenario.name.clone(),
+            kept,
+            scenario: scenario.clone(),
+        },
+    );
+    list.truncate(MAX_RECENT);
+    // A full store drops the oldest first: the newest is what the user just put aside.
+    while let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&list)) {
+        if s.set_item(RECENT_KEY, &json).is_ok() || list.len() <= 1 {
+            break;
+        }
+        list.pop();
+    }
+}
