@@ -3,18 +3,18 @@
 //! fails to open says why and changes nothing.
 
 use super::{Panel, Ui, export, library, run, saved};
-use crate::editor::Editor;
 use crate::gallery::SAMPLES;
 use crate::model::Scenario;
 use crate::share::{self, Shared};
 use leptos::prelude::*;
 
-/// Replaces the work in progress with `scenario` (the old one is kept in the recent list).
+/// Replaces the work in progress with `scenario`: the old one is kept in the recent list, and
+/// Undo brings it back too.
 fn open(ui: Ui, scenario: Scenario, from: &str) {
     ui.editor.with_untracked(|e| library::keep(e.scenario()));
     let name = scenario.name.clone();
     ui.run.follow(&scenario);
-    ui.editor.set(Editor::new(scenario));
+    ui.editor.update(|e| e.replace(scenario));
     ui.panel.set(None);
     ui.status.set(format!(
         "Opened {from} “{name}”. What was open before is under Open → Recent."

@@ -18,6 +18,15 @@ pub fn document() -> web_sys::Document {
 
 /// A fresh app in its own container, with the page's stylesheet and no saved work.
 pub async fn fresh_app() -> (Ui, HtmlElement) {
+    mount_fresh(true).await
+}
+
+/// A fresh app that finds what earlier apps saved, as after a reload.
+pub async fn fresh_app_keeping_storage() -> (Ui, HtmlElement) {
+    mount_fresh(false).await
+}
+
+async fn mount_fresh(clear_storage: bool) -> (Ui, HtmlElement) {
     let doc = document();
     if doc.get_element_by_id("clusterlab-style").is_none() {
         let style = doc.create_element("style").unwrap();
@@ -30,13 +39,15 @@ pub async fn fresh_app() -> (Ui, HtmlElement) {
     while let Some(old) = doc.query_selector(".test-root").unwrap() {
         old.remove();
     }
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    if clear_storage {
+        web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .unwrap()
+            .clear()
+            .unwrap();
+    }
     let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     root.set_class_name("test-root");
     root.style().set_css_text("position: fixed; left: 0; top: 0; width: 1280px; height: 800px; z-index: 5; background: white;");
