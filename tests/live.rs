@@ -204,3 +204,25 @@ fn zoomed_far_out_hosts_show_counts_instead_of_rows() {
         "the crashed host's VMs are booting on the others at 45 s"
     );
 }
+
+/// Each client box counts its own requests: the intranet being down is not the shop's loss.
+#[test]
+fn each_client_shows_its_own_requests() {
+    // host-1 crashed at 30 s; WEB-NLB converges from about 34 s to 37 s; intranet is down.
+    let l = at("nlb-vs-failover", 36_000, 8);
+    let sub = |id: &str| l.boxes.iter().find(|b| b.id == id).unwrap().sub.clone();
+    assert_eq!(sub("staff"), "served 0 · lost 300 rps");
+    let shop = sub("shoppers");
+    let nums: Vec<u64> = shop
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(nums.len(), 2, "{shop}");
+    assert_eq!(nums[0] + nums[1], 900, "{shop}");
+    assert!((250..=350).contains(&nums[1]), "about a third lost: {shop}");
+    // Once converged, the shop serves everything again while the intranet is still down.
+    let l = at("nlb-vs-failover", 50_000, 8);
+    let sub = |id: &str| l.boxes.iter().find(|b| b.id == id).unwrap().sub.clone();
+    assert_eq!(sub("shoppers"), "served 900 rps");
+    assert_eq!(sub("staff"), "served 0 · lost 300 rps");
+}

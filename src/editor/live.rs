@@ -227,11 +227,17 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
                 "online",
             ),
             _ => {
-                let c = d.clients.iter().find(|c| c.id == it.id);
-                let sub = if snap.dropped_rps > 0 {
-                    format!("served {} · lost {} rps", snap.served_rps, snap.dropped_rps)
+                // Each client's own requests: another tier's outage is not this client's loss.
+                let i = d.clients.iter().position(|c| c.id == it.id);
+                let c = i.map(|i| &d.clients[i]);
+                let rps = c.map_or(0, |c| u64::from(c.requests_per_second));
+                let served = i
+                    .and_then(|i| snap.client_served_rps.get(i).copied())
+                    .unwrap_or(0);
+                let sub = if served < rps {
+                    format!("served {served} · lost {} rps", rps - served)
                 } else {
-                    format!("served {} rps", snap.served_rps)
+                    format!("served {served} rps")
                 };
                 (
                     false,

@@ -13,6 +13,8 @@ pub struct Sample {
     /// Client requests per second served end to end, and dropped.
     pub served_rps: u64,
     pub dropped_rps: u64,
+    /// Requests per second served for each client (same order as the design's clients).
+    pub client_served_rps: Vec<u64>,
     /// Memory in use (GB) and CPU demand (percent of logical processors) per host.
     pub host_memory_gb: Vec<u64>,
     pub host_cpu_pct: Vec<u32>,
@@ -72,6 +74,7 @@ impl Engine {
             .map(|&(ok, all)| (ok * 1000 / all) as u32)
             .collect();
         let (mut served, mut dropped) = (0u64, 0u64);
+        let mut client_served_rps = Vec::with_capacity(self.scenario.design.clients.len());
         for c in &self.scenario.design.clients {
             let rps = u64::from(c.requests_per_second);
             // A request is served only if every tier it passes through serves it: exact fractions.
@@ -91,6 +94,7 @@ impl Engine {
             let ok = (num / den) as u64;
             served += ok;
             dropped += rps - ok;
+            client_served_rps.push(ok);
         }
         let d = &self.scenario.design;
         let mut cpu = vec![0u64; d.hosts.len()];
@@ -110,6 +114,7 @@ impl Engine {
             availability_permille: availability,
             served_rps: served,
             dropped_rps: dropped,
+            client_served_rps,
             host_memory_gb: self.host_mem.clone(),
             host_cpu_pct,
         };

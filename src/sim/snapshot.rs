@@ -27,6 +27,8 @@ pub struct Snapshot {
     pub tiers: Vec<(String, u32)>,
     pub served_rps: u64,
     pub dropped_rps: u64,
+    /// Requests per second served for each client (the design's order).
+    pub client_served_rps: Vec<u64>,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -246,6 +248,9 @@ impl Engine {
                 .collect(),
             served_rps: sample.map_or(0, |s| s.served_rps),
             dropped_rps: sample.map_or(0, |s| s.dropped_rps),
+            client_served_rps: sample
+                .map(|s| s.client_served_rps.clone())
+                .unwrap_or_default(),
         }
     }
 

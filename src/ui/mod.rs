@@ -287,10 +287,10 @@ fn App(ui: Ui) -> impl IntoView {
                 <div class="actions" role="toolbar" aria-label="Edit">
                     <button data-testid="undo" title=undo_title aria-label="Undo"
                         prop:disabled=move || ui.editor.with(|e| e.undo_label().is_none())
-                        on:click=move |_| { ui.editor.update(|e| { e.undo(); }); }>"↶ Undo"</button>
+                        on:click=move |_| { ui.editor.update(|e| { e.undo(); }); }>"↶ "<span class="word">"Undo"</span></button>
                     <button data-testid="redo" title=redo_title aria-label="Redo"
                         prop:disabled=move || ui.editor.with(|e| e.redo_label().is_none())
-                        on:click=move |_| { ui.editor.update(|e| { e.redo(); }); }>"↷ Redo"</button>
+                        on:click=move |_| { ui.editor.update(|e| { e.redo(); }); }>"↷ "<span class="word">"Redo"</span></button>
                     <button data-testid="connect-mode" title="Connect: drag from one component to another (or hold Alt)"
                         aria-pressed=move || ui.connect_mode.get().to_string()
                         class:active=move || ui.connect_mode.get()

@@ -109,6 +109,98 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await offline.close();
 }
 
+// Share links through the first load: Open and Share fetch the whole app; a link opens the same
+// run at the same moment in another browser; back and forward move between links; a broken link
+// keeps the user's work; files go out (JSON, SVG, PNG) and come in.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  await page.click('[data-testid="open"]');
+  const gallery = await page.waitForSelector('[data-testid="gallery"]', { timeout: 20000 }).then(() => true, () => false);
+  check('Open fetches the whole app and shows the gallery', gallery);
+  const samples = await page.$$('[data-testid^="sample-"]');
+  check('the gallery offers 14 samples, each with what to try', samples.length === 14, `${samples.length}`);
+  await page.click('[data-testid="sample-local-storage"]');
+  await page.click('[data-testid="share"]');
+  const linkB = await page.inputValue('[data-testid="share-link"]');
+  await page.click('.dialog .close');
+  await page.click('[data-testid="open"]');
+  await page.click('[data-testid="sample-quorum-two-nodes"]');
+  await page.click('[data-testid="mode-simulate"]');
+  await page.$eval('[data-testid="timeline"]', (el) => {
+    el.value = '45000';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.click('[data-testid="share"]');
+  await page.check('[data-testid="share-at-now"]');
+  const linkA = await page.inputValue('[data-testid="share-link"]');
+  const fragment = linkA.split('#')[1] || '';
+  check('the share link holds the scenario in the fragment, under 400 characters', fragment.startsWith('v1.') && fragment.length < 400, `${fragment.length}`);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
+  const file = JSON.parse(fs.readFileSync(await json.path(), 'utf8'));
+  check('export: the scenario as a JSON file', json.suggestedFilename() === 'quorum-two-nodes-no-witness.json' && file.name === 'Quorum: two nodes, no witness', json.suggestedFilename());
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-svg"]')]);
+  const svgText = fs.readFileSync(await svg.path(), 'utf8');
+  check('export: the canvas as SVG, styled and framed', svgText.startsWith('<svg') && svgText.includes('<style>') && svgText.includes('host-2') && Number((svgText.match(/^<svg[^>]* width="(\d+)"/) || [])[1]) < 3000, svgText.slice(0, 200));
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png"]')]);
+  const pngBytes = fs.readFileSync(await png.path());
+  check('export: the canvas as PNG', pngBytes.subarray(1, 4).toString() === 'PNG' && pngBytes.length > 10000, `${pngBytes.length}`);
+  await page.click('.dialog .close');
+  // Files come in the same way: a good one opens, a broken one says why and changes nothing.
+  await page.click('[data-testid="open"]');
+  await page.setInputFiles('[data-testid="import-file"]', 'examples/guest-cluster.json');
+  await page.waitForFunction(() => document.querySelector('[data-testid="scenario-name"]')?.textContent.startsWith('Guest cluster'), null, { timeout: 5000 }).catch(() => {});
+  check('import: a scenario file opens', (await page.textContent('[data-testid="scenario-name"]')).startsWith('Guest cluster'));
+  await page.click('[data-testid="open"]');
+  await page.setInputFiles('[data-testid="import-file"]', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"name": 1') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="open-error"]')?.textContent.length > 0, null, { timeout: 5000 }).catch(() => {});
+  const importError = await page.textContent('[data-testid="open-error"]');
+  check('import: a broken file says why and changes nothing', importError.startsWith('bad.json cannot be opened: not a valid scenario') && (await page.textContent('[data-testid="scenario-name"]')).startsWith('Guest cluster'), importError);
+  check('no page errors while sharing', errors.length === 0, errors.join(' | '));
+  await page.close();
+
+  // A student opens the link in a fresh browser: the same scenario, paused at the same moment.
+  const student = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await student.goto(linkA);
+  await student.waitForSelector('[data-testid="timeline"]', { timeout: 20000 });
+  await student.waitForTimeout(300);
+  const name = await student.textContent('[data-testid="scenario-name"]');
+  const at = await student.inputValue('[data-testid="timeline"]');
+  const host2 = await student.getAttribute('[data-testid="host-host-2"]', 'data-state');
+  check('a link opens the same scenario in Simulate mode at the shared moment', name === 'Quorum: two nodes, no witness' && at === '45000' && host2 === 'down', `${name} ${at} ${host2}`);
+  await student.screenshot({ path: `${shots}/link-opened.png` });
+  await student.evaluate((f) => { location.hash = f; }, linkB.split('#')[1]);
+  await student.waitForFunction(() => document.querySelector('[data-testid="scenario-name"]')?.textContent.startsWith('A VM on local'), null, { timeout: 5000 }).catch(() => {});
+  const second = await student.textContent('[data-testid="scenario-name"]');
+  await student.goBack();
+  await student.waitForFunction(() => document.querySelector('[data-testid="scenario-name"]')?.textContent.startsWith('Quorum'), null, { timeout: 5000 }).catch(() => {});
+  const back = await student.textContent('[data-testid="scenario-name"]');
+  check('back and forward move between links', second.startsWith('A VM on local') && back.startsWith('Quorum'), `${second} / ${back}`);
+  await student.reload();
+  await student.waitForSelector('[data-testid="scenario-name"]', { timeout: 20000 });
+  check('a reload keeps the opened scenario', (await student.textContent('[data-testid="scenario-name"]')).startsWith('Quorum'));
+  await student.close();
+
+  // A broken link over the user's own work (first load, editor only): a message, the work untouched.
+  const own = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await own.goto(url);
+  await own.waitForSelector('[data-testid="host-host-4"]', { timeout: 20000 });
+  await own.focus('[data-testid="host-host-4"]');
+  await own.keyboard.press('ArrowRight');
+  await own.waitForTimeout(200);
+  const work = await own.evaluate(() => localStorage.getItem('clusterlab.work'));
+  await own.evaluate((f) => { location.hash = f; }, fragment.slice(0, 120));
+  await own.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('cannot be opened'), null, { timeout: 20000 }).catch(() => {});
+  const ownStatus = await own.textContent('[data-testid="status"]');
+  const after = await own.evaluate(() => localStorage.getItem('clusterlab.work'));
+  check('a broken link says what is wrong and keeps the saved work', ownStatus.includes('the link is damaged') && work !== null && after === work, ownStatus);
+  await own.screenshot({ path: `${shots}/link-broken.png` });
+  await own.close();
+}
+
 // A stored save that cannot be read is kept aside and the sample opens with a message.
 {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
