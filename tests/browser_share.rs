@@ -206,3 +206,36 @@ async fn labels_from_a_link_are_only_text() {
     assert_ne!(web::document().title(), "pwned");
     clear_address();
 }
+
+#[wasm_bindgen_test]
+async fn a_link_too_long_for_a_chat_offers_a_file_instead() {
+    clear_address();
+    let (ui, _root) = fresh_app().await;
+    let mut s = sample(include_str!("../examples/host-cluster.json"));
+    // Text the dictionary cannot help with: every word different.
+    s.description = (0..600u32)
+        .map(|i| format!("w{:x}", i.wrapping_mul(2_654_435_761)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    ui.editor.update(|e| e.replace(s));
+    settle().await;
+    find("share").unchecked_into::<HtmlElement>().click();
+    settle().await;
+    let link = find("share-link")
+        .unchecked_into::<web_sys::HtmlInputElement>()
+        .value();
+    let n = link.split_once('#').unwrap().1.len();
+    assert!(n > share::WARN_LINK_CHARS, "{n}");
+    let warning = text("link-warning");
+    assert!(
+        warning.contains(&format!("This link is {n} characters long")),
+        "{warning}"
+    );
+    assert!(warning.contains("Download .json"), "{warning}");
+    // A short one has no warning.
+    ui.editor.update(|e| {
+        e.undo();
+    });
+    settle().await;
+    assert!(!exists("link-warning"));
+}

@@ -13,8 +13,11 @@ use leptos::prelude::*;
 fn open(ui: Ui, scenario: Scenario, from: &str) {
     ui.editor.with_untracked(|e| library::keep(e.scenario()));
     let name = scenario.name.clone();
-    ui.run.follow(&scenario);
     ui.editor.update(|e| e.replace(scenario));
+    // At once, so a seek right after lands in the new run (the follow effect runs later).
+    if ui.run.mode.get_untracked() == run::Mode::Simulate {
+        ui.editor.with_untracked(|e| ui.run.follow(e.scenario()));
+    }
     ui.panel.set(None);
     ui.status.set(format!(
         "Opened {from} “{name}”. What was open before is under Open → Recent."

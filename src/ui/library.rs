@@ -29,8 +29,11 @@ pub fn recent() -> Vec<Recent> {
 
 /// Puts `scenario` at the top of the recent list (once); the sample as first opened is not kept.
 pub fn keep(scenario: &Scenario) {
-    let sample = Scenario::from_json(super::SAMPLE).ok();
-    if sample.as_ref() == Some(scenario) {
+    // As the editor holds it: laid out.
+    let sample = Scenario::from_json(super::SAMPLE)
+        .ok()
+        .map(crate::editor::Editor::new);
+    if sample.is_some_and(|e| e.scenario() == scenario) {
         return;
     }
     let mut list = recent();

@@ -3,27 +3,21 @@
 
 pub mod random;
 
+use clusterlab::gallery::SAMPLES;
 use clusterlab::model::Scenario;
 use clusterlab::sim::{Engine, Event, EventKind};
 use serde_json::{Value, json};
 
-/// Every example scenario in `examples/`.
-pub const EXAMPLES: [&str; 14] = [
-    "host-cluster",
-    "guest-cluster",
-    "web-app-db",
-    "sixteen-hosts",
-    "max-cluster",
-    "vm-failure-host-vs-guest",
-    "host-failure-host-vs-guest",
-    "nlb-vs-failover",
-    "local-storage",
-    "quorum-two-nodes",
-    "quorum-two-nodes-witness",
-    "quorum-three-nodes",
-    "quorum-four-nodes",
-    "quorum-four-nodes-witness",
-];
+/// Every example scenario in `examples/`: the gallery's samples.
+pub const EXAMPLES: [&str; SAMPLES.len()] = {
+    let mut ids = [""; SAMPLES.len()];
+    let mut i = 0;
+    while i < ids.len() {
+        ids[i] = SAMPLES[i].id;
+        i += 1;
+    }
+    ids
+};
 
 /// Samples whose lesson is a warning the editor shows (no errors: they all run).
 pub const WARNED: [&str; 3] = ["local-storage", "quorum-two-nodes", "quorum-four-nodes"];

@@ -113,7 +113,7 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
 // run at the same moment in another browser; back and forward move between links; a broken link
 // keeps the user's work; files go out (JSON, SVG, PNG) and come in.
 {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
@@ -137,6 +137,10 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await page.click('[data-testid="share"]');
   await page.check('[data-testid="share-at-now"]');
   const linkA = await page.inputValue('[data-testid="share-link"]');
+  await page.click('[data-testid="copy-link"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="copied"]')?.textContent.length > 0, null, { timeout: 5000 }).catch(() => {});
+  const clipboard = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => String(e));
+  check('Copy link puts the link on the clipboard and in the address bar', clipboard === linkA && page.url() === linkA, `${clipboard.slice(0, 60)} / ${page.url().slice(0, 60)}`);
   const fragment = linkA.split('#')[1] || '';
   check('the share link holds the scenario in the fragment, under 400 characters', fragment.startsWith('v1.') && fragment.length < 400, `${fragment.length}`);
   const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
