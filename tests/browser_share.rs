@@ -239,3 +239,29 @@ async fn a_link_too_long_for_a_chat_offers_a_file_instead() {
     settle().await;
     assert!(!exists("link-warning"));
 }
+
+#[wasm_bindgen_test]
+async fn the_dialogs_are_modal_and_escape_closes_them() {
+    clear_address();
+    let (ui, _root) = fresh_app().await;
+    ui.select(vec!["host-1".into()]);
+    find("open").unchecked_into::<HtmlElement>().click();
+    settle().await;
+    assert!(exists("gallery"));
+    // Delete would remove the selected host behind the dialog: the canvas takes no keys now.
+    key("Delete", false, false);
+    settle().await;
+    assert!(
+        ui.editor
+            .with_untracked(|e| e.scenario().design.hosts.iter().any(|h| h.id == "host-1"))
+    );
+    key("Escape", false, false);
+    settle().await;
+    assert!(!exists("dialog"));
+    key("Delete", false, false);
+    settle().await;
+    assert!(
+        !ui.editor
+            .with_untracked(|e| e.scenario().design.hosts.iter().any(|h| h.id == "host-1"))
+    );
+}

@@ -81,12 +81,18 @@ pub fn listen(ui: Ui) {
 #[component]
 pub fn Dialog(ui: Ui) -> impl IntoView {
     let close = move || ui.panel.set(None);
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    // Focus moves into the dialog, so keys and screen readers are there (Escape: `keys`).
+    request_animation_frame(move || {
+        if let Some(d) = dialog.get_untracked() {
+            let _ = d.focus();
+        }
+    });
     view! {
         <div class="dialog-backdrop" on:click=move |_| close()>
-            <section class="dialog" role="dialog" aria-modal="true" data-testid="dialog"
+            <section class="dialog" role="dialog" aria-modal="true" data-testid="dialog" tabindex="-1" node_ref=dialog
                 aria-label=move || if ui.panel.get() == Some(Panel::Share) { "Share" } else { "Open" }
-                on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+                on:click=|ev| ev.stop_propagation()>
                 <button class="close" aria-label="Close" on:click=move |_| close()>"×"</button>
                 {move || match ui.panel.get() {
                     Some(Panel::Share) => view! { <SharePanel ui=ui/> }.into_any(),

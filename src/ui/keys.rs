@@ -52,6 +52,14 @@ pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
     if super::simulator::retired() {
         return;
     }
+    // A dialog is modal: the canvas behind it takes no keys; Escape closes it.
+    if ui.panel.get_untracked().is_some() {
+        if ev.key() == "Escape" {
+            ui.panel.set(None);
+            ev.prevent_default();
+        }
+        return;
+    }
     if typing(ev) {
         return;
     }
