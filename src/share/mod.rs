@@ -9,6 +9,7 @@
 
 mod check;
 mod pack;
+mod pass;
 mod strings;
 mod walk;
 
