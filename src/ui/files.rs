@@ -64,9 +64,7 @@ pub fn open_address(ui: Ui) {
                 ui.run.seek(t);
             }
         }
-        Err(e) => ui.status.set(format!(
-            "This link cannot be opened: {e}. Your own work is open, untouched."
-        )),
+        Err(e) => ui.status.set(saved::link_error(&e)),
     }
 }
 

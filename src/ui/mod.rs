@@ -243,14 +243,13 @@ fn App(ui: Ui) -> impl IntoView {
     {
         simulator::hand_over_when_loaded(ui);
         // Links are read by the whole app: fetch it at once rather than show the old work.
-        if saved::new_link_in_address() {
-            simulator::load(ui, "link");
-        }
-        let link = window_event_listener_untyped("hashchange", move |_| {
-            if saved::new_link_in_address() {
-                simulator::load(ui, "link");
-            }
-        });
+        let check_address = move || match saved::new_link_in_address() {
+            Some(Ok(())) => simulator::load(ui, "link"),
+            Some(Err(message)) => ui.status.set(message),
+            None => {}
+        };
+        check_address();
+        let link = window_event_listener_untyped("hashchange", move |_| check_address());
         on_cleanup(move || link.remove());
     }
     #[cfg(feature = "simulate")]

@@ -78,10 +78,23 @@ pub fn set_origin(fragment: Option<&str>) {
     }
 }
 
-/// Whether the address holds a share link the work in progress did not come from.
+/// What the address holds that the work in progress did not come from: nothing (`None`), a
+/// share link to open (`Ok`), or something that is not one (`Err`, the message to show).
 #[cfg_attr(feature = "simulate", allow(dead_code))]
-pub fn new_link_in_address() -> bool {
+pub fn new_link_in_address() -> Option<Result<(), String>> {
     let hash = window().location().hash().unwrap_or_default();
     let fragment = hash.trim_start_matches('#');
-    crate::share::is_link(fragment) && origin().as_deref() != Some(fragment)
+    if fragment.is_empty() || origin().as_deref() == Some(fragment) {
+        return None;
+    }
+    Some(if crate::share::is_link(fragment) {
+        Ok(())
+    } else {
+        Err(link_error(&crate::share::LinkError::NotALink))
+    })
+}
+
+/// The message for a link that cannot be opened (the same in both page modules).
+pub fn link_error(e: &crate::share::LinkError) -> String {
+    format!("This link cannot be opened: {e}. Your own work is open, untouched.")
 }

@@ -203,6 +203,16 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   check('a broken link says what is wrong and keeps the saved work', ownStatus.includes('the link is damaged') && work !== null && after === work, ownStatus);
   await own.screenshot({ path: `${shots}/link-broken.png` });
   await own.close();
+
+  // Not a link at all: the first load says so without fetching the rest of the app.
+  const junk = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const junkFetched = [];
+  junk.on('request', (r) => junkFetched.push(r.url()));
+  await junk.goto(`${url}#hello`);
+  await junk.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  const junkStatus = await junk.textContent('[data-testid="status"]');
+  check('a fragment that is not a link says so, from the first load alone', junkStatus.includes('not a ClusterLab scenario link') && !junkFetched.some((u) => u.includes('clusterlab-full')), junkStatus);
+  await junk.close();
 }
 
 // A stored save that cannot be read is kept aside and the sample opens with a message.
