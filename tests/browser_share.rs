@@ -265,3 +265,27 @@ async fn the_dialogs_are_modal_and_escape_closes_them() {
             .with_untracked(|e| e.scenario().design.hosts.iter().any(|h| h.id == "host-1"))
     );
 }
+
+#[wasm_bindgen_test]
+async fn an_unreadable_recent_list_is_set_aside_not_overwritten() {
+    clear_address();
+    let (ui, _root) = fresh_app().await;
+    own_work(ui).await;
+    let s = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    s.set_item("clusterlab.recent", "[{\"name\": broken")
+        .unwrap();
+    let shared = Shared {
+        scenario: sample(include_str!("../examples/quorum-three-nodes.json")),
+        at_ms: None,
+    };
+    go_to(&share::encode(&shared).unwrap()).await;
+    assert_eq!(text("scenario-name"), shared.scenario.name);
+    assert_eq!(
+        storage("clusterlab.recent.unreadable").as_deref(),
+        Some("[{\"name\": broken")
+    );
+    // The work the link replaced is in the new list.
+    let list = storage("clusterlab.recent").unwrap_or_default();
+    assert!(list.contains("My own lab"), "{list}");
+    clear_address();
+}

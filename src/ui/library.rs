@@ -20,11 +20,21 @@ fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
+/// Where a recent list that no longer reads is kept before a new one replaces it.
+const UNREADABLE_KEY: &str = "clusterlab.recent.unreadable";
+
 pub fn recent() -> Vec<Recent> {
-    storage()
-        .and_then(|s| s.get_item(RECENT_KEY).ok().flatten())
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    let Some(text) = s.get_item(RECENT_KEY).ok().flatten() else {
+        return Vec::new();
+    };
+    serde_json::from_str(&text).unwrap_or_else(|_| {
+        // Nothing is lost: the old list is set aside before the next one is written.
+        let _ = s.set_item(UNREADABLE_KEY, &text);
+        Vec::new()
+    })
 }
 
 /// Puts `scenario` at the top of the recent list (once); the sample as first opened is not kept.
