@@ -226,3 +226,24 @@ fn each_client_shows_its_own_requests() {
     assert_eq!(sub("shoppers"), "served 900 rps");
     assert_eq!(sub("staff"), "served 0 · lost 300 rps");
 }
+
+#[test]
+fn a_cluster_with_one_vote_says_vote() {
+    // Two nodes, no witness: host-2 (holding the vote) crashed at 30 s, quorum lost at ~40 s.
+    let l = at("quorum-two-nodes", 45_000, 8);
+    assert!(
+        l.clusters[0]
+            .label
+            .contains("0 of 2 nodes up · 1 vote · NO QUORUM"),
+        "{}",
+        l.clusters[0].label
+    );
+    let l = at("quorum-two-nodes", 10_000, 8);
+    assert!(
+        l.clusters[0]
+            .label
+            .contains("2 of 2 nodes up · 1 vote · has quorum"),
+        "{}",
+        l.clusters[0].label
+    );
+}

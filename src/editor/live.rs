@@ -403,10 +403,10 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             id: c.id.clone(),
             rect: r,
             label: format!(
-                "{} · {up} of {} nodes up · {} votes{witness} · {}",
+                "{} · {up} of {} nodes up · {}{witness} · {}",
                 display_name(&fc.name, &fc.id),
                 c.nodes.len(),
-                c.votes_total,
+                votes(c.votes_total),
                 if c.has_quorum {
                     "has quorum"
                 } else {
@@ -617,4 +617,9 @@ fn grouped_rows(vms: &[&VmView]) -> Vec<LiveRow> {
             }
         })
         .collect()
+}
+
+/// `1 vote`, `3 votes`.
+pub fn votes(n: u32) -> String {
+    format!("{n} vote{}", if n == 1 { "" } else { "s" })
 }

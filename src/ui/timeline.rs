@@ -218,9 +218,9 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
                 .map(|c| {
                     let up = c.nodes.iter().filter(|n| n.state == NodeState::Up).count();
                     let mut text = format!(
-                        "{up} of {} nodes up · {} votes{} · {}",
+                        "{up} of {} nodes up · {}{} · {}",
                         c.nodes.len(),
-                        c.votes_total,
+                        crate::editor::live::votes(c.votes_total),
                         if c.witness_vote { " incl. witness" } else { "" },
                         if c.has_quorum {
                             "has quorum"
