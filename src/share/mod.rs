@@ -98,11 +98,26 @@ pub fn encode(shared: &Shared) -> Result<String, LinkError> {
     check(&shared.scenario)?;
     let wire = walk::encode(shared);
     let bytes = postcard::to_allocvec(&wire).expect("plain data always serializes");
-    let packed = pack::deflate(DICTIONARY, &bytes);
-    Ok(format!(
+    Ok(packed_fragment(&bytes))
+}
+
+/// `v1.` and the wire bytes, deflated and in base64url.
+fn packed_fragment(wire: &[u8]) -> String {
+    format!(
         "v{LINK_VERSION}.{}",
-        URL_SAFE_NO_PAD.encode(packed)
-    ))
+        URL_SAFE_NO_PAD.encode(pack::deflate(DICTIONARY, wire))
+    )
+}
+
+/// The wire bytes of a v1 payload: base64url, then inflated within the size limit.
+fn unpacked(payload: &str) -> Result<Vec<u8>, LinkError> {
+    let packed = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| LinkError::Damaged("its last characters are incomplete"))?;
+    pack::inflate(DICTIONARY, &packed, MAX_WIRE_BYTES).map_err(|e| match e {
+        pack::InflateError::TooBig => LinkError::TooBig,
+        pack::InflateError::Damaged => LinkError::Damaged("it does not unpack"),
+    })
 }
 
 /// Reads a link: a whole URL, a fragment with or without `#`, surrounding spaces allowed.
@@ -139,13 +154,7 @@ fn decode_v1(payload: &str) -> Result<Shared, LinkError> {
     {
         return Err(LinkError::BadCharacters);
     }
-    let packed = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|_| LinkError::Damaged("its last characters are incomplete"))?;
-    let bytes = pack::inflate(DICTIONARY, &packed, MAX_WIRE_BYTES).map_err(|e| match e {
-        pack::InflateError::TooBig => LinkError::TooBig,
-        pack::InflateError::Damaged => LinkError::Damaged("it does not unpack"),
-    })?;
+    let bytes = unpacked(payload)?;
     let wire: walk::Wire =
         postcard::from_bytes(&bytes).map_err(|_| LinkError::Damaged("its contents do not read"))?;
     let shared = walk::decode(wire)?;
@@ -162,16 +171,11 @@ fn decode_v1(payload: &str) -> Result<Shared, LinkError> {
 /// The wire bytes inside a fragment (for fuzzing the layers below the compression).
 #[doc(hidden)]
 pub fn wire_bytes(fragment: &str) -> Option<Vec<u8>> {
-    let payload = fragment.strip_prefix("v1.")?;
-    let packed = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    pack::inflate(DICTIONARY, &packed, MAX_WIRE_BYTES).ok()
+    unpacked(fragment.strip_prefix("v1.")?).ok()
 }
 
 /// A v1 fragment around arbitrary wire bytes (for fuzzing).
 #[doc(hidden)]
 pub fn fragment_of(wire: &[u8]) -> String {
-    format!(
-        "v1.{}",
-        URL_SAFE_NO_PAD.encode(pack::deflate(DICTIONARY, wire))
-    )
+    packed_fragment(wire)
 }
