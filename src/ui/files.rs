@@ -9,8 +9,8 @@ use crate::share::{self, Shared};
 use leptos::prelude::*;
 
 /// Replaces the work in progress with `scenario`: the old one is kept in the recent list, and
-/// Undo brings it back too.
-fn open(ui: Ui, scenario: Scenario, from: &str) {
+/// Undo brings it back too. The address shows `link` (the link it came from) or nothing.
+fn open(ui: Ui, scenario: Scenario, from: &str, link: Option<&str>) {
     ui.editor.with_untracked(|e| library::keep(e.scenario()));
     let name = scenario.name.clone();
     ui.editor.update(|e| e.replace(scenario));
@@ -23,20 +23,24 @@ fn open(ui: Ui, scenario: Scenario, from: &str) {
         "Opened {from} “{name}”. What was open before is under Open → Recent."
     ));
     request_animation_frame(move || super::canvas::fit(ui));
+    set_address(link);
 }
 
-fn location_fragment() -> String {
-    window().location().hash().unwrap_or_default()
-}
-
-/// Puts `fragment` in the address bar without a new history entry (or clears it).
-fn set_address(fragment: Option<&str>) {
+/// The page's address without its fragment.
+fn page_address() -> String {
     let loc = window().location();
-    let base = format!(
-        "{}{}",
+    format!(
+        "{}{}{}",
+        loc.origin().unwrap_or_default(),
         loc.pathname().unwrap_or_default(),
         loc.search().unwrap_or_default()
-    );
+    )
+}
+
+/// Puts `fragment` in the address bar without a new history entry (or clears it), and
+/// remembers it as where the work in progress came from.
+fn set_address(fragment: Option<&str>) {
+    let base = page_address();
     let url = match fragment {
         Some(f) => format!("{base}#{f}"),
         None => base,
@@ -50,15 +54,12 @@ fn set_address(fragment: Option<&str>) {
 /// Opens the link in the address, unless the work in progress already came from it (a reload
 /// keeps the edits made since).
 pub fn open_address(ui: Ui) {
-    let hash = location_fragment();
-    let fragment = hash.trim_start_matches('#');
-    if fragment.is_empty() || saved::origin().as_deref() == Some(fragment) {
+    let Some(fragment) = saved::new_fragment_in_address() else {
         return;
-    }
-    match share::decode(fragment) {
+    };
+    match share::decode(&fragment) {
         Ok(shared) => {
-            open(ui, shared.scenario, "the shared scenario");
-            saved::set_origin(Some(fragment));
+            open(ui, shared.scenario, "the shared scenario", Some(&fragment));
             super::set_mode(ui, run::Mode::Simulate);
             if let Some(t) = shared.at_ms {
                 ui.run.seek(t);
@@ -107,11 +108,8 @@ fn OpenPanel(ui: Ui) -> impl IntoView {
     let recent = library::recent();
     let pasted = RwSignal::new(String::new());
     let open_pasted = move || match share::decode(&pasted.get_untracked()) {
-        Ok(s) => {
-            open(ui, s.scenario, "the shared scenario");
-            set_address(None);
-        }
-        Err(e) => error.set(format!("This link cannot be opened: {e}.")),
+        Ok(s) => open(ui, s.scenario, "the shared scenario", None),
+        Err(e) => error.set(saved::link_error(&e)),
     };
     let on_file = move |ev: web_sys::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -121,10 +119,7 @@ fn OpenPanel(ui: Ui) -> impl IntoView {
         let name = file.name();
         leptos::task::spawn_local(async move {
             match read_file(&file).await.and_then(|t| scenario_from_file(&t)) {
-                Ok(s) => {
-                    open(ui, s, "the file");
-                    set_address(None);
-                }
+                Ok(s) => open(ui, s, "the file", None),
                 Err(e) => error.set(format!(
                     "{name} cannot be opened: {e}. Nothing was changed."
                 )),
@@ -142,7 +137,7 @@ fn OpenPanel(ui: Ui) -> impl IntoView {
                 view! {
                     <li>
                         <button class="sample" data-testid=format!("sample-{}", sample.id)
-                            on:click=move |_| { open(ui, s.clone(), "the sample"); set_address(None); }>{name}</button>
+                            on:click=move |_| open(ui, s.clone(), "the sample", None)>{name}</button>
                         <p>{description}</p>
                     </li>
                 }
@@ -158,7 +153,7 @@ fn OpenPanel(ui: Ui) -> impl IntoView {
                         let label = if r.name.is_empty() { "(unnamed)".to_string() } else { r.name.clone() };
                         let s = r.scenario;
                         view! {
-                            <li><button on:click=move |_| { open(ui, s.clone(), "your earlier work"); set_address(None); }>{label}</button>
+                            <li><button on:click=move |_| open(ui, s.clone(), "your earlier work", None)>{label}</button>
                             <span class="hint">{format!(" put aside {}", r.kept)}</span></li>
                         }
                     }).collect_view()}
@@ -203,16 +198,8 @@ fn SharePanel(ui: Ui) -> impl IntoView {
     let link = Memo::new(move |_| {
         let scenario = ui.editor.with(|e| e.scenario().clone());
         let at_ms = at_now.get().then(|| ui.run.now.get_untracked());
-        share::encode(&Shared { scenario, at_ms }).map(|fragment| {
-            let loc = window().location();
-            let base = format!(
-                "{}{}{}",
-                loc.origin().unwrap_or_default(),
-                loc.pathname().unwrap_or_default(),
-                loc.search().unwrap_or_default()
-            );
-            (format!("{base}#{fragment}"), fragment)
-        })
+        share::encode(&Shared { scenario, at_ms })
+            .map(|fragment| (format!("{}#{fragment}", page_address()), fragment))
     });
     let copy = move || {
         let Ok((url, fragment)) = link.get_untracked() else {

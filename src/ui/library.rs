@@ -1,8 +1,8 @@
 //! The recent list: scenarios kept in the browser besides the work in progress (whatever was
 //! open before a link, a sample or a file replaced it).
 
+use super::saved::storage;
 use crate::model::Scenario;
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 const RECENT_KEY: &str = "clusterlab.recent";
@@ -14,10 +14,6 @@ pub struct Recent {
     /// When it was put aside, as the browser's local time text.
     pub kept: String,
     pub scenario: Scenario,
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 /// Where a recent list that no longer reads is kept before a new one replaces it.

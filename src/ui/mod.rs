@@ -243,9 +243,11 @@ fn App(ui: Ui) -> impl IntoView {
     {
         simulator::hand_over_when_loaded(ui);
         // Links are read by the whole app: fetch it at once rather than show the old work.
-        let check_address = move || match saved::new_link_in_address() {
-            Some(Ok(())) => simulator::load(ui, "link"),
-            Some(Err(message)) => ui.status.set(message),
+        let check_address = move || match saved::new_fragment_in_address() {
+            Some(f) if crate::share::is_link(&f) => simulator::load(ui, "link"),
+            Some(_) => ui
+                .status
+                .set(saved::link_error(&crate::share::LinkError::NotALink)),
             None => {}
         };
         check_address();

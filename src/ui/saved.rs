@@ -11,7 +11,7 @@ const BROKEN_KEY: &str = "clusterlab.work.unreadable";
 /// keeps the edits made since instead of opening the link again.
 const ORIGIN_KEY: &str = "clusterlab.work.link";
 
-fn storage() -> Option<web_sys::Storage> {
+pub(super) fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
@@ -78,20 +78,12 @@ pub fn set_origin(fragment: Option<&str>) {
     }
 }
 
-/// What the address holds that the work in progress did not come from: nothing (`None`), a
-/// share link to open (`Ok`), or something that is not one (`Err`, the message to show).
-#[cfg_attr(feature = "simulate", allow(dead_code))]
-pub fn new_link_in_address() -> Option<Result<(), String>> {
+/// The fragment (without `#`) in the address, unless there is none or the work in progress
+/// came from it.
+pub fn new_fragment_in_address() -> Option<String> {
     let hash = window().location().hash().unwrap_or_default();
     let fragment = hash.trim_start_matches('#');
-    if fragment.is_empty() || origin().as_deref() == Some(fragment) {
-        return None;
-    }
-    Some(if crate::share::is_link(fragment) {
-        Ok(())
-    } else {
-        Err(link_error(&crate::share::LinkError::NotALink))
-    })
+    (!fragment.is_empty() && origin().as_deref() != Some(fragment)).then(|| fragment.to_string())
 }
 
 /// The message for a link that cannot be opened (the same in both page modules).
