@@ -15,6 +15,11 @@ fn at(name: &str, t: u64, rows: usize) -> Live {
     live(&s.design, &sim::run(s, t).unwrap().snapshot(), rows)
 }
 
+/// The second line of a box (a client's served and lost requests).
+fn sub(l: &Live, id: &str) -> String {
+    l.boxes.iter().find(|b| b.id == id).unwrap().sub.clone()
+}
+
 fn row<'a>(l: &'a Live, id: &str) -> &'a clusterlab::editor::live::LiveRow {
     l.rows
         .iter()
@@ -102,12 +107,11 @@ fn nlb_requests_flow_to_serving_members_and_drops_show_during_convergence() {
         (180..=220).contains(&rps) && (85..=100).contains(&pct),
         "{rps} {pct}"
     );
-    let client = before.boxes.iter().find(|b| b.id == "internet").unwrap();
-    assert_eq!(client.sub, "served 600 rps");
+    assert_eq!(sub(&before, "internet"), "served 600 rps");
     // host-1 crashed at 60 s; the NLB converges from 64.3 s to 67.3 s.
     let gap = at("web-app-db", 65_000, 8);
-    let client = gap.boxes.iter().find(|b| b.id == "internet").unwrap();
-    assert!(client.sub.contains("lost"), "{}", client.sub);
+    let client = sub(&gap, "internet");
+    assert!(client.contains("lost"), "{client}");
     // web#1 died with host-1 but still owns its buckets until convergence: its share is lost.
     assert!(row(&gap, "web#1").lost);
     assert_eq!(gap.flows.iter().filter(|f| f.lost).count(), 1);
@@ -210,9 +214,8 @@ fn zoomed_far_out_hosts_show_counts_instead_of_rows() {
 fn each_client_shows_its_own_requests() {
     // host-1 crashed at 30 s; WEB-NLB converges from about 34 s to 37 s; intranet is down.
     let l = at("nlb-vs-failover", 36_000, 8);
-    let sub = |id: &str| l.boxes.iter().find(|b| b.id == id).unwrap().sub.clone();
-    assert_eq!(sub("staff"), "served 0 · lost 300 rps");
-    let shop = sub("shoppers");
+    assert_eq!(sub(&l, "staff"), "served 0 · lost 300 rps");
+    let shop = sub(&l, "shoppers");
     let nums: Vec<u64> = shop
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
@@ -222,9 +225,8 @@ fn each_client_shows_its_own_requests() {
     assert!((250..=350).contains(&nums[1]), "about a third lost: {shop}");
     // Once converged, the shop serves everything again while the intranet is still down.
     let l = at("nlb-vs-failover", 50_000, 8);
-    let sub = |id: &str| l.boxes.iter().find(|b| b.id == id).unwrap().sub.clone();
-    assert_eq!(sub("shoppers"), "served 900 rps");
-    assert_eq!(sub("staff"), "served 0 · lost 300 rps");
+    assert_eq!(sub(&l, "shoppers"), "served 900 rps");
+    assert_eq!(sub(&l, "staff"), "served 0 · lost 300 rps");
 }
 
 #[test]
