@@ -26,12 +26,15 @@ fn temp_file(name: &str, text: &str) -> String {
 fn run_prints_the_event_log_as_text() {
     let (code, out, err) = clusterlab(&["run", "examples/host-cluster.json"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("node_down"), "{out}");
-    assert!(out.contains("host-2 declared down by HV-CLUSTER"), "{out}");
-    // Default length: the last scripted fault (240 s) plus five minutes.
+    assert!(out.contains("node_isolated"), "{out}");
+    assert!(
+        out.contains("host-2 is Isolated: host-1, host-3 missed"),
+        "{out}"
+    );
+    // Default length: the last scripted fault (420 s) plus five minutes.
     assert!(
         out.trim_end()
-            .ends_with("-- 9 min simulated, 12 events; client requests served 0, dropped 0"),
+            .ends_with("-- 12 min simulated, 14 events; client requests served 0, dropped 0"),
         "{out}"
     );
 }
@@ -146,7 +149,7 @@ fn link_and_open_carry_a_scenario_both_ways() {
     let (code, fragment, err) = clusterlab(&["link", "examples/web-app-db.json", "--at", "90s"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        fragment.starts_with("#v1.") && fragment.len() < 400,
+        fragment.starts_with("#v2.") && fragment.len() < 400,
         "{fragment}"
     );
     let url = format!("https://clusterlab.example/{}", fragment.trim());

@@ -14,9 +14,12 @@ fn vm(id: &str, host: &str, extra: Value) -> Value {
     v
 }
 
+/// These tests look at where VMs go, not at when: ResiliencyLevel 1 fails a crashed host's VMs
+/// over at detection instead of after the 240 s resiliency period (see `resiliency.rs`).
 fn with_vms(n: usize, vms: Vec<Value>) -> Value {
     let mut s = host_cluster(n, disk_witness(), "2016+");
     s["design"]["vms"] = json!(vms);
+    s["settings"]["resiliency_level"] = json!("isolate_on_special_heartbeat");
     s
 }
 
@@ -229,25 +232,116 @@ fn shielded_vms_restart_only_on_guarded_hosts() {
 }
 
 #[test]
-fn a_crashed_vm_restarts_in_place_three_times_then_moves() {
+fn a_crashed_vm_restarts_in_place_once_in_15_min_then_moves() {
+    // RestartThreshold 1 in RestartPeriod 15 min (KB 947712).
     let mut s = with_vms(3, vec![vm("app", "host-1", json!({"boot_ms": 10_000}))]);
     let crash_vm = json!({"fault": "vm_crash", "vm": "app"});
     add_faults(
         &mut s,
-        (1..=4)
+        [60_000, 120_000, 1_200_000]
+            .into_iter()
+            .map(|t| fault(t, crash_vm.clone()))
+            .collect(),
+    );
+    let e = run(&scenario(s), 1_300_000);
+    let restarts = events(&e, VmRestarting, "app");
+    // 60 s: in place. 120 s: the one restart is used up, so it moves. 20 min: the window has
+    // passed, so it restarts in place again (on the node it moved to).
+    assert_eq!(
+        restarts.iter().map(|x| x.t_ms).collect::<Vec<_>>(),
+        [60_000, 1_200_000]
+    );
+    assert!(restarts[0].message.contains("attempt 1 of 1 within 15 min"));
+    let moved = only(&e, VmFailover, "app");
+    assert_eq!(moved.t_ms, 120_000);
+    assert_ne!(host_of(&e, "app").0, "host-1");
+}
+
+#[test]
+fn a_failed_role_is_retried_after_an_hour_without_an_operator() {
+    // RetryPeriodOnFailure 60 min (KB 947712): left Failed at 180 s, online again at 3 780 s.
+    let mut s = with_vms(3, vec![vm("app", "host-1", json!({"boot_ms": 10_000}))]);
+    s["settings"]["timing"] = json!({"restart_in_place_max": 0});
+    let crash_vm = json!({"fault": "vm_crash", "vm": "app"});
+    add_faults(
+        &mut s,
+        (1..=3)
             .map(|i| fault(i * 60_000, crash_vm.clone()))
             .collect(),
     );
-    let e = run(&scenario(s), 400_000);
-    let restarts = events(&e, VmRestarting, "app");
-    assert_eq!(
-        restarts.iter().map(|x| x.t_ms).collect::<Vec<_>>(),
-        [60_000, 120_000, 180_000]
+    let e = run(&scenario(s), 4_000_000);
+    assert_eq!(only(&e, VmFailed, "app").t_ms, 180_000);
+    let retry = only(&e, VmRetry, "app");
+    assert_eq!(retry.t_ms, 180_000 + 3_600_000);
+    assert!(
+        retry.message.contains("RetryPeriodOnFailure"),
+        "{}",
+        retry.message
     );
-    assert!(restarts[2].message.contains("attempt 3 of 3 within 15 min"));
-    let moved = only(&e, VmFailover, "app");
-    assert_eq!(moved.t_ms, 240_000);
-    assert_ne!(host_of(&e, "app").0, "host-1");
+    let running = events(&e, VmRunning, "app");
+    assert_eq!(running.last().unwrap().t_ms, 180_000 + 3_600_000 + 10_000);
+    assert_eq!(host_of(&e, "app").1, VmState::Running);
+}
+
+#[test]
+fn a_standalone_host_restarts_a_crashed_vm_in_place() {
+    let mut s = with_vms(
+        2,
+        vec![vm(
+            "app",
+            "host-1",
+            json!({"boot_ms": 10_000, "storage": "local-1"}),
+        )],
+    );
+    s["design"]["clusters"] = json!([]);
+    s["design"]["storage"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "local-1", "kind": "local", "host": "host-1"}));
+    add_faults(
+        &mut s,
+        vec![fault(60_000, json!({"fault": "vm_crash", "vm": "app"}))],
+    );
+    let e = run(&scenario(s), 200_000);
+    let restart = only(&e, VmRestarting, "app");
+    assert_eq!(restart.t_ms, 60_000);
+    assert!(restart.message.contains("automatic recovery action"));
+    assert_eq!(only(&e, VmRunning, "app").t_ms, 70_000);
+    assert_eq!(host_of(&e, "app"), ("host-1".to_string(), VmState::Running));
+}
+
+#[test]
+fn windows_2008_r2_pre_empts_nothing() {
+    // A High VM that needs a Low VM's room: 2012 and later stop the Low one; 2008 R2 has no
+    // priorities (validation warns) and stops nothing.
+    let mut s = with_vms(
+        2,
+        vec![
+            vm(
+                "big",
+                "host-1",
+                json!({"memory_gb": 40, "priority": "high"}),
+            ),
+            vm(
+                "other",
+                "host-2",
+                json!({"memory_gb": 40, "priority": "low"}),
+            ),
+        ],
+    );
+    let mut later = s.clone();
+    add_faults(&mut later, vec![fault(30_000, crash("host-1"))]);
+    let e = run(&scenario(later), 200_000);
+    only(&e, VmPreempted, "other");
+    s["settings"]["version"] = json!("2008r2");
+    add_faults(&mut s, vec![fault(30_000, crash("host-1"))]);
+    let e = run(&scenario(s), 200_000);
+    none(&e, VmPreempted, "other");
+    assert!(
+        only(&e, VmNotRestarted, "big")
+            .message
+            .contains("free memory")
+    );
 }
 
 #[test]

@@ -125,10 +125,10 @@ fn a_fault_injected_live_replays_as_part_of_the_scenario() {
     let down = e
         .events()
         .iter()
-        .find(|x| x.kind == EventKind::NodeDown)
+        .find(|x| x.kind == EventKind::NodeIsolated)
         .unwrap();
-    assert!(down.message.starts_with("host-1 declared down"));
-    // 2016+ defaults: declared down 10 s after the last heartbeat (sent at or before 20.5 s).
+    assert!(down.message.starts_with("host-1 is Isolated"));
+    // 2016+ defaults: Isolated 10 s after the last heartbeat (sent at or before 20.5 s).
     assert!((29_500..=30_500).contains(&down.t_ms), "{}", down.t_ms);
     // The same as running the scenario with that script from the start.
     assert_eq!(
@@ -208,14 +208,14 @@ fn actions_toggle_between_failing_and_repairing() {
             ("Isolate host-2 (all NICs down)".into(), 'i', false)
         ]
     );
-    // The example crashes host-2 at 30 s and powers it on at 240 s.
+    // The example crashes host-2 at 30 s and powers it on at 420 s.
     assert_eq!(
         labels(30_000, &["host-2"])[0],
         ("Power on host-2".into(), 'f', true)
     );
-    assert_eq!(labels(240_000, &["host-2"])[0].0, "Crash host-2");
+    assert_eq!(labels(420_000, &["host-2"])[0].0, "Crash host-2");
     assert_eq!(active_faults(&s, 100_000).len(), 1);
-    assert_eq!(active_faults(&s, 240_000), vec![]);
+    assert_eq!(active_faults(&s, 420_000), vec![]);
     let vm = labels(0, &["vm-1"]);
     assert_eq!(vm[0].0, "Crash VM vm-1");
     assert_eq!(vm[1].0, "Fail the application in vm-1");

@@ -201,3 +201,78 @@ fn a_partition_is_decided_by_the_witness() {
     assert_eq!(up.len(), 2, "{}", log_text(&e));
     assert!(up == ["host-1", "host-2"] || up == ["host-3", "host-4"]);
 }
+
+#[test]
+fn dynamic_quorum_can_be_turned_off_in_2016() {
+    // DynamicQuorum 0: the same three sequential failures as above leave 2 of 5 static votes.
+    let mut s = host_cluster(4, disk_witness(), "2016+");
+    s["settings"]["dynamic_quorum"] = json!(false);
+    s["settings"]["resiliency_level"] = json!("isolate_on_special_heartbeat");
+    add_faults(
+        &mut s,
+        vec![
+            fault(30_000, crash("host-4")),
+            fault(90_000, crash("host-3")),
+            fault(150_000, crash("host-2")),
+        ],
+    );
+    let e = run(&scenario(s), 200_000);
+    none(&e, VotesChanged, "hv");
+    assert!(
+        only(&e, ClusterFormed, "hv")
+            .message
+            .contains("static votes: dynamic quorum is off")
+    );
+    let lost = only(&e, QuorumLost, "hv");
+    assert!(lost.message.contains("2 of 5 votes"), "{}", lost.message);
+}
+
+#[test]
+fn two_nodes_and_a_witness_stop_when_the_witness_goes_after_a_node() {
+    // Votes are never adjusted below three with a witness: after host-2 fails, host-1 and the
+    // witness hold 2 of 3 votes (host-2 keeps its vote), so losing the witness stops the cluster.
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    add_faults(
+        &mut s,
+        vec![
+            fault(30_000, crash("host-2")),
+            fault(
+                120_000,
+                json!({"fault": "storage_failure", "storage": "lun"}),
+            ),
+        ],
+    );
+    let e = run(&scenario(s), 200_000);
+    let kept = only(&e, QuorumKept, "hv");
+    assert!(kept.message.contains("2 of 3 votes"), "{}", kept.message);
+    let votes = only(&e, VotesChanged, "hv");
+    assert!(
+        votes.message.contains("host-2 is down but keeps its vote")
+            && votes.message.contains("never adjusted below three"),
+        "{}",
+        votes.message
+    );
+    let lost = only(&e, QuorumLost, "hv");
+    assert_eq!(lost.t_ms, 120_000);
+    assert!(lost.message.contains("1 of 3 votes"), "{}", lost.message);
+    assert!(!e.snapshot().clusters[0].has_quorum);
+}
+
+#[test]
+fn the_log_says_who_holds_the_votes_from_formation_on() {
+    let (_, e) = survives(2, no_witness(), Some("host-2"), &[]);
+    let formed = only(&e, ClusterFormed, "hv");
+    assert!(
+        formed
+            .message
+            .contains("votes: host-1 votes; host-2 has no vote (DynamicWeight 0) so the total stays odd (1 vote in all)"),
+        "{}",
+        formed.message
+    );
+    let (_, e) = survives(2, disk_witness(), None, &[]);
+    assert!(
+        only(&e, ClusterFormed, "hv")
+            .message
+            .contains("the witness votes because the node votes are even (3 votes in all)")
+    );
+}

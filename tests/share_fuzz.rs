@@ -109,7 +109,7 @@ fn the_decoder_survives_random_and_mutated_links() {
                 let body: String = (0..n)
                     .map(|_| alphabet[rng.random_range(0..alphabet.len())])
                     .collect();
-                format!("#v1.{body}")
+                format!("#v{}.{body}", 1 + rng.random_range(0..2))
             }
             // Cut short.
             2 => good[..rng.random_range(0..good.len())].to_string(),
@@ -117,7 +117,7 @@ fn the_decoder_survives_random_and_mutated_links() {
             3 => {
                 let mut packed = URL_SAFE_NO_PAD.decode(&good[3..]).unwrap();
                 mutate_bytes(&mut rng, &mut packed);
-                format!("v1.{}", URL_SAFE_NO_PAD.encode(packed))
+                format!("{}{}", &good[..3], URL_SAFE_NO_PAD.encode(packed))
             }
             // Edits in the wire itself, packed again: reaches the reader past the inflater.
             4 | 5 => {

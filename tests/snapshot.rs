@@ -83,6 +83,9 @@ fn votes_and_host_use_are_in_the_snapshot() {
     let c = &snap.clusters[0];
     assert_eq!((c.votes_total, c.witness_vote), (3, false));
     assert!(!snap.hosts[3].up);
+    // vm-4 fails over once the 240 s resiliency period is over.
+    e.run_until(330_000);
+    let snap = e.snapshot();
     assert_eq!(
         snap.hosts.iter().map(|h| h.memory_used_gb).sum::<u64>(),
         64,

@@ -36,7 +36,7 @@ enum Command {
     },
     /// Print the problems of a scenario's design (exit code 1 if there are any).
     Validate { scenario: String },
-    /// Print the share-link fragment (`#v1.…`) of a scenario; append it to the page's address.
+    /// Print the share-link fragment (`#v2.…`) of a scenario; append it to the page's address.
     Link {
         scenario: String,
         /// Open the run at this moment, e.g. `90s` or `5m`.

@@ -507,6 +507,7 @@ fn instance_row(
         )
     };
     let (state, mut detail, progress) = match v.state {
+        VmState::Running if v.hung => ("app-failed", "guest OS hung".to_string(), None),
         VmState::Running if v.app_failed => ("app-failed", "application failed".to_string(), None),
         VmState::Running => ("running", "running".to_string(), None),
         VmState::Booting { until } => {

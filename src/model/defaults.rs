@@ -1,6 +1,6 @@
 //! Default numbers of the real products, by version preset (notes/clustering-semantics.md).
 
-use super::{HeartbeatSettings, Settings, Version};
+use super::{HeartbeatSettings, ResiliencyLevel, Settings, Version};
 
 /// Heartbeat delay and threshold of one kind of path between two nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,10 +26,20 @@ pub struct HeartbeatTiming {
 
 impl HeartbeatTiming {
     /// The version's defaults, then scenario overrides, then the cluster's own.
-    pub fn resolve(version: Version, layers: &[&HeartbeatSettings]) -> HeartbeatTiming {
-        // 2008 R2 and 2012 R2: 1 s x 5 everywhere. 2016+: 1 s x 10 same subnet, x 20 otherwise.
+    ///
+    /// `hyper_v_vms`: a host cluster with Hyper-V VMs among its roles. 2012 R2 raises its
+    /// thresholds to 10 (same subnet) and 20 (cross subnet) for such a cluster and keeps 5 for any
+    /// other (a guest cluster, a file server cluster); 2016 made 10 / 20 the defaults of every
+    /// cluster; 2008 R2 is 5 everywhere.
+    pub fn resolve(
+        version: Version,
+        hyper_v_vms: bool,
+        layers: &[&HeartbeatSettings],
+    ) -> HeartbeatTiming {
         let (same, cross) = match version {
-            Version::W2008R2 | Version::W2012R2 => (5, 5),
+            Version::W2008R2 => (5, 5),
+            Version::W2012R2 if hyper_v_vms => (10, 20),
+            Version::W2012R2 => (5, 5),
             Version::W2016 => (10, 20),
         };
         let mut t = HeartbeatTiming {
@@ -85,11 +95,15 @@ pub struct Timing {
     pub dynamic_witness: bool,
     /// 2016+: isolated nodes keep their VMs for a while; storage loss pauses VMs.
     pub compute_resiliency: bool,
+    /// ResiliencyLevel: what a node that stops heartbeating becomes (2016+).
+    pub resiliency_level: ResiliencyLevel,
     pub resiliency_period_ms: u64,
     pub quarantine_threshold: u32,
     pub quarantine_duration_ms: u64,
     pub restart_in_place_max: u32,
     pub restart_window_ms: u64,
+    /// RetryPeriodOnFailure: a role left Failed is tried again after this.
+    pub retry_period_ms: u64,
     pub failover_period_ms: u64,
     pub vm_monitoring_detection_ms: u64,
     pub resource_health_check_ms: u64,
@@ -106,18 +120,18 @@ impl Timing {
         let v = s.version;
         Timing {
             version: v,
-            dynamic_quorum: match v {
-                Version::W2008R2 => false,
-                Version::W2012R2 => s.dynamic_quorum.unwrap_or(true),
-                Version::W2016 => true,
-            },
+            // DynamicQuorum exists from 2012 (default 1) and can be turned off.
+            dynamic_quorum: v >= Version::W2012R2 && s.dynamic_quorum.unwrap_or(true),
             dynamic_witness: v >= Version::W2012R2,
             compute_resiliency: v >= Version::W2016,
+            resiliency_level: s.resiliency_level.unwrap_or_default(),
             resiliency_period_ms: t.resiliency_period_ms.unwrap_or(240_000),
             quarantine_threshold: t.quarantine_threshold.unwrap_or(3),
             quarantine_duration_ms: t.quarantine_duration_ms.unwrap_or(7_200_000),
-            restart_in_place_max: t.restart_in_place_max.unwrap_or(3),
+            // RestartThreshold 1 in RestartPeriod 15 min, RetryPeriodOnFailure 60 min (KB 947712).
+            restart_in_place_max: t.restart_in_place_max.unwrap_or(1),
             restart_window_ms: t.restart_window_ms.unwrap_or(900_000),
+            retry_period_ms: t.retry_period_ms.unwrap_or(3_600_000),
             failover_period_ms: t.failover_period_ms.unwrap_or(21_600_000),
             vm_monitoring_detection_ms: t.vm_monitoring_detection_ms.unwrap_or(60_000),
             resource_health_check_ms: t.resource_health_check_ms.unwrap_or(5_000),

@@ -34,7 +34,7 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-const KINDS: &str = "host_crash, host_isolation, vm_crash, app_failure, switch_failure, link_cut, storage_failure, site_failure, partition";
+const KINDS: &str = "host_crash, host_isolation, vm_crash, app_failure, guest_hang, switch_failure, link_cut, storage_failure, site_failure, partition";
 
 impl TryFrom<RawFault> for ScheduledFault {
     type Error = String;
@@ -64,6 +64,9 @@ impl TryFrom<RawFault> for ScheduledFault {
                 vm: need(r.vm, "vm")?,
             },
             "app_failure" => Fault::AppFailure {
+                vm: need(r.vm, "vm")?,
+            },
+            "guest_hang" => Fault::GuestHang {
                 vm: need(r.vm, "vm")?,
             },
             "switch_failure" => Fault::SwitchFailure {
@@ -130,6 +133,7 @@ impl From<ScheduledFault> for RawFault {
             Fault::HostIsolation { host } => (r.host = Some(host), "host_isolation").1,
             Fault::VmCrash { vm } => (r.vm = Some(vm), "vm_crash").1,
             Fault::AppFailure { vm } => (r.vm = Some(vm), "app_failure").1,
+            Fault::GuestHang { vm } => (r.vm = Some(vm), "guest_hang").1,
             Fault::SwitchFailure { switch } => (r.switch = Some(switch), "switch_failure").1,
             Fault::LinkCut { link } => (r.link = Some(link), "link_cut").1,
             Fault::StorageFailure { storage } => (r.storage = Some(storage), "storage_failure").1,

@@ -85,8 +85,11 @@ pub struct Settings {
     pub version: Version,
     /// Cluster heartbeat overrides for every cluster (a cluster's own overrides win).
     pub heartbeat: HeartbeatSettings,
-    /// Dynamic quorum: 2008 R2 has none; on by default in 2012 R2; always on in 2016+.
+    /// DynamicQuorum: 2008 R2 has none; from 2012 on by default, `false` turns it off.
     pub dynamic_quorum: Option<bool>,
+    /// ResiliencyLevel (2016+): what a node that stops heartbeating becomes. Default
+    /// `always_isolate` (2).
+    pub resiliency_level: Option<ResiliencyLevel>,
     /// Timing knobs; `None` = the documented default (see `Timing`).
     pub timing: TimingSettings,
 }
@@ -101,9 +104,12 @@ pub struct TimingSettings {
     pub quarantine_threshold: Option<u32>,
     /// How long a quarantined node stays out (default 7 200 000 = 2 h).
     pub quarantine_duration_ms: Option<u64>,
-    /// Restarts in place before a failed VM is moved (default 3 in 900 000 ms).
+    /// RestartThreshold: restarts in place before a failed VM is moved (default 1 in
+    /// RestartPeriod 900 000 ms).
     pub restart_in_place_max: Option<u32>,
     pub restart_window_ms: Option<u64>,
+    /// RetryPeriodOnFailure: a role left Failed is tried again after this (default 3 600 000).
+    pub retry_period_ms: Option<u64>,
     /// Window of the failover threshold (default 21 600 000 = 6 h; N-1 failovers allowed).
     pub failover_period_ms: Option<u64>,
     /// Time for VM Monitoring to notice a stopped service in the guest (default 60 000).
@@ -119,6 +125,20 @@ pub struct TimingSettings {
     pub nlb_convergence_ms: Option<u64>,
     /// Live migration network bandwidth in Gbit/s (default 10).
     pub live_migration_gbps: Option<u32>,
+}
+
+/// ResiliencyLevel, a cluster common property (2016+).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ResiliencyLevel {
+    /// 1: a node is Isolated only when it said why it left (its cluster service crashed,
+    /// asymmetric connectivity); a node that just stops heartbeating fails over at once. None of
+    /// the faults the simulator injects sends that notice.
+    IsolateOnSpecialHeartbeat,
+    /// 2 (the default): any node that stops heartbeating is Isolated for the resiliency period
+    /// before its VMs are taken over, since the cluster cannot tell a dead node from a cut-off one.
+    #[default]
+    AlwaysIsolate,
 }
 
 /// A position on the editor canvas (grid units); the engine ignores it.
@@ -511,6 +531,10 @@ pub enum Fault {
     AppFailure {
         vm: Id,
     },
+    /// The guest OS stops responding; to Hyper-V the VM is still running.
+    GuestHang {
+        vm: Id,
+    },
     SwitchFailure {
         switch: Id,
     },
@@ -535,7 +559,9 @@ impl Fault {
     pub fn subjects(&self) -> Vec<Id> {
         match self {
             Fault::HostCrash { host } | Fault::HostIsolation { host } => vec![host.clone()],
-            Fault::VmCrash { vm } | Fault::AppFailure { vm } => vec![vm.clone()],
+            Fault::VmCrash { vm } | Fault::AppFailure { vm } | Fault::GuestHang { vm } => {
+                vec![vm.clone()]
+            }
             Fault::SwitchFailure { switch } => vec![switch.clone()],
             Fault::LinkCut { link } => vec![link.clone()],
             Fault::StorageFailure { storage } => vec![storage.clone()],

@@ -576,7 +576,7 @@ fn check_faults(s: &Scenario, r: &mut Report) {
         use super::Fault::*;
         let ok = match &f.fault {
             HostCrash { host } | HostIsolation { host } => has(d.hosts.iter().map(|h| &h.id), host),
-            VmCrash { vm } | AppFailure { vm } => super::parse_vm_ref(vm)
+            VmCrash { vm } | AppFailure { vm } | GuestHang { vm } => super::parse_vm_ref(vm)
                 .is_some_and(|(e, k)| d.vms.iter().any(|v| v.id == e && k <= v.replicas)),
             SwitchFailure { switch } => has(d.switches.iter().map(|x| &x.id), switch),
             LinkCut { link } => has(d.links.iter().map(|x| &x.id), link),
@@ -622,7 +622,7 @@ fn check_roles(d: &Design, version: Version, r: &mut Report) {
         let movable = d.vms.iter().any(|v| {
             g.members.contains(&v.id) && v.hosts.iter().any(|h| clustered.contains(h.as_str()))
         });
-        let beats = super::HeartbeatTiming::resolve(version, &[&g.heartbeat]);
+        let beats = super::HeartbeatTiming::resolve(version, false, &[&g.heartbeat]);
         if movable && beats.same_subnet.threshold < 20 {
             r.warn(&[&g.id], format!(
                 "guest cluster {} has members on clustered hosts, so they may live-migrate: raise its heartbeat threshold to about 20 (now {}) so the pause at the end of a migration does not evict a member",

@@ -1,7 +1,9 @@
-//! Share links: a whole scenario in a URL fragment (`#v1.…`), which the browser never sends to
+//! Share links: a whole scenario in a URL fragment (`#v2.…`), which the browser never sends to
 //! a server.
 //!
-//! `v1.` + base64url( deflate( postcard( Wire ) ) ). The wire (see `walk`) stores the scenario
+//! `v2.` + base64url( deflate( postcard( Wire ) ) ). Version 2 is version 1 with more fields at
+//! the end of the walk; both use the same preset dictionary, and `v1.` links open as they always
+//! did. The wire (see `walk`) stores the scenario
 //! column by column, numbers delta-coded and strings interned, so runs of similar components
 //! (64 hosts, 68 cables) compress to almost nothing. Decoding trusts nothing: lengths, the
 //! inflated size, every count, index and number are checked, and a bad link is a `LinkError`
@@ -21,7 +23,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::fmt;
 
 /// The wire version this build writes. Older versions stay readable forever (golden links).
-pub const LINK_VERSION: u32 = 1;
+pub const LINK_VERSION: u32 = 2;
 /// Longest fragment read: far above any real design, far below what could slow a page.
 pub const MAX_LINK_CHARS: usize = 100_000;
 /// Longest link the page offers without a warning: some chat apps and mail clients cut longer.
@@ -29,7 +31,8 @@ pub const WARN_LINK_CHARS: usize = 2_000;
 /// The inflated wire may not exceed this (a decompression bomb stops here).
 pub const MAX_WIRE_BYTES: usize = 1 << 20;
 
-/// The v1 preset dictionary (see `pack`). Never edit it: v1 links depend on it byte for byte.
+/// The preset dictionary of links v1 and v2 (see `pack`). Never edit it: links depend on it
+/// byte for byte.
 const DICTIONARY: &[u8] = include_bytes!("dictionary.txt");
 
 /// What a link holds: the scenario and, optionally, the moment of the run to open at.
@@ -101,7 +104,7 @@ pub fn encode(shared: &Shared) -> Result<String, LinkError> {
     Ok(packed_fragment(&bytes))
 }
 
-/// `v1.` and the wire bytes, deflated and in base64url.
+/// `v2.` and the wire bytes, deflated and in base64url.
 fn packed_fragment(wire: &[u8]) -> String {
     format!(
         "v{LINK_VERSION}.{}",
@@ -109,7 +112,7 @@ fn packed_fragment(wire: &[u8]) -> String {
     )
 }
 
-/// The wire bytes of a v1 payload: base64url, then inflated within the size limit.
+/// The wire bytes of a payload: base64url, then inflated within the size limit.
 fn unpacked(payload: &str) -> Result<Vec<u8>, LinkError> {
     let packed = URL_SAFE_NO_PAD
         .decode(payload)
@@ -133,7 +136,7 @@ pub fn decode(link: &str) -> Result<Shared, LinkError> {
     let (version, payload) = fragment.split_once('.').ok_or(LinkError::NotALink)?;
     let version = version.strip_prefix('v').ok_or(LinkError::NotALink)?;
     match version.parse::<u32>() {
-        Ok(1) => decode_v1(payload),
+        Ok(v @ 1..=LINK_VERSION) => decode_payload(payload, v),
         Ok(v) if v > LINK_VERSION => Err(LinkError::NewerVersion(v)),
         _ => Err(LinkError::UnknownVersion(
             version.chars().take(12).collect(),
@@ -147,7 +150,7 @@ pub fn is_link(fragment: &str) -> bool {
     f.starts_with('v') && f.contains('.')
 }
 
-fn decode_v1(payload: &str) -> Result<Shared, LinkError> {
+fn decode_payload(payload: &str, version: u32) -> Result<Shared, LinkError> {
     if !payload
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -157,7 +160,7 @@ fn decode_v1(payload: &str) -> Result<Shared, LinkError> {
     let bytes = unpacked(payload)?;
     let wire: walk::Wire =
         postcard::from_bytes(&bytes).map_err(|_| LinkError::Damaged("its contents do not read"))?;
-    let shared = walk::decode(wire)?;
+    let shared = walk::decode(wire, version)?;
     if shared.scenario.format > FORMAT_VERSION {
         return Err(LinkError::OutOfRange(format!(
             "it uses scenario format {}",
@@ -171,10 +174,11 @@ fn decode_v1(payload: &str) -> Result<Shared, LinkError> {
 /// The wire bytes inside a fragment (for fuzzing the layers below the compression).
 #[doc(hidden)]
 pub fn wire_bytes(fragment: &str) -> Option<Vec<u8>> {
-    unpacked(fragment.strip_prefix("v1.")?).ok()
+    let payload = fragment.split_once('.')?.1;
+    unpacked(payload).ok()
 }
 
-/// A v1 fragment around arbitrary wire bytes (for fuzzing).
+/// A current-version fragment around arbitrary wire bytes (for fuzzing).
 #[doc(hidden)]
 pub fn fragment_of(wire: &[u8]) -> String {
     packed_fragment(wire)

@@ -22,7 +22,7 @@ pub struct Wire {
 
 pub fn encode(shared: &Shared) -> Wire {
     let mut w = Writer::default();
-    walk(&mut w, &mut shared.clone()).expect("writing cannot fail");
+    walk(&mut w, &mut shared.clone(), super::LINK_VERSION).expect("writing cannot fail");
     Wire {
         strings: strings::pack(&w.strings),
         texts: w.texts,
@@ -30,7 +30,8 @@ pub fn encode(shared: &Shared) -> Wire {
     }
 }
 
-pub fn decode(wire: Wire) -> Result<Shared, LinkError> {
+/// Reads a wire written by link version `version` (1 or 2).
+pub fn decode(wire: Wire, version: u32) -> Result<Shared, LinkError> {
     let mut r = Reader {
         strings: strings::unpack(wire.strings)?,
         texts: wire.texts.into_iter(),
@@ -39,7 +40,7 @@ pub fn decode(wire: Wire) -> Result<Shared, LinkError> {
         prev: 0,
     };
     let mut shared = Shared::default();
-    walk(&mut r, &mut shared)?;
+    walk(&mut r, &mut shared, version)?;
     if r.at != r.nums.len() || r.texts.next().is_some() {
         return Err(LinkError::Damaged("it has data left over at the end"));
     }
@@ -104,7 +105,7 @@ fn witness<P: Pass>(p: &mut P, w: &mut Witness) -> R {
     Ok(())
 }
 
-fn fault<P: Pass>(p: &mut P, f: &mut Fault) -> R {
+fn fault<P: Pass>(p: &mut P, f: &mut Fault, version: u32) -> R {
     use Fault::*;
     let taken = std::mem::replace(f, HostCrash { host: Id::new() });
     let (mut kind, mut a, mut b) = match taken {
@@ -117,6 +118,8 @@ fn fault<P: Pass>(p: &mut P, f: &mut Fault) -> R {
         StorageFailure { storage } => (6, vec![storage], vec![]),
         SiteFailure { site } => (7, vec![site], vec![]),
         Partition { a, b } => (8, a, b),
+        // Link version 2.
+        GuestHang { vm } => (9, vec![vm], vec![]),
     };
     p.raw(&mut kind)?;
     if kind == 8 {
@@ -136,12 +139,14 @@ fn fault<P: Pass>(p: &mut P, f: &mut Fault) -> R {
         5 => LinkCut { link: subject },
         6 => StorageFailure { storage: subject },
         7 => SiteFailure { site: subject },
+        9 if version >= 2 => GuestHang { vm: subject },
         _ => return Err(range("fault kind")),
     };
     Ok(())
 }
 
-fn walk<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
+/// The whole scenario: version 1's fields, then what version 2 added after them.
+fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     let s = &mut shared.scenario;
     p.column();
     u32f(p, &mut s.format)?;
@@ -317,7 +322,27 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
     let v = &mut s.faults;
     col(p, v, |p, x| ms(p, &mut x.at_ms, 0))?;
     col(p, v, |p, x| boolf(p, &mut x.repair))?;
-    col(p, v, |p, x| fault(p, &mut x.fault))
+    col(p, v, |p, x| fault(p, &mut x.fault, version))?;
+    if version >= 2 {
+        added_in_v2(p, shared)?;
+    }
+    Ok(())
+}
+
+/// Link version 2: fidelity settings (ResiliencyLevel, RetryPeriodOnFailure).
+fn added_in_v2<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
+    use ResiliencyLevel::*;
+    let s = &mut shared.scenario.settings;
+    p.column();
+    opt(p, &mut s.resiliency_level, |p, l| {
+        choice(
+            p,
+            l,
+            &[AlwaysIsolate, IsolateOnSpecialHeartbeat],
+            "resiliency level",
+        )
+    })?;
+    opt_ms(p, &mut s.timing.retry_period_ms)
 }
 
 fn vm_columns<P: Pass>(p: &mut P, v: &mut [Vm]) -> R {

@@ -123,6 +123,12 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
             format!("Fail the application in {id}"),
             format!("Fix the application in {id}"),
         ));
+        out.push(toggle(
+            Fault::GuestHang { vm: id.clone() },
+            'h',
+            format!("Hang the guest OS of {id}"),
+            format!("Unfreeze the guest OS of {id}"),
+        ));
     } else if d.switches.iter().any(|x| &x.id == id) {
         out.push(toggle(
             Fault::SwitchFailure { switch: id.clone() },

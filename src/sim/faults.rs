@@ -32,6 +32,11 @@ impl Engine {
                     self.app_failure(v, f.repair)
                 }
             }
+            Fault::GuestHang { vm } => {
+                if let Some(v) = self.vm_index(vm) {
+                    self.guest_hang(v, f.repair)
+                }
+            }
             Fault::SwitchFailure { switch } => bump(
                 &mut self.health.switch_down[self.net.switches[switch]],
                 step,
@@ -84,6 +89,7 @@ impl Engine {
         self.check_storage_all();
         for ci in 0..self.clusters.len() {
             self.check_joins(ci);
+            self.check_witness_lost(ci);
             if self.clusters[ci].has_quorum {
                 self.recalc_votes(ci, true);
             }
@@ -225,6 +231,31 @@ impl Engine {
         self.emit(EventKind::AppFailed, vec![id], msg);
     }
 
+    fn guest_hang(&mut self, v: usize, repair: bool) {
+        let id = self.vms[v].id.clone();
+        if repair {
+            if self.vms[v].hung {
+                self.vms[v].hung = false;
+                self.dirty = true;
+                let msg = format!("the guest OS in {id} responds again and serves");
+                self.emit(EventKind::GuestResumed, vec![id], msg);
+                self.vm_guest_changed(v);
+            }
+            return;
+        }
+        if !self.vms[v].guest_up() {
+            return;
+        }
+        self.vms[v].hung = true;
+        self.dirty = true;
+        let watchers = self.guest_hang_watchers(v);
+        let msg = format!(
+            "the guest OS in {id} stopped responding (its heartbeats stop, it serves nothing); to Hyper-V the VM is still running: {watchers}"
+        );
+        self.emit(EventKind::GuestHung, vec![id], msg);
+        self.vm_guest_changed(v);
+    }
+
     /// Links with one end on side `a` and the other on side `b`.
     fn crossing_links(&self, a: &[String], b: &[String]) -> Vec<usize> {
         let d = &self.scenario.design;
@@ -267,6 +298,12 @@ pub fn describe(f: &Fault, repair: bool) -> (EventKind, String) {
         (Fault::AppFailure { vm }, false) => format!("fault: the application inside VM {vm} fails"),
         (Fault::AppFailure { vm }, true) => {
             format!("repair: the application inside VM {vm} is fixed")
+        }
+        (Fault::GuestHang { vm }, false) => {
+            format!("fault: the guest OS inside VM {vm} hangs; to Hyper-V the VM is still running")
+        }
+        (Fault::GuestHang { vm }, true) => {
+            format!("repair: the guest OS inside VM {vm} responds again")
         }
         (Fault::SwitchFailure { switch }, false) => {
             format!("fault: switch {switch} fails: every path through it is cut")

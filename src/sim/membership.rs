@@ -5,7 +5,7 @@ use super::state::{ClusterState, Member, NodeState, RoleState};
 use super::{Engine, Ev, EventKind, fmt_ms, names};
 use crate::model::Beat;
 use crate::model::network::PathClass;
-use crate::model::{HeartbeatTiming, Witness, display_name};
+use crate::model::{HeartbeatTiming, ResiliencyLevel, Witness, display_name};
 use rand::RngExt;
 
 impl Engine {
@@ -18,8 +18,15 @@ impl Engine {
                 .iter()
                 .map(|n| Member::Host(self.net.hosts[n]))
                 .collect();
-            let beats =
-                HeartbeatTiming::resolve(self.timing.version, &[&settings_hb, &c.heartbeat]);
+            let hyper_v_vms = d
+                .vms
+                .iter()
+                .any(|v| v.hosts.iter().any(|h| c.nodes.contains(h)));
+            let beats = HeartbeatTiming::resolve(
+                self.timing.version,
+                hyper_v_vms,
+                &[&settings_hb, &c.heartbeat],
+            );
             let lower = c
                 .lower_quorum_priority_node
                 .as_ref()
@@ -43,7 +50,7 @@ impl Engine {
                 members.extend((0..d.vms[e].replicas as usize).map(|k| Member::Vm(first + k)));
             }
             let beats =
-                HeartbeatTiming::resolve(self.timing.version, &[&settings_hb, &g.heartbeat]);
+                HeartbeatTiming::resolve(self.timing.version, false, &[&settings_hb, &g.heartbeat]);
             let lower = g.lower_quorum_priority_node.as_ref().and_then(|n| {
                 members
                     .iter()
@@ -113,13 +120,14 @@ impl Engine {
         // Form the cluster from the members that are alive and connected.
         self.regroup(ci, "the cluster service started");
         self.clusters[ci].formed = true;
+        let votes = self.votes_summary(ci);
         let c = &self.clusters[ci];
         let up: Vec<String> = (0..n)
             .filter(|&m| c.node[m] == NodeState::Up)
             .map(|m| c.member_ids[m].clone())
             .collect();
         let msg = format!(
-            "{} formed with {} of {} nodes ({}); heartbeats every {} with a threshold of {} (failure detected after {})",
+            "{} formed with {} of {} nodes ({}); heartbeats every {} with a threshold of {} (failure detected after {}); votes: {votes}",
             c.name,
             up.len(),
             n,
@@ -322,7 +330,11 @@ impl Engine {
         let (winner, votes_msg) = self.decide_quorum(ci, &parts);
         let old: Vec<NodeState> = self.clusters[ci].node.clone();
         let now = self.now;
-        let resiliency = self.timing.compute_resiliency && !self.clusters[ci].guest;
+        // What a node that stops heartbeating becomes is decided from the missed heartbeats
+        // alone: the cluster cannot tell a powered-off node from a cut-off one.
+        let isolate = self.timing.compute_resiliency
+            && !self.clusters[ci].guest
+            && self.timing.resiliency_level == ResiliencyLevel::AlwaysIsolate;
         for m in 0..n {
             let in_winner = winner.is_some_and(|w| parts[w].contains(&m));
             let alive = participants.contains(&m);
@@ -330,17 +342,20 @@ impl Engine {
             let next = match (old[m], in_winner, alive) {
                 (NodeState::Quarantined { .. }, _, _) => old[m],
                 (_, true, _) => NodeState::Up,
-                (NodeState::Isolated { .. }, false, true) => old[m],
-                (NodeState::Up, false, true) if resiliency && winner.is_some() => {
-                    NodeState::Isolated {
-                        since: now,
-                        until: now + self.timing.resiliency_period_ms,
-                    }
-                }
+                (NodeState::Isolated { .. }, false, _) => old[m],
+                (NodeState::Up, false, _) if isolate && winner.is_some() => NodeState::Isolated {
+                    since: now,
+                    until: now + self.timing.resiliency_period_ms,
+                },
                 (_, false, true) => NodeState::NoQuorum,
                 (_, false, false) => NodeState::Down,
             };
             c.node[m] = next;
+            if old[m] == NodeState::Up
+                && matches!(next, NodeState::Down | NodeState::Isolated { .. })
+            {
+                c.leaves[m].push(now);
+            }
             if next != old[m] {
                 c.token[m] += 1;
                 for r in 0..n {
@@ -391,7 +406,26 @@ impl Engine {
             _ => {}
         }
         if winner.is_some() {
+            // Every membership change is a recalculation worth telling, even one that keeps the votes.
+            let changed = old != self.clusters[ci].node;
             self.recalc_votes(ci, true);
+            if changed
+                && self
+                    .log
+                    .last()
+                    .is_none_or(|e| e.kind != EventKind::VotesChanged)
+            {
+                let c = &self.clusters[ci];
+                let msg = format!(
+                    "{} recalculated votes (dynamic quorum): {}",
+                    c.name,
+                    self.votes_summary(ci)
+                );
+                let id = c.id.clone();
+                if self.timing.dynamic_quorum {
+                    self.emit(EventKind::VotesChanged, vec![id], msg);
+                }
+            }
         }
         // A new membership can move a CSV's coordinator: redirected I/O may gain or lose its path.
         if !self.clusters[ci].guest && old != self.clusters[ci].node {
@@ -453,8 +487,13 @@ impl Engine {
             NodeState::Isolated { until, .. } => (
                 EventKind::NodeIsolated,
                 format!(
-                    "{id} is Isolated: {why}. It is still running, so its VMs keep running unmonitored for up to {} (compute resiliency) instead of failing over at once",
-                    fmt_ms(until - self.now)
+                    "{id} is Isolated: {why}. The cluster cannot tell a dead node from a cut-off one, so with ResiliencyLevel 2 (AlwaysIsolate) it waits up to {} (the resiliency period) before failing its VMs over, and shows them Unmonitored{}",
+                    fmt_ms(until - self.now),
+                    if alive {
+                        " (it is in fact still running)"
+                    } else {
+                        " (it is in fact down, and so are its VMs)"
+                    }
                 ),
             ),
             NodeState::NoQuorum if alive => (
@@ -595,42 +634,94 @@ impl Engine {
             };
             self.clusters[ci].vote[drop] = false;
         }
+        // Dynamic witness never takes the total below three in a multi-node cluster with a
+        // witness: the witness keeps its vote, and so do nodes that just left, in member order.
+        let c = &mut self.clusters[ci];
+        let total =
+            |c: &ClusterState| c.vote.iter().filter(|v| **v).count() + usize::from(c.witness_vote);
+        if self.timing.dynamic_witness && witness_ok && n >= 2 && total(c) < 3 {
+            c.witness_vote = true;
+            for m in 0..n {
+                if total(c) < 3 && !c.vote[m] && old_votes[m] && !up.contains(&m) {
+                    c.vote[m] = true;
+                }
+            }
+        }
         let c = &self.clusters[ci];
         if !report || (c.vote == old_votes && c.witness_vote == old_witness) {
             return;
         }
-        let voters: Vec<&str> = (0..n)
-            .filter(|&m| c.vote[m])
-            .map(|m| c.member_ids[m].as_str())
-            .collect();
-        let silent: Vec<&str> = up
-            .iter()
-            .filter(|&&m| !c.vote[m])
-            .map(|&m| c.member_ids[m].as_str())
-            .collect();
-        let total = voters.len() + usize::from(c.witness_vote);
-        let mut msg = format!(
-            "{} recalculated votes (dynamic quorum): {} vote",
+        let msg = format!(
+            "{} recalculated votes (dynamic quorum): {}",
             c.name,
-            names(&voters)
-        );
-        if has_witness {
-            msg += if c.witness_vote {
-                "; the witness votes because the node votes are even"
-            } else if witness_ok {
-                "; the witness does not vote because the node votes are odd"
-            } else {
-                "; the witness is unreachable and has no vote"
-            };
-        }
-        if !silent.is_empty() {
-            msg += &format!("; {} has no vote so the total stays odd", names(&silent));
-        }
-        msg += &format!(
-            " ({total} {} in all)",
-            super::plural(total, "vote", "votes")
+            self.votes_summary(ci)
         );
         self.emit(EventKind::VotesChanged, vec![c.id.clone()], msg);
+    }
+
+    /// Who holds the cluster's votes now, and why the witness does or does not vote.
+    pub(super) fn votes_summary(&self, ci: usize) -> String {
+        let c = &self.clusters[ci];
+        let n = c.members.len();
+        let up = |m: usize| c.node[m] == NodeState::Up;
+        let ids = |keep: &dyn Fn(usize) -> bool| -> Vec<&str> {
+            (0..n)
+                .filter(|&m| keep(m))
+                .map(|m| c.member_ids[m].as_str())
+                .collect()
+        };
+        let voters = ids(&|m| c.vote[m]);
+        let silent = ids(&|m| up(m) && !c.vote[m]);
+        let absent = ids(&|m| !up(m) && c.vote[m]);
+        let total = voters.len() + usize::from(c.witness_vote);
+        let mut msg = if voters.is_empty() {
+            "no node votes".to_string()
+        } else {
+            format!(
+                "{} {}",
+                names(&voters),
+                super::plural(voters.len(), "votes", "vote")
+            )
+        };
+        if !self.timing.dynamic_quorum {
+            msg += " (static votes: dynamic quorum is off)";
+        }
+        let has_witness = c.witness != Witness::None;
+        let up_votes = (0..n).filter(|&m| up(m) && c.vote[m]).count();
+        if has_witness {
+            msg += if !c.witness_vote {
+                if self.witness_reachable(ci, &(0..n).filter(|&m| up(m)).collect::<Vec<_>>()) {
+                    "; the witness does not vote because the node votes are odd"
+                } else {
+                    "; the witness is unreachable and has no vote"
+                }
+            } else if !self.timing.dynamic_witness {
+                "; the witness votes"
+            } else if !absent.is_empty() || up_votes % 2 == 1 {
+                "; the witness votes because votes are never adjusted below three in a cluster with a witness"
+            } else {
+                "; the witness votes because the node votes are even"
+            };
+        }
+        if !absent.is_empty() {
+            msg += &format!(
+                "; {} {} down but {}, so losing one more vote stops the cluster",
+                names(&absent),
+                super::plural(absent.len(), "is", "are"),
+                super::plural(absent.len(), "keeps its vote", "keep their votes"),
+            );
+        }
+        if !silent.is_empty() {
+            msg += &format!(
+                "; {} {} no vote (DynamicWeight 0) so the total stays odd",
+                names(&silent),
+                super::plural(silent.len(), "has", "have")
+            );
+        }
+        msg + &format!(
+            " ({total} {} in all)",
+            super::plural(total, "vote", "votes")
+        )
     }
 
     /// After a fault, a repair or a VM start: lets alive, reachable members back in (or re-forms).
@@ -658,6 +749,21 @@ impl Engine {
         });
         if joining {
             self.regroup(ci, "it can reach the cluster again");
+        }
+    }
+
+    /// The witness held a vote and the active nodes can no longer reach it: a vote is lost
+    /// without warning, so quorum is counted again with the votes as they were.
+    pub(super) fn check_witness_lost(&mut self, ci: usize) {
+        let c = &self.clusters[ci];
+        if !c.has_quorum || !c.witness_vote || c.witness == Witness::None {
+            return;
+        }
+        let up: Vec<usize> = (0..c.members.len())
+            .filter(|&m| c.node[m] == NodeState::Up)
+            .collect();
+        if !self.witness_reachable(ci, &up) {
+            self.regroup(ci, "the witness became unreachable");
         }
     }
 
@@ -691,35 +797,43 @@ impl Engine {
 
     /// A node came back into the active membership.
     fn node_joined(&mut self, ci: usize, m: usize, before: NodeState) {
+        let hour = 3_600_000;
+        let now = self.now;
+        let resiliency = self.timing.compute_resiliency && !self.clusters[ci].guest;
+        let n = self.clusters[ci].members.len();
+        // At most 25 % of the nodes (at least one) may be quarantined at once.
+        let quarantined = (0..n)
+            .filter(|&x| matches!(self.clusters[ci].node[x], NodeState::Quarantined { .. }))
+            .count();
+        let room = quarantined < (n / 4).max(1);
         let c = &mut self.clusters[ci];
-        if let NodeState::Isolated { since, .. } = before {
-            let hour = 3_600_000;
-            c.isolations[m].retain(|t| since.saturating_sub(*t) < hour);
-            c.isolations[m].push(since);
-            if c.isolations[m].len() as u32 >= self.timing.quarantine_threshold {
-                let until = self.now + self.timing.quarantine_duration_ms;
-                c.node[m] = NodeState::Quarantined { until };
-                c.token[m] += 1;
-                c.vote[m] = false;
-                let token = c.token[m];
-                let (id, cid) = (c.member_ids[m].clone(), c.id.clone());
-                let msg = format!(
-                    "{id} was isolated {} times within an hour: it is Quarantined for {} and its VMs are live-migrated off",
-                    c.isolations[m].len(),
-                    fmt_ms(self.timing.quarantine_duration_ms)
-                );
-                self.emit(EventKind::NodeQuarantined, vec![id, cid], msg);
-                self.schedule(
-                    until,
-                    Ev::QuarantineEnd {
-                        cluster: ci,
-                        member: m,
-                        token,
-                    },
-                );
-                self.drain_node(ci, m);
-                return;
-            }
+        c.leaves[m].retain(|t| now.saturating_sub(*t) < hour);
+        if resiliency && room && c.leaves[m].len() as u32 >= self.timing.quarantine_threshold {
+            let until = self.now + self.timing.quarantine_duration_ms;
+            c.node[m] = NodeState::Quarantined { until };
+            c.token[m] += 1;
+            c.vote[m] = false;
+            let token = c.token[m];
+            let (id, cid) = (c.member_ids[m].clone(), c.id.clone());
+            let msg = format!(
+                "{id} left the cluster ungracefully {} times within an hour (QuarantineThreshold {}): it is Quarantined for {} and its VMs are live-migrated off",
+                c.leaves[m].len(),
+                self.timing.quarantine_threshold,
+                fmt_ms(self.timing.quarantine_duration_ms)
+            );
+            self.emit(EventKind::NodeQuarantined, vec![id, cid], msg);
+            self.schedule(
+                until,
+                Ev::QuarantineEnd {
+                    cluster: ci,
+                    member: m,
+                    token,
+                },
+            );
+            self.drain_node(ci, m);
+            return;
+        }
+        if matches!(before, NodeState::Isolated { .. }) {
             self.node_monitored_again(ci, m);
         }
         self.node_rejoined_roles(ci, m);
@@ -767,7 +881,7 @@ impl ClusterState {
             missed: vec![vec![0; n]; n],
             class: vec![vec![0; n]; n],
             phase: vec![0; n],
-            isolations: vec![Vec::new(); n],
+            leaves: vec![Vec::new(); n],
             has_quorum: false,
             role: RoleState::Offline,
             role_start_ms: 0,

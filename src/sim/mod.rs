@@ -66,9 +66,12 @@ pub enum EventKind {
     VmMigrationFailed,
     VmPreempted,
     VmFailed,
+    VmRetry,
     AppFailed,
     AppDetected,
     AppRecovered,
+    GuestHung,
+    GuestResumed,
     RoleOffline,
     RoleStarting,
     RoleOnline,
@@ -127,6 +130,14 @@ enum Ev {
         token: u32,
     },
     PausedTimeout {
+        vm: usize,
+        token: u32,
+    },
+    RetryFailed {
+        vm: usize,
+        token: u32,
+    },
+    HeartbeatLost {
         vm: usize,
         token: u32,
     },
@@ -313,6 +324,8 @@ impl Engine {
                 token,
             } => self.quarantine_end(cluster, member, token),
             Ev::PausedTimeout { vm, token } => self.paused_timeout(vm, token),
+            Ev::RetryFailed { vm, token } => self.retry_failed(vm, token),
+            Ev::HeartbeatLost { vm, token } => self.heartbeat_lost(vm, token),
             Ev::NlbRound { nlb, delay } => self.nlb_round(nlb, delay),
             Ev::NlbConverged { nlb, token } => self.nlb_converged(nlb, token),
         }
@@ -351,8 +364,8 @@ impl Engine {
 /// let text = std::fs::read_to_string("examples/host-cluster.json").unwrap();
 /// let scenario = Scenario::from_json(&text).unwrap();
 /// let engine = clusterlab::sim::run(&scenario, 120_000).unwrap();
-/// let down = engine.events().iter().find(|e| e.kind == clusterlab::sim::EventKind::NodeDown).unwrap();
-/// assert!(down.message.starts_with("host-2 declared down"));
+/// let lost = engine.events().iter().find(|e| e.kind == clusterlab::sim::EventKind::NodeIsolated).unwrap();
+/// assert!(lost.message.starts_with("host-2 is Isolated"));
 /// ```
 pub fn run(scenario: &Scenario, until_ms: u64) -> Result<Engine, Vec<Problem>> {
     let mut e = Engine::new(scenario)?;

@@ -40,6 +40,7 @@ impl Engine {
                     state: VmState::Stopped,
                     reason: String::new(),
                     app_failed: false,
+                    hung: false,
                     unmonitored: false,
                     redirected: false,
                     cluster: cluster_of_host[host],
@@ -53,7 +54,12 @@ impl Engine {
                     avoid: None,
                     memory_gb: vm.memory_gb,
                     vcpus: vm.vcpus,
-                    priority: vm.priority,
+                    // Priorities arrived in 2012: 2008 R2 treats every VM alike.
+                    priority: if self.timing.version >= crate::model::Version::W2012R2 {
+                        vm.priority
+                    } else {
+                        Priority::Medium
+                    },
                     boot_ms: vm.boot_ms,
                     storage: self.net.storage.get(&vm.storage).copied(),
                 });
@@ -128,8 +134,10 @@ impl Engine {
         vm.state = state;
         vm.token += 1;
         if state == VmState::Stopped {
+            // A stopped VM boots afresh: a hung guest is gone with it.
             vm.redirected = false;
             vm.unmonitored = false;
+            vm.hung = false;
         }
         self.account(v, true);
         self.dirty = true;
@@ -225,12 +233,23 @@ impl Engine {
     /// The VM resource failed on a node the cluster watches: restart in place, then move.
     pub(super) fn vm_failed(&mut self, v: usize) {
         let Some(ci) = self.vms[v].cluster else {
-            let msg = format!(
-                "{} stays off: its host is not clustered, so nothing restarts it",
-                self.vms[v].id
-            );
-            self.vms[v].reason = msg.clone();
-            self.emit(EventKind::VmNotRestarted, vec![self.vms[v].id.clone()], msg);
+            // Standalone Hyper-V: the VM's automatic recovery action restarts it where it is.
+            let h = self.vms[v].host;
+            match self.start_blocker(v, h) {
+                None => {
+                    let why = format!(
+                        "{} restarts on {} through Hyper-V's automatic recovery action (cold boot, {}); its host is not clustered, so it cannot move to another host",
+                        self.vms[v].id,
+                        self.host_id(h),
+                        fmt_ms(self.vms[v].boot_ms)
+                    );
+                    self.boot(v, h, EventKind::VmRestarting, why);
+                }
+                Some(why) => self.not_restarted(
+                    v,
+                    format!("{why}, and its host is not clustered, so it cannot move"),
+                ),
+            }
             return;
         };
         let h = self.vms[v].host;
@@ -267,6 +286,29 @@ impl Engine {
             self.vms[v].avoid = Some(h);
         }
         self.vms[v].pending = true;
+        self.place_pending(ci);
+    }
+
+    /// RetryPeriodOnFailure: the cluster tries a Failed role again, with no operator.
+    pub(super) fn retry_failed(&mut self, v: usize, token: u32) {
+        let vm = &mut self.vms[v];
+        if vm.token != token || !vm.failed || vm.state != VmState::Stopped {
+            return;
+        }
+        let Some(ci) = vm.cluster else {
+            return;
+        };
+        vm.failed = false;
+        vm.failovers.clear();
+        vm.pending = true;
+        vm.avoid = None;
+        let msg = format!(
+            "{} was Failed for {} (RetryPeriodOnFailure): the cluster tries to bring it online again on any node that can run it",
+            vm.id,
+            fmt_ms(self.timing.retry_period_ms)
+        );
+        let subjects = vec![vm.id.clone()];
+        self.emit(EventKind::VmRetry, subjects, msg);
         self.place_pending(ci);
     }
 
@@ -314,8 +356,10 @@ impl Engine {
         let (candidates, mut why) = self.candidates(ci, v);
         let mut choice = self.best_candidate(v, &candidates);
         let mut preempt = Vec::new();
+        // Priorities and pre-emption arrived in 2012: 2008 R2 stops nothing to make room.
+        let preempts = self.timing.version >= crate::model::Version::W2012R2;
         if choice.is_none() && !candidates.is_empty() {
-            if let Some((h, victims)) = self.preemption(v, &candidates) {
+            if let Some((h, victims)) = self.preemption(v, &candidates).filter(|_| preempts) {
                 choice = Some(h);
                 preempt = victims;
             } else {
@@ -343,6 +387,8 @@ impl Engine {
             vm.reason = msg.clone();
             let subjects = vec![vm.id.clone()];
             self.emit(EventKind::VmFailed, subjects, msg);
+            let (at, token) = (now + self.timing.retry_period_ms, self.vms[v].token);
+            self.schedule(at, Ev::RetryFailed { vm: v, token });
             return;
         }
         for victim in preempt {
@@ -615,6 +661,27 @@ impl Engine {
             return;
         };
         if vms.is_empty() {
+            // A dead node: its VMs are down, but the cluster waits as for any isolated node.
+            let Some((_, all)) = self.node_roles(ci, m, false) else {
+                return;
+            };
+            let mut down: Vec<String> = all
+                .iter()
+                .filter(|&&v| !self.vms[v].pending && !self.vms[v].failed)
+                .map(|&v| self.vms[v].id.clone())
+                .collect();
+            if down.is_empty() {
+                return;
+            }
+            let msg = format!(
+                "{} on {} {} shown Unmonitored, not failed over: the cluster waits for the node to come back, though {} down",
+                super::names(&down),
+                self.host_id(h),
+                plural(down.len(), "is", "are"),
+                plural(down.len(), "it is", "they are"),
+            );
+            down.push(self.host_id(h).to_string());
+            self.emit(EventKind::VmUnmonitored, down, msg);
             return;
         }
         for &v in &vms {
@@ -805,6 +872,72 @@ impl Engine {
             v,
             EventKind::VmStopped,
             format!("{id} is shut down by VM Monitoring to recover its service"),
+        );
+        self.vm_failed(v);
+        self.vm_guest_changed(v);
+    }
+
+    /// What notices a hung guest OS: VM Monitoring (heartbeat or service level) through the
+    /// integration-services heartbeat; guest and NLB clusters through their own heartbeats.
+    pub(super) fn guest_hang_watchers(&mut self, v: usize) -> String {
+        let spec = &self.scenario.design.vms[self.vms[v].entry];
+        let mut notes = Vec::new();
+        if self.vms[v].cluster.is_some() {
+            match spec.monitoring {
+                Monitoring::Heartbeat | Monitoring::Service => {
+                    let token = self.vms[v].token;
+                    let at = self.now + self.timing.vm_monitoring_detection_ms;
+                    self.schedule(at, Ev::HeartbeatLost { vm: v, token });
+                    notes.push(format!(
+                        "VM Monitoring watches its integration-services heartbeat and will notice within {}",
+                        fmt_ms(self.timing.vm_monitoring_detection_ms)
+                    ));
+                }
+                Monitoring::None => notes.push(
+                    "the host cluster does not notice: without VM Monitoring it sees only that the VM is running".to_string(),
+                ),
+            }
+        } else {
+            notes.push(
+                "its standalone host does not notice: Hyper-V restarts a VM only when its worker process stops"
+                    .to_string(),
+            );
+        }
+        for c in &self.clusters {
+            if c.guest && c.members.contains(&Member::Vm(v)) {
+                notes.push(format!("guest cluster {} will miss its heartbeats", c.name));
+            }
+        }
+        for n in &self.nlbs {
+            if n.members.iter().any(|m| m.vm == v) {
+                notes.push(format!(
+                    "NLB cluster {} will miss its heartbeats and converge around it",
+                    n.name
+                ));
+            }
+        }
+        notes.join("; ")
+    }
+
+    /// VM Monitoring lost the guest's heartbeat: the VM resource fails (restart in place, then move).
+    pub(super) fn heartbeat_lost(&mut self, v: usize, token: u32) {
+        let vm = &self.vms[v];
+        if vm.token != token || !vm.hung || vm.unmonitored || !vm.state.guest_up() {
+            return;
+        }
+        let id = vm.id.clone();
+        let msg = format!(
+            "VM Monitoring lost the integration-services heartbeat of {id}: the cluster treats the VM as failed"
+        );
+        self.emit(EventKind::AppDetected, vec![id.clone()], msg);
+        if let VmState::Migrating { .. } = self.vms[v].state {
+            let h = self.vms[v].host;
+            self.set_vm(v, h, VmState::Running);
+        }
+        self.stop_vm(
+            v,
+            EventKind::VmStopped,
+            format!("{id} is turned off by the cluster to recover its hung guest"),
         );
         self.vm_failed(v);
         self.vm_guest_changed(v);

@@ -50,6 +50,8 @@ pub struct VmView {
     pub state: VmState,
     pub reason: String,
     pub app_failed: bool,
+    /// The guest OS hangs (Hyper-V still shows it running).
+    pub hung: bool,
     pub unmonitored: bool,
     pub redirected_io: bool,
     pub waiting_for_node: bool,
@@ -117,7 +119,7 @@ pub struct Heartbeat {
 impl VmView {
     /// Its guest is up and its application answers.
     pub fn state_is_serving(&self) -> bool {
-        self.state.guest_up() && !self.app_failed
+        self.state.guest_up() && !self.app_failed && !self.hung
     }
 }
 
@@ -150,6 +152,7 @@ impl Engine {
                 state: vm.state,
                 reason: vm.reason.clone(),
                 app_failed: vm.app_failed,
+                hung: vm.hung,
                 unmonitored: vm.unmonitored,
                 redirected_io: vm.redirected,
                 waiting_for_node: vm.pending,

@@ -41,6 +41,8 @@ pub struct VmInst {
     /// Why it is in its state, in plain words (always set for `Stopped`).
     pub reason: String,
     pub app_failed: bool,
+    /// The guest OS hangs: Hyper-V still shows the VM running, nothing inside answers.
+    pub hung: bool,
     /// Running on an isolated node: the cluster cannot watch it (2016+ compute resiliency).
     pub unmonitored: bool,
     /// Reaching its CSV through the coordinator over the network.
@@ -76,7 +78,7 @@ impl VmInst {
     }
     /// The guest OS is up (heartbeats, serves if its application works).
     pub fn guest_up(&self) -> bool {
-        self.state.guest_up()
+        self.state.guest_up() && !self.hung
     }
     pub fn serving(&self) -> bool {
         self.guest_up() && !self.app_failed
@@ -134,7 +136,9 @@ pub struct ClusterState {
     pub class: Vec<Vec<u8>>,
     /// Offset of each member's heartbeat schedule.
     pub phase: Vec<u64>,
-    pub isolations: Vec<Vec<u64>>,
+    /// When each member last left the membership ungracefully (crash, isolation, cut off):
+    /// QuarantineThreshold counts these within an hour.
+    pub leaves: Vec<Vec<u64>>,
     pub has_quorum: bool,
     /// Guest clusters: the clustered role.
     pub role: RoleState,

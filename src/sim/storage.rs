@@ -21,6 +21,9 @@ impl Engine {
     /// redirected I/O via the coordinator (`true`), or not at all.
     pub(super) fn storage_access(&self, v: usize, h: usize) -> Option<bool> {
         let st = self.vms[v].storage?;
+        if self.membership_holds_storage(v, h) {
+            return None;
+        }
         if self.reach.host_reaches_storage(&self.net, h, st) {
             return Some(false);
         }
@@ -30,6 +33,25 @@ impl Engine {
         let ci = self.vms[v].cluster?;
         let coordinator = self.csv_coordinator(ci, st)?;
         (coordinator != h && self.reach.hosts_connected(h, coordinator)).then_some(true)
+    }
+
+    /// Block storage of a cluster (a CSV, a SAN cluster disk) goes with cluster membership: an
+    /// isolated node loses it though its paths work. An SMB share does not (2016+).
+    fn membership_holds_storage(&self, v: usize, h: usize) -> bool {
+        let (Some(st), Some(ci)) = (self.vms[v].storage, self.vms[v].cluster) else {
+            return false;
+        };
+        let Some(c) = self.clusters.get(ci) else {
+            return false;
+        };
+        matches!(
+            self.net.storage_kind[st],
+            StorageKind::Csv | StorageKind::San
+        ) && c
+            .members
+            .iter()
+            .zip(&c.node)
+            .any(|(x, n)| *x == Member::Host(h) && matches!(n, NodeState::Isolated { .. }))
     }
 
     /// The CSV's coordinator: the first active node with its own path to the volume. Before
@@ -107,10 +129,16 @@ impl Engine {
                     let token = self.vms[v].token;
                     let timeout = self.timing.paused_critical_timeout_ms;
                     self.schedule(self.now + timeout, Ev::PausedTimeout { vm: v, token });
-                    let msg = format!(
-                        "{id} is Paused-Critical: it lost access to its disks on {what}. It resumes if storage returns within {}, rather than crashing",
-                        fmt_ms(timeout)
-                    );
+                    let msg = if self.membership_holds_storage(v, h) {
+                        format!(
+                            "{id} is Paused-Critical: {hid} is isolated, and block storage ({what}) goes with cluster membership. It resumes when the node rejoins"
+                        )
+                    } else {
+                        format!(
+                            "{id} is Paused-Critical: it lost access to its disks on {what}. It resumes if storage returns within {}, rather than crashing",
+                            fmt_ms(timeout)
+                        )
+                    };
                     self.vms[v].reason = msg.clone();
                     self.emit(EventKind::VmPaused, vec![id, hid], msg);
                 } else {

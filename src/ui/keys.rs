@@ -25,8 +25,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("N", "run: step to the next event"),
     ("Home", "run: back to the start"),
     (
-        "F, I, A, S, P on a component",
-        "run: fail (or repair) it, isolate a host, fail a VM's application, lose a site, partition",
+        "F, I, A, H, S, P on a component",
+        "run: fail (or repair) it, isolate a host, fail a VM's application, hang its guest, lose a site, partition",
     ),
     (
         "Menu key, Shift+F10, right-click",

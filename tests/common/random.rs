@@ -146,8 +146,9 @@ impl Gen {
     }
 
     fn fault(&mut self) -> Fault {
-        match self.n(8) {
+        match self.n(9) {
             0 => Fault::HostCrash { host: self.r() },
+            9 => Fault::GuestHang { vm: self.r() },
             1 => Fault::HostIsolation { host: self.r() },
             2 => Fault::VmCrash { vm: self.r() },
             3 => Fault::AppFailure { vm: self.r() },
@@ -313,12 +314,19 @@ impl Gen {
             version: self.pick(&[W2008R2, W2012R2, W2016]),
             heartbeat: self.heartbeat(),
             dynamic_quorum: self.opt(|g| g.chance(0.5)),
+            resiliency_level: self.opt(|g| {
+                g.pick(&[
+                    ResiliencyLevel::AlwaysIsolate,
+                    ResiliencyLevel::IsolateOnSpecialHeartbeat,
+                ])
+            }),
             timing: TimingSettings {
                 resiliency_period_ms: self.opt(Gen::ms),
                 quarantine_threshold: self.opt(Gen::u32),
                 quarantine_duration_ms: self.opt(Gen::ms),
                 restart_in_place_max: self.opt(Gen::u32),
                 restart_window_ms: self.opt(Gen::ms),
+                retry_period_ms: self.opt(Gen::ms),
                 failover_period_ms: self.opt(Gen::ms),
                 vm_monitoring_detection_ms: self.opt(Gen::ms),
                 resource_health_check_ms: self.opt(Gen::ms),
