@@ -311,40 +311,6 @@ fn a_standalone_host_restarts_a_crashed_vm_in_place() {
 }
 
 #[test]
-fn windows_2008_r2_pre_empts_nothing() {
-    // A High VM that needs a Low VM's room: 2012 and later stop the Low one; 2008 R2 has no
-    // priorities (validation warns) and stops nothing.
-    let mut s = with_vms(
-        2,
-        vec![
-            vm(
-                "big",
-                "host-1",
-                json!({"memory_gb": 40, "priority": "high"}),
-            ),
-            vm(
-                "other",
-                "host-2",
-                json!({"memory_gb": 40, "priority": "low"}),
-            ),
-        ],
-    );
-    let mut later = s.clone();
-    add_faults(&mut later, vec![fault(30_000, crash("host-1"))]);
-    let e = run(&scenario(later), 200_000);
-    only(&e, VmPreempted, "other");
-    s["settings"]["version"] = json!("2008r2");
-    add_faults(&mut s, vec![fault(30_000, crash("host-1"))]);
-    let e = run(&scenario(s), 200_000);
-    none(&e, VmPreempted, "other");
-    assert!(
-        only(&e, VmNotRestarted, "big")
-            .message
-            .contains("free memory")
-    );
-}
-
-#[test]
 fn past_the_failover_threshold_a_vm_is_left_failed() {
     // Three nodes allow two failovers in six hours; restarts in place are turned off to force moves.
     let mut s = with_vms(3, vec![vm("app", "host-1", json!({"boot_ms": 10_000}))]);

@@ -120,7 +120,7 @@ fn scale_limits() {
     has(
         s,
         Severity::Error,
-        "cluster hv has 65 nodes; a cluster has at most 64",
+        "cluster hv has 65 nodes; a Windows Server 2016+ cluster has at most 64",
     );
     let mut s = host_cluster(2, disk_witness(), "2016+");
     s["design"]["hosts"][0]["memory_gb"] = json!(100_000);
@@ -129,7 +129,7 @@ fn scale_limits() {
     has(
         s,
         Severity::Error,
-        "host host-1 runs 1025 VMs; a host runs at most 1024",
+        "host host-1 runs 1025 VMs; a Windows Server 2016+ host runs at most 1024",
     );
 }
 
@@ -221,8 +221,8 @@ fn settings_that_will_not_do_what_they_look_like() {
     s["design"]["vms"][0]["monitoring"] = json!("service");
     s["design"]["vms"][1]["failback"] = json!(true);
     let found = problems(s);
-    assert!(found.iter().any(|(sev, m)| *sev == Severity::Warning
-        && m.contains("2008 R2 only has the integration-services heartbeat")));
+    assert!(found.iter().any(|(sev, m)| *sev == Severity::Error
+        && m == "VM vm-1 uses VM Monitoring, which arrived in Windows Server 2012; this scenario is Windows Server 2008 R2"));
     assert!(found.iter().any(|(_, m)| m == "VM vm-2 allows failback but has no preferred owner to fail back to"));
     // Guest cluster members on clustered hosts live-migrate: the default threshold of 10 is low.
     let mut s = host_cluster(3, disk_witness(), "2016+");
@@ -278,4 +278,52 @@ fn fault_entries_are_read_strictly_with_clear_messages() {
         serde_json::to_value(&s.faults[0]).unwrap(),
         json!({"at_ms": 5, "fault": "vm_crash", "vm": "v"})
     );
+}
+
+/// What each version does not have is refused, with the version that brought it.
+#[test]
+fn versions_gate_features_and_scale() {
+    use clusterlab::model::Version;
+    let errors = |s: &clusterlab::model::Scenario| -> Vec<String> {
+        s.validate()
+            .into_iter()
+            .filter(|p| p.severity == clusterlab::model::validate::Severity::Error)
+            .map(|p| p.message)
+            .collect()
+    };
+    let mut s = common::example("web-app-db");
+    assert!(errors(&s).is_empty());
+    s.settings.version = Version::W2012R2;
+    s.design.vms[0].shielded = true;
+    s.settings.resiliency_level = Some(clusterlab::model::ResiliencyLevel::AlwaysIsolate);
+    s.settings.heartbeat.cross_site_threshold = Some(20);
+    // Beside the warnings that no host is guarded: the three features 2012 R2 does not have.
+    let e: Vec<String> = errors(&s)
+        .into_iter()
+        .filter(|m| m.contains("arrived in Windows Server 2016"))
+        .collect();
+    assert_eq!(e.len(), 3, "{e:#?}");
+    let mut s = scenario(host_cluster(3, disk_witness(), "2008r2"));
+    assert!(errors(&s).is_empty());
+    s.design.vms[0].priority = clusterlab::model::Priority::High;
+    s.design.vms[0].monitoring = clusterlab::model::Monitoring::Heartbeat;
+    s.settings.dynamic_quorum = Some(true);
+    let e = errors(&s);
+    assert_eq!(
+        e.iter()
+            .filter(|m| m.contains("arrived in Windows Server 2012"))
+            .count(),
+        3,
+        "{e:#?}"
+    );
+    // 2008 R2 scale: 16 nodes per cluster (the 64-node sample is refused), 384 VMs per host.
+    let mut big = common::example("max-cluster");
+    big.settings.version = Version::W2008R2;
+    let e = errors(&big);
+    assert!(
+        e.iter()
+            .any(|m| m.contains("64 nodes; a Windows Server 2008 R2 cluster has at most 16")),
+        "{e:#?}"
+    );
+    assert!(e.iter().any(|m| m.contains("at most 1000")), "{e:#?}");
 }

@@ -35,7 +35,12 @@ enum Command {
         format: Format,
     },
     /// Print the problems of a scenario's design (exit code 1 if there are any).
-    Validate { scenario: String },
+    Validate {
+        scenario: String,
+        /// Fail on warnings too (exit code 1), as linters' --strict does.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Print the share-link fragment (`#v2.…`) of a scenario; append it to the page's address.
     Link {
         scenario: String,
@@ -75,7 +80,7 @@ pub fn main() -> ExitCode {
             until,
             format,
         } => run(&scenario, seed, until, format, &mut out),
-        Command::Validate { scenario } => validate(&scenario, &mut out),
+        Command::Validate { scenario, strict } => validate(&scenario, strict, &mut out),
         Command::Link { scenario, at } => link(&scenario, at, &mut out),
         Command::Open { link } => open(&link, &mut out),
     };
@@ -175,7 +180,8 @@ fn open(link: &str, out: &mut impl Write) -> Result<ExitCode, String> {
     write_all(out, &(shared.scenario.to_json() + "\n"))
 }
 
-fn validate(path: &str, out: &mut impl Write) -> Result<ExitCode, String> {
+/// Prints every problem; exits 1 on an error (or, with `strict`, on a warning), else 0.
+fn validate(path: &str, strict: bool, out: &mut impl Write) -> Result<ExitCode, String> {
     let scenario = load(path)?;
     let problems = scenario.validate();
     if problems.is_empty() {
@@ -190,5 +196,8 @@ fn validate(path: &str, out: &mut impl Write) -> Result<ExitCode, String> {
         text += &format!("{label}: {}\n", p.message);
     }
     write_all(out, &text)?;
-    Ok(ExitCode::from(1))
+    let fails = problems
+        .iter()
+        .any(|p| strict || p.severity == Severity::Error);
+    Ok(ExitCode::from(u8::from(fails)))
 }

@@ -7,6 +7,7 @@ mod defaults;
 mod fault_json;
 pub mod network;
 pub mod validate;
+pub mod versions;
 
 pub use defaults::{Beat, HeartbeatTiming, Timing};
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,7 @@
 //! Design problems in plain words. Never panics, whatever the design.
 
 use super::network::{Health, Net, Reach};
-use super::{
-    Design, Monitoring, NlbMode, Scenario, StorageKind, SwitchKind, Version, Witness, display_name,
-};
+use super::{Design, NlbMode, Scenario, StorageKind, SwitchKind, Version, Witness, display_name};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -57,6 +55,10 @@ impl Scenario {
         let mut r = Report(Vec::new());
         check_design(&self.design, self.settings.version, &mut r);
         check_faults(self, &mut r);
+        for (ids, message) in super::versions::check(self) {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            r.error(&ids, message);
+        }
         r.0.sort_by_key(|p| p.severity);
         r.0
     }
@@ -166,7 +168,7 @@ fn check_design(d: &Design, version: Version, r: &mut Report) {
             );
         }
     }
-    check_vms(d, &net, r);
+    check_vms(d, &net, version, r);
     check_clusters(d, &net, version, r);
     check_nlb(d, r);
     check_roles(d, version, r);
@@ -202,7 +204,7 @@ fn check_design(d: &Design, version: Version, r: &mut Report) {
     }
 }
 
-fn check_vms(d: &Design, net: &Net, r: &mut Report) {
+fn check_vms(d: &Design, net: &Net, version: Version, r: &mut Report) {
     let cluster_of: HashMap<&str, &str> = d
         .clusters
         .iter()
@@ -329,12 +331,14 @@ fn check_vms(d: &Design, net: &Net, r: &mut Report) {
             );
         }
         let n = host_vms.get(h.id.as_str()).copied().unwrap_or(0);
-        if n > MAX_HOST_VMS {
+        let max = super::versions::limits(version).host_vms;
+        if n > max {
             r.error(
                 &[&h.id],
                 format!(
-                    "host {} runs {n} VMs; a host runs at most {MAX_HOST_VMS}",
-                    h.id
+                    "host {} runs {n} VMs; a {} host runs at most {max}",
+                    h.id,
+                    version.label()
                 ),
             );
         }
@@ -364,12 +368,15 @@ fn check_clusters(d: &Design, net: &Net, version: Version, r: &mut Report) {
     let reach = Reach::new(net, &Health::new(net));
     for c in &d.clusters {
         let name = display_name(&c.name, &c.id);
-        if c.nodes.len() > MAX_CLUSTER_NODES {
+        let limits = super::versions::limits(version);
+        if c.nodes.len() > limits.cluster_nodes {
             r.error(
                 &[&c.id],
                 format!(
-                    "cluster {name} has {} nodes; a cluster has at most {MAX_CLUSTER_NODES}",
-                    c.nodes.len()
+                    "cluster {name} has {} nodes; a {} cluster has at most {}",
+                    c.nodes.len(),
+                    version.label(),
+                    limits.cluster_nodes
                 ),
             );
         }
@@ -416,10 +423,14 @@ fn check_clusters(d: &Design, net: &Net, version: Version, r: &mut Report) {
             .filter(|v| v.hosts.iter().any(|h| c.nodes.contains(h)))
             .map(|v| u64::from(v.replicas))
             .sum();
-        if vms > MAX_CLUSTER_VMS {
+        if vms > limits.cluster_vms {
             r.error(
                 &[&c.id],
-                format!("cluster {name} runs {vms} VMs; a cluster runs at most {MAX_CLUSTER_VMS}"),
+                format!(
+                    "cluster {name} runs {vms} VMs; a {} cluster runs at most {}",
+                    version.label(),
+                    limits.cluster_vms
+                ),
             );
         }
         check_heartbeat(&c.id, &c.heartbeat, version, r);
@@ -600,9 +611,6 @@ fn check_faults(s: &Scenario, r: &mut Report) {
 /// Settings that run but will not do what they look like they do.
 fn check_roles(d: &Design, version: Version, r: &mut Report) {
     for v in &d.vms {
-        if v.monitoring == Monitoring::Service && version == Version::W2008R2 {
-            r.warn(&[&v.id], format!("VM {} asks for service monitoring, which needs Windows Server 2012 or later: 2008 R2 only has the integration-services heartbeat", v.id));
-        }
         if v.failback && v.preferred_owners.is_empty() {
             r.warn(
                 &[&v.id],

@@ -54,12 +54,7 @@ impl Engine {
                     avoid: None,
                     memory_gb: vm.memory_gb,
                     vcpus: vm.vcpus,
-                    // Priorities arrived in 2012: 2008 R2 treats every VM alike.
-                    priority: if self.timing.version >= crate::model::Version::W2012R2 {
-                        vm.priority
-                    } else {
-                        Priority::Medium
-                    },
+                    priority: vm.priority,
                     boot_ms: vm.boot_ms,
                     storage: self.net.storage.get(&vm.storage).copied(),
                 });
@@ -356,7 +351,8 @@ impl Engine {
         let (candidates, mut why) = self.candidates(ci, v);
         let mut choice = self.best_candidate(v, &candidates);
         let mut preempt = Vec::new();
-        // Priorities and pre-emption arrived in 2012: 2008 R2 stops nothing to make room.
+        // Priorities and pre-emption arrived in 2012 (validation refuses priorities on 2008 R2):
+        // 2008 R2 stops nothing to make room.
         let preempts = self.timing.version >= crate::model::Version::W2012R2;
         if choice.is_none() && !candidates.is_empty() {
             if let Some((h, victims)) = self.preemption(v, &candidates).filter(|_| preempts) {
@@ -536,7 +532,8 @@ impl Engine {
             .copied()
             .filter(|&h| {
                 self.free_memory(h) >= need
-                    && self.host_vms_running(h) < crate::model::validate::MAX_HOST_VMS as usize
+                    && self.host_vms_running(h)
+                        < crate::model::versions::limits(self.timing.version).host_vms as usize
             })
             .min_by_key(|&h| {
                 let pref = spec
