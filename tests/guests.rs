@@ -65,9 +65,11 @@ fn service_level_vm_monitoring_restarts_the_vm() {
 }
 
 #[test]
-fn windows_2008_r2_has_no_service_level_monitoring() {
-    let e = app_failure("service", "2008r2");
-    none(&e, AppDetected, "vm-1");
+fn windows_2008_r2_has_no_vm_monitoring() {
+    // Refused by validation, so the engine never runs it (see validate.rs).
+    let mut s = host_cluster(3, disk_witness(), "2008r2");
+    s["design"]["vms"][0]["monitoring"] = json!("service");
+    assert!(!scenario(s).is_runnable());
 }
 
 /// Three SQL VMs, one per (unclustered) host, in a guest cluster with a file share witness.

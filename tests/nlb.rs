@@ -142,10 +142,9 @@ fn a_returning_member_triggers_convergence_and_gets_its_share_back() {
 }
 
 #[test]
-fn a_duplicate_host_priority_stops_convergence() {
+fn a_duplicate_host_priority_keeps_the_cluster_from_ever_converging() {
     let members = json!([{"vm": "web-1", "priority": 1}, {"vm": "web-2", "priority": 2}, {"vm": "web-3", "priority": 2}]);
-    let mut s = web_farm("none", members, 1000);
-    add_faults(&mut s, vec![fault(30_000, crash("host-1"))]);
+    let s = web_farm("none", members, 1000);
     let sc = scenario(s);
     assert!(
         sc.validate()
@@ -153,7 +152,39 @@ fn a_duplicate_host_priority_stops_convergence() {
             .any(|p| p.message.contains("share host priority 2"))
     );
     let e = run(&sc, 120_000);
-    only(&e, NlbConvergenceStuck, "nlb");
+    // From the start: no bucket map, so nobody handles traffic and every request is lost.
+    let stuck = only(&e, NlbConvergenceStuck, "nlb");
+    assert_eq!(stuck.t_ms, 0);
+    assert!(
+        stuck
+            .message
+            .contains("web-2 and web-3 share host priority 2"),
+        "{}",
+        stuck.message
+    );
     none(&e, NlbConverged, "nlb");
-    assert_eq!(e.metrics().at(120_000).unwrap().dropped_rps, 200);
+    let m = e.metrics().at(120_000).unwrap();
+    assert_eq!((m.served_rps, m.dropped_rps), (0, 600));
+    let snap = e.snapshot();
+    assert!(snap.nlbs[0].stuck);
+}
+
+#[test]
+fn unicast_without_mac_spoofing_cuts_the_member_off() {
+    // Unicast NLB replaces the NIC's MAC with the cluster's; Hyper-V drops those frames unless
+    // MAC address spoofing is on. web-2 has it off: it neither heartbeats nor serves.
+    let mut s = web_farm("none", equal_members(), 1000);
+    s["design"]["vms"][1]["nics"][0]["mac_spoofing"] = json!(false);
+    let e = run(&scenario(s), 60_000);
+    let cut = only(&e, NlbMemberCutOff, "web-2");
+    assert_eq!(cut.t_ms, 0);
+    assert!(
+        cut.message.contains("without MAC address spoofing"),
+        "{}",
+        cut.message
+    );
+    assert_eq!(member_rps(&e), [300, 0, 300]);
+    let m = e.metrics().at(60_000).unwrap();
+    assert_eq!((m.served_rps, m.dropped_rps), (600, 0));
+    assert!(e.snapshot().nlbs[0].members[1].cut_off);
 }

@@ -177,6 +177,19 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             role_of.insert(n.id.as_str(), format!("{word} {name}"));
         }
     }
+    // NLB members that cannot take part say why on their row.
+    for n in &snap.nlbs {
+        for m in &n.members {
+            let note = if m.cut_off {
+                "NLB: no network (unicast, no MAC spoofing)"
+            } else if n.stuck {
+                "NLB cannot converge (duplicate priority)"
+            } else {
+                continue;
+            };
+            role_of.insert(m.vm.as_str(), note.to_string());
+        }
+    }
     let node_of: HashMap<&str, NodeState> = snap
         .clusters
         .iter()

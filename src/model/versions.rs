@@ -67,13 +67,8 @@ pub(super) fn check(s: &Scenario) -> Vec<(Vec<String>, String)> {
         for vm in d.vms.iter().filter(|x| x.shielded) {
             refuse(&[&vm.id], format!("VM {} is shielded", vm.id), "2016");
         }
-        for site in &d.sites {
-            refuse(
-                &[&site.id],
-                format!("the design has site {} (site awareness)", site.id),
-                "2016",
-            );
-        }
+        // Sites are places and exist in every version; what 2016 added is site awareness
+        // (CrossSite* heartbeats): before it, cross-site pairs use the cross-subnet numbers.
         let cross_site = |h: &super::HeartbeatSettings| {
             h.cross_site_delay_ms.is_some() || h.cross_site_threshold.is_some()
         };

@@ -285,7 +285,9 @@ impl Engine {
                 b.threshold,
                 fmt_ms(b.detection_ms())
             );
+            self.clusters[ci].trigger = Some(s);
             self.regroup(ci, &why);
+            self.clusters[ci].trigger = None;
         }
     }
 
@@ -471,6 +473,15 @@ impl Engine {
         let c = &self.clusters[ci];
         let id = c.member_ids[m].clone();
         let alive = self.member_alive(c.members[m]);
+        // Others that leave in the same regroup did not trigger it: say so.
+        let also;
+        let why = match c.trigger {
+            Some(t) if t != m => {
+                also = format!("its heartbeats stopped too (the regroup began when {why})");
+                also.as_str()
+            }
+            _ => why,
+        };
         let (kind, msg) = match after {
             NodeState::Up => (
                 EventKind::NodeJoined,
@@ -548,11 +559,12 @@ impl Engine {
                 winner = Some(p);
                 let members: Vec<&str> = group.iter().map(|&m| c.member_ids[m].as_str()).collect();
                 best_text = format!(
-                    "{} {} {} of {} votes{}",
+                    "{} {} {} of {} {}{}",
                     names(&members),
                     super::plural(members.len(), "holds", "hold"),
                     v,
                     total,
+                    super::plural(total as usize, "vote", "votes"),
                     if witness_to == Some(p) {
                         " (with the witness)"
                     } else {
@@ -777,8 +789,13 @@ impl Engine {
         c.token[m] += 1;
         let (id, cid, name) = (c.member_ids[m].clone(), c.id.clone(), c.name.clone());
         let msg = format!(
-            "{id} stayed isolated for {} (the resiliency period): {name} now treats it as down and fails its VMs over",
-            fmt_ms(self.timing.resiliency_period_ms)
+            "{id} stayed isolated for {} (the resiliency period): {name} now treats it as down{}",
+            fmt_ms(self.timing.resiliency_period_ms),
+            if c.has_quorum {
+                " and fails its VMs over"
+            } else {
+                ", but without quorum it cannot fail anything over"
+            }
         );
         self.emit(EventKind::NodeDown, vec![id, cid], msg);
         self.node_left(ci, m);
@@ -891,6 +908,7 @@ impl ClusterState {
             role_token: 0,
             token: vec![0; n],
             formed: false,
+            trigger: None,
             members,
         }
     }

@@ -78,6 +78,7 @@ pub enum EventKind {
     NlbConvergenceStarted,
     NlbConverged,
     NlbConvergenceStuck,
+    NlbMemberCutOff,
 }
 
 /// One line of the event log.

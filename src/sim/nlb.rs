@@ -3,7 +3,7 @@
 
 use super::state::{NLB_BUCKETS, NlbMemberInst, NlbState};
 use super::{Engine, Ev, EventKind, fmt_ms};
-use crate::model::{Affinity, display_name};
+use crate::model::{Affinity, NlbMode, display_name};
 use rand::RngExt;
 
 /// Bound on simulated client addresses per load source (keeps start-up cheap).
@@ -15,6 +15,7 @@ impl Engine {
         for n in &d.nlb_clusters {
             let mut members = Vec::new();
             let mut nics = Vec::new();
+            let mut cut_off = Vec::new();
             for m in &n.members {
                 let e = d.vms.iter().position(|v| v.id == m.vm).expect("validated");
                 for k in 0..d.vms[e].replicas {
@@ -24,6 +25,9 @@ impl Engine {
                         weight: m.weight.unwrap_or(50),
                     });
                     nics.push(d.vms[e].nics.clone());
+                    cut_off.push(
+                        n.mode == NlbMode::Unicast && !d.vms[e].nics.iter().any(|x| x.mac_spoofing),
+                    );
                 }
             }
             let tier = members
@@ -54,20 +58,80 @@ impl Engine {
                 token: 0,
                 phase: 0,
                 stuck: false,
+                cut_off,
             };
             let hb = self.timing.nlb_heartbeat_ms.max(1);
             state.phase = self.rng.random_range(0..hb);
             let ni = self.nlbs.len();
             self.schedule(state.phase, Ev::NlbRound { nlb: ni, delay: hb });
             self.nlbs.push(state);
+            self.report_cut_off(ni);
             let view = self.nlb_largest_group(ni);
-            self.converge_to(ni, &view);
+            if let Some(why) = self.duplicate_priority(ni, &view) {
+                // Never converged: no member owns a bucket, so every request is lost.
+                let n = &mut self.nlbs[ni];
+                n.stuck = true;
+                n.converging_since = Some(0);
+                n.token += 1;
+                let token = n.token;
+                let msg = format!(
+                    "NLB cluster {} cannot converge: {why}. Until that is fixed no member handles traffic and every request is lost",
+                    n.name
+                );
+                let subjects = vec![n.id.clone()];
+                self.emit(EventKind::NlbConvergenceStuck, subjects, msg);
+                self.schedule(
+                    self.timing.nlb_convergence_ms,
+                    Ev::NlbConverged { nlb: ni, token },
+                );
+            } else {
+                self.converge_to(ni, &view);
+            }
         }
+    }
+
+    /// Two members of `view` with the same host priority, in words.
+    fn duplicate_priority(&self, ni: usize, view: &[usize]) -> Option<String> {
+        let n = &self.nlbs[ni];
+        view.iter().enumerate().find_map(|(k, &i)| {
+            view[k + 1..]
+                .iter()
+                .find(|&&j| n.members[j].priority == n.members[i].priority)
+                .map(|&j| {
+                    format!(
+                        "{} and {} share host priority {} (each member needs its own, 1-32)",
+                        self.vms[n.members[i].vm].id,
+                        self.vms[n.members[j].vm].id,
+                        n.members[i].priority
+                    )
+                })
+        })
+    }
+
+    /// Says which members unicast mode cuts off (no MAC address spoofing on their NIC).
+    fn report_cut_off(&mut self, ni: usize) {
+        let n = &self.nlbs[ni];
+        let mut ids: Vec<String> = (0..n.members.len())
+            .filter(|&i| n.cut_off[i])
+            .map(|i| self.vms[n.members[i].vm].id.clone())
+            .collect();
+        if ids.is_empty() {
+            return;
+        }
+        let msg = format!(
+            "NLB cluster {} is unicast: it replaces the MAC address of {}'s NIC with the cluster's, and without MAC address spoofing Hyper-V drops those frames. {} no network connectivity on that adapter: {} cannot heartbeat or serve",
+            n.name,
+            super::names(&ids),
+            super::plural(ids.len(), "It has", "They have"),
+            super::plural(ids.len(), "it", "they"),
+        );
+        ids.insert(0, n.id.clone());
+        self.emit(EventKind::NlbMemberCutOff, ids, msg);
     }
 
     pub(super) fn nlb_member_up(&self, ni: usize, i: usize) -> bool {
         let v = self.nlbs[ni].members[i].vm;
-        self.vms[v].guest_up() && self.health.host_up(self.vms[v].host)
+        !self.nlbs[ni].cut_off[i] && self.vms[v].guest_up() && self.health.host_up(self.vms[v].host)
     }
 
     pub(super) fn nlb_connected(&self, ni: usize, i: usize, j: usize) -> bool {
@@ -180,18 +244,15 @@ impl Engine {
             return;
         }
         let best = self.nlb_largest_group(ni);
-        let n = &self.nlbs[ni];
-        let mut priorities: Vec<u32> = best.iter().map(|&i| n.members[i].priority).collect();
-        priorities.sort_unstable();
-        if priorities.windows(2).any(|w| w[0] == w[1]) {
-            let first_time = !n.stuck;
+        if let Some(why) = self.duplicate_priority(ni, &best) {
             let n = &mut self.nlbs[ni];
+            let first_time = !n.stuck;
             n.stuck = true;
             n.token += 1;
             let token = n.token;
             if first_time {
                 let msg = format!(
-                    "NLB cluster {} cannot converge: two members share a host priority. It keeps trying",
+                    "NLB cluster {} cannot converge: {why}. It keeps trying",
                     n.name
                 );
                 let subjects = vec![n.id.clone()];
@@ -287,7 +348,8 @@ impl Engine {
         for b in 0..NLB_BUCKETS {
             let ok = n.buckets[b].is_some_and(|i| {
                 let vm = &self.vms[n.members[i].vm];
-                vm.serving()
+                !n.cut_off[i]
+                    && vm.serving()
                     && self
                         .reach
                         .vm_reachable_from_network(&self.net, &n.nics[i], vm.host)

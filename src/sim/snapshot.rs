@@ -87,6 +87,8 @@ pub struct NlbMemberView {
     pub vm: String,
     pub priority: u32,
     pub in_view: bool,
+    /// Unicast mode without MAC address spoofing: no connectivity on its NLB adapter.
+    pub cut_off: bool,
     /// Consecutive NLB heartbeat rounds it has missed, and the threshold.
     pub missed: u32,
     pub threshold: u32,
@@ -98,6 +100,8 @@ pub struct NlbMemberView {
 pub struct NlbView {
     pub id: String,
     pub converging: bool,
+    /// Convergence cannot complete (duplicate host priority).
+    pub stuck: bool,
     pub members: Vec<NlbMemberView>,
 }
 
@@ -195,11 +199,13 @@ impl Engine {
             .map(|n| NlbView {
                 id: n.id.clone(),
                 converging: n.converging_since.is_some(),
+                stuck: n.stuck,
                 members: (0..n.members.len())
                     .map(|i| NlbMemberView {
                         vm: self.vms[n.members[i].vm].id.clone(),
                         priority: n.members[i].priority,
                         in_view: n.in_view[i],
+                        cut_off: n.cut_off[i],
                         missed: n.missed[i],
                         threshold: self.timing.nlb_threshold,
                         buckets: (0..NLB_BUCKETS)

@@ -149,6 +149,8 @@ pub struct ClusterState {
     pub role_token: u32,
     pub token: Vec<u32>,
     pub formed: bool,
+    /// The member whose missed heartbeats started the regroup under way, if any.
+    pub trigger: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -177,6 +179,9 @@ pub struct NlbState {
     pub phase: u64,
     /// Convergence is blocked (duplicate host priority).
     pub stuck: bool,
+    /// Unicast mode on a VM NIC without MAC address spoofing: Hyper-V drops the member's frames
+    /// (they carry the cluster MAC), so it has no connectivity on that adapter.
+    pub cut_off: Vec<bool>,
 }
 
 pub const NLB_BUCKETS: usize = 60;

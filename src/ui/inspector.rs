@@ -36,6 +36,7 @@ fn choices(kind: &str, field: &str) -> Option<&'static [&'static str]> {
         (_, "affinity") => &["none", "single", "network"],
         (_, "mode") => &["unicast", "multicast", "igmp_multicast"],
         (_, "version") => &["2008r2", "2012r2", "2016+"],
+        (_, "resiliency_level") => &["always_isolate", "isolate_on_special_heartbeat"],
         _ => return None,
     })
 }
@@ -226,7 +227,17 @@ fn group_actions(ui: Ui, d: &Design, selection: &[String]) -> impl IntoView {
 fn settings_view(ui: Ui, d: &Design, settings: crate::model::Settings) -> impl IntoView {
     let send =
         move |name: String, value: Value| ui.apply(Command::EditSettings { field: name, value });
-    let mut fields: Vec<(String, Value)> = vec![("version".into(), json!(settings.version))];
+    let mut fields: Vec<(String, Value)> = vec![
+        ("version".into(), json!(settings.version)),
+        (
+            "dynamic_quorum".into(),
+            json!(settings.dynamic_quorum.unwrap_or(true)),
+        ),
+        (
+            "resiliency_level".into(),
+            json!(settings.resiliency_level.unwrap_or_default()),
+        ),
+    ];
     if let Value::Object(hb) = crate::editor::to_json(&settings.heartbeat).unwrap_or_default() {
         fields.extend(hb.into_iter().map(|(k, v)| (format!("heartbeat.{k}"), v)));
     }

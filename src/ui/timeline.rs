@@ -252,7 +252,9 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
                     .map(|m| format!("{} {}", m.vm, m.buckets))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let text = if n.converging {
+                let text = if n.stuck {
+                    "cannot converge: duplicate host priority".to_string()
+                } else if n.converging {
                     format!("converging… buckets: {members}")
                 } else {
                     format!("converged · buckets: {members}")
