@@ -139,14 +139,18 @@ async fn crash_a_host_watch_detection_and_the_vm_boot_elsewhere() {
     assert!((4..=6).contains(&missed.0) && missed.1 == 10, "{missed:?}");
     assert_eq!(text("missed-host-2"), format!("missed {}/10", missed.0));
 
-    play_until(&ui, 75_000).await;
-    // 2016+: declared down exactly 10 s after its last heartbeat (one round before the first miss).
+    play_until(&ui, 300_000).await;
+    // 2016+: Isolated exactly 10 s after its last heartbeat (one round before the first miss),
+    // declared down after the 240 s resiliency period; then vm-2 fails over.
     let miss = first(&ui, EventKind::HeartbeatsMissed, "host-2").t_ms;
+    let isolated = first(&ui, EventKind::NodeIsolated, "host-2").t_ms;
     let down = first(&ui, EventKind::NodeDown, "host-2").t_ms;
     assert!(miss - 1000 <= 20_000 && 20_000 < miss);
-    assert_eq!(down, miss - 1000 + 10_000);
+    assert_eq!(isolated, miss - 1000 + 10_000);
+    assert_eq!(down, isolated + 240_000);
     let failover = first(&ui, EventKind::VmFailover, "vm-2");
     assert_eq!(failover.t_ms, down);
+    assert!(log_has("node isolated", &clock(isolated)));
     assert!(log_has("node down", &clock(down)));
     assert!(log_has("vm failover", "vm-2 fails over to"));
     // vm-2 is on another host, booting (30 s cold boot) or running.
@@ -207,14 +211,11 @@ async fn a_guest_cluster_moves_its_role_when_the_owner_vm_crashes() {
     let online = first(&ui, EventKind::RoleOnline, "sql-2");
     assert_eq!(online.t_ms, down + 15_000);
     assert!(text("state-sql-cluster").contains("role online on sql-2"));
-    // The crashed VM stays off, and says why.
+    // Its standalone host restarts the crashed VM in place (automatic recovery action).
+    assert!(log_has("vm restarting", "automatic recovery action"));
     let vm = find("vm-sql-1");
-    assert_eq!(vm.get_attribute("data-state").unwrap(), "stopped");
-    assert!(
-        vm.get_attribute("aria-label")
-            .unwrap()
-            .contains("its host is not clustered")
-    );
+    assert_eq!(vm.get_attribute("data-host").unwrap(), "host-1");
+    assert_ne!(vm.get_attribute("data-state").unwrap(), "stopped");
     assert!(log_has("role online", "online on sql-2"));
     same_as_engine(&ui);
 }

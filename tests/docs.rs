@@ -32,7 +32,7 @@ fn the_format_example_parses_validates_and_runs() {
                 .to_string()
         })
         .collect();
-    assert_eq!(kinds.len(), 9, "every kind of fault appears: {kinds:?}");
+    assert_eq!(kinds.len(), 10, "every kind of fault appears: {kinds:?}");
     let mut e = clusterlab::sim::Engine::new(&scenario).unwrap();
     while e.advance(900_000) {
         e.check_invariants().unwrap();

@@ -65,7 +65,7 @@ fn service_level_vm_monitoring_restarts_the_vm() {
 }
 
 #[test]
-fn windows_2008_r2_has_no_vm_monitoring() {
+fn windows_2008_r2_has_no_service_monitoring() {
     // Refused by validation, so the engine never runs it (see validate.rs).
     let mut s = host_cluster(3, disk_witness(), "2008r2");
     s["design"]["vms"][0]["monitoring"] = json!("service");

@@ -99,7 +99,7 @@ fn design_spec() -> impl Strategy<Value = DesignSpec> {
 fn fault_spec() -> impl Strategy<Value = FaultSpec> {
     (
         0u64..600_000,
-        0u8..10,
+        0u8..11,
         0usize..64,
         prop::option::of(1_000u64..300_000),
     )
@@ -148,13 +148,20 @@ fn build(d: &DesignSpec, faults: &[FaultSpec]) -> Scenario {
                 1 => "lun".to_string(),
                 _ => format!("local{}", v.host),
             };
+            // 2008 R2 has neither priorities nor service monitoring.
+            let (priority, monitor) = if d.version == 0 {
+                ("medium", monitoring[v.monitoring as usize % 2])
+            } else {
+                (priorities[v.priority as usize], monitoring[v.monitoring as usize])
+            };
             json!({
                 "id": format!("vm{k}"), "tier": format!("t{}", k % 3), "hosts": [format!("h{}", v.host)], "storage": store,
                 "nics": [{"switch": "sw-a", "vlan": if v.vlan { Some(10) } else { None }}], "memory_gb": v.memory,
-                "priority": priorities[v.priority as usize], "anti_affinity": if v.anti_affinity { Some("aa") } else { None },
-                "monitoring": monitoring[v.monitoring as usize], "replicas": v.replicas, "boot_ms": 5_000 + 1_000 * k as u64,
+                "priority": priority, "anti_affinity": if v.anti_affinity { Some("aa") } else { None },
+                "monitoring": monitor, "replicas": v.replicas, "boot_ms": 5_000 + 1_000 * k as u64,
                 "preferred_owners": if k % 2 == 0 { vec![format!("h{}", (v.host + 1) % n)] } else { vec![] },
-                "failback": k % 3 == 0
+                "failback": k % 3 == 0,
+                "failback_window": if k % 4 == 0 { Some(json!({"start_hour": (k * 5) % 24, "end_hour": (k * 7) % 24})) } else { None }
             })
         })
         .collect();
@@ -196,6 +203,7 @@ fn build(d: &DesignSpec, faults: &[FaultSpec]) -> Scenario {
             6 => json!({"fault": "storage_failure", "storage": (["csv", "lun", "share"][t % 3])}),
             7 => json!({"fault": "site_failure", "site": if t % 2 == 0 { "s1" } else { "s2" }}),
             8 => json!({"fault": "partition", "a": ["s1"], "b": ["s2"]}),
+            9 => json!({"fault": "guest_hang", "vm": format!("vm{}", t % d.vms.len())}),
             _ => json!({"fault": "vm_crash", "vm": if d.nlb { "web#2" } else { "vm0" }}),
         };
         let mut x = fault.clone();
@@ -208,15 +216,31 @@ fn build(d: &DesignSpec, faults: &[FaultSpec]) -> Scenario {
             fs.push(r);
         }
     }
+    let settings = if d.version == 2 {
+        // Both resiliency levels, and cluster sets, which exist from 2016.
+        let level = if d.seed.is_multiple_of(2) {
+            "always_isolate"
+        } else {
+            "isolate_on_special_heartbeat"
+        };
+        json!({"version": "2016+", "resiliency_level": level, "timing": {"resiliency_period_ms": 60_000}})
+    } else {
+        json!({"version": (["2008r2", "2012r2"][d.version as usize])})
+    };
+    let sets = if d.version == 2 && d.vms.len() >= 2 {
+        json!([{"name": "first", "vms": ["vm0"]}, {"name": "then", "vms": ["vm1"], "depends_on": ["first"], "trigger": if d.seed.is_multiple_of(3) { "online" } else { "delay" }}])
+    } else {
+        json!([])
+    };
     common::scenario(json!({
         "name": "random", "seed": d.seed,
-        "settings": {"version": (["2008r2", "2012r2", "2016+"][d.version as usize]), "timing": {"resiliency_period_ms": 60_000}},
+        "settings": settings,
         "design": {
             "sites": [{"id": "s1"}, {"id": "s2"}],
             "hosts": hosts,
             "switches": [{"id": "sw-a", "kind": "external", "site": "s1"}, {"id": "sw-b", "kind": "external", "site": "s2"}],
             "storage": storage, "links": links, "vms": vms,
-            "clusters": [{"id": "c", "nodes": (0..n).map(|i| format!("h{i}")).collect::<Vec<_>>(), "witness": witness}],
+            "clusters": [{"id": "c", "nodes": (0..n).map(|i| format!("h{i}")).collect::<Vec<_>>(), "witness": witness, "sets": sets}],
             "guest_clusters": guest_clusters, "nlb_clusters": nlb_clusters, "clients": clients
         },
         "faults": fs
@@ -252,7 +276,12 @@ fn run_checked(s: &Scenario) -> Option<Engine> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, max_global_rejects: 1_000_000, ..ProptestConfig::default() })]
+    // 300 cases in CI; CLUSTERLAB_CASES=100000 for the long run (docs/performance.md).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("CLUSTERLAB_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300),
+        max_global_rejects: 1_000_000,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn invariants_hold_after_every_event(d in design_spec(), faults in prop::collection::vec(fault_spec(), 0..10)) {

@@ -222,7 +222,7 @@ fn settings_that_will_not_do_what_they_look_like() {
     s["design"]["vms"][1]["failback"] = json!(true);
     let found = problems(s);
     assert!(found.iter().any(|(sev, m)| *sev == Severity::Error
-        && m == "VM vm-1 uses VM Monitoring, which arrived in Windows Server 2012; this scenario is Windows Server 2008 R2"));
+        && m == "VM vm-1 uses VM Monitoring of a service, which arrived in Windows Server 2012; this scenario is Windows Server 2008 R2"));
     assert!(found.iter().any(|(_, m)| m == "VM vm-2 allows failback but has no preferred owner to fail back to"));
     // Guest cluster members on clustered hosts live-migrate: the default threshold of 10 is low.
     let mut s = host_cluster(3, disk_witness(), "2016+");
@@ -306,7 +306,8 @@ fn versions_gate_features_and_scale() {
     let mut s = scenario(host_cluster(3, disk_witness(), "2008r2"));
     assert!(errors(&s).is_empty());
     s.design.vms[0].priority = clusterlab::model::Priority::High;
-    s.design.vms[0].monitoring = clusterlab::model::Monitoring::Heartbeat;
+    s.design.vms[0].monitoring = clusterlab::model::Monitoring::Service;
+    s.design.vms[1].monitoring = clusterlab::model::Monitoring::Heartbeat;
     s.settings.dynamic_quorum = Some(true);
     let e = errors(&s);
     assert_eq!(

@@ -171,6 +171,7 @@ impl Command {
                     heartbeat: Default::default(),
                     enforce_anti_affinity: false,
                     lower_quorum_priority_node: None,
+                    sets: Vec::new(),
                 });
                 Ok(Some(vec![id]))
             }
@@ -462,6 +463,7 @@ fn add_vm(d: &mut Design, host: &str) -> Result<Id, String> {
         monitoring: Monitoring::None,
         shielded: false,
         failback: false,
+        failback_window: None,
         boot_ms: 30_000,
         cpu_utilization_pct: 20,
     });

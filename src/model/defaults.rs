@@ -112,6 +112,10 @@ pub struct Timing {
     pub nlb_threshold: u32,
     pub nlb_convergence_ms: u64,
     pub live_migration_gbps: u32,
+    /// The hour of the day at t = 0.
+    pub start_hour: u8,
+    /// From a VM's start until its cluster resource is online.
+    pub vm_start_ms: u64,
 }
 
 impl Timing {
@@ -140,7 +144,14 @@ impl Timing {
             nlb_threshold: t.nlb_threshold.unwrap_or(5),
             nlb_convergence_ms: t.nlb_convergence_ms.unwrap_or(3_000),
             live_migration_gbps: t.live_migration_gbps.unwrap_or(10).max(1),
+            start_hour: s.start_hour.unwrap_or(9).min(23),
+            vm_start_ms: t.vm_start_ms.unwrap_or(2_000),
         }
+    }
+
+    /// The hour of the day (0-23) at simulated time `t`.
+    pub fn hour_at(&self, t: u64) -> u8 {
+        ((u64::from(self.start_hour) * 3_600_000 + t) / 3_600_000 % 24) as u8
     }
 
     /// Live migration copy time: memory over the migration network, plus a 1 s switch-over.

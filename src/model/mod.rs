@@ -6,6 +6,7 @@
 mod defaults;
 mod fault_json;
 pub mod network;
+mod ordering;
 pub mod validate;
 pub mod versions;
 
@@ -91,6 +92,8 @@ pub struct Settings {
     /// ResiliencyLevel (2016+): what a node that stops heartbeating becomes. Default
     /// `always_isolate` (2).
     pub resiliency_level: Option<ResiliencyLevel>,
+    /// The hour of the day at t = 0 (0-23, default 9): failback windows are hours of the day.
+    pub start_hour: Option<u8>,
     /// Timing knobs; `None` = the documented default (see `Timing`).
     pub timing: TimingSettings,
 }
@@ -126,6 +129,9 @@ pub struct TimingSettings {
     pub nlb_convergence_ms: Option<u64>,
     /// Live migration network bandwidth in Gbit/s (default 10).
     pub live_migration_gbps: Option<u32>,
+    /// From a VM's start until its cluster resource is online (default 2 000): the next
+    /// priority class, and sets that wait for it to be online, start after this.
+    pub vm_start_ms: Option<u64>,
 }
 
 /// ResiliencyLevel, a cluster common property (2016+).
@@ -359,6 +365,10 @@ pub struct Vm {
     /// Move back to the first preferred owner when it returns (default false).
     #[serde(default)]
     pub failback: bool,
+    /// FailbackWindowStart / FailbackWindowEnd: fail back only between these hours of the day
+    /// (default: at once).
+    #[serde(default)]
+    pub failback_window: Option<FailbackWindow>,
     /// Cold boot time until the guest serves (default 30 000 ms).
     #[serde(default = "d_boot")]
     pub boot_ms: u64,
@@ -380,6 +390,45 @@ pub enum Witness {
     Cloud,
 }
 
+/// Hours of the day (0-23) between which failback may happen; `end` before `start` spans
+/// midnight, `start == end` is the one hour from `start`.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FailbackWindow {
+    pub start_hour: u8,
+    pub end_hour: u8,
+}
+
+/// When a set counts as ready for the sets that depend on it (StartupDelayTrigger).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SetTrigger {
+    /// StartupDelay after its VMs started (the default).
+    #[default]
+    Delay,
+    /// As soon as its VMs' cluster resources are online.
+    Online,
+}
+
+/// A cluster set (2016+, New-ClusterGroupSet): VMs that start only once the sets they depend
+/// on are ready.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSet {
+    pub name: String,
+    /// VM entries (every instance) in the set.
+    pub vms: Vec<Id>,
+    /// Names of the sets that must be ready first.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// StartupDelayTrigger (default `delay`).
+    #[serde(default)]
+    pub trigger: SetTrigger,
+    /// StartupDelay (default 20 000 ms).
+    #[serde(default)]
+    pub startup_delay_ms: Option<u64>,
+}
+
 /// A failover cluster of hosts; the VMs on its nodes are its roles.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
@@ -398,6 +447,9 @@ pub struct FailoverCluster {
     /// LowerQuorumPriorityNodeID: the node that loses its vote when the count must be made odd.
     #[serde(default)]
     pub lower_quorum_priority_node: Option<Id>,
+    /// Cluster sets: start ordering across tiers (2016+).
+    #[serde(default)]
+    pub sets: Vec<ClusterSet>,
 }
 
 /// The role a guest cluster keeps online on one of its member VMs.

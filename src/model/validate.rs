@@ -55,7 +55,8 @@ impl Scenario {
         let mut r = Report(Vec::new());
         check_design(&self.design, self.settings.version, &mut r);
         check_faults(self, &mut r);
-        for (ids, message) in super::versions::check(self) {
+        let gates = super::versions::check(self).into_iter();
+        for (ids, message) in gates.chain(super::ordering::check(self)) {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             r.error(&ids, message);
         }

@@ -51,10 +51,11 @@ pub(super) fn check(s: &Scenario) -> Vec<(Vec<String>, String)> {
                     "2012",
                 );
             }
-            if vm.monitoring != Monitoring::None {
+            // 2008 R2 has the integration-services heartbeat check, not service monitoring.
+            if vm.monitoring == Monitoring::Service {
                 refuse(
                     &[&vm.id],
-                    format!("VM {} uses VM Monitoring", vm.id),
+                    format!("VM {} uses VM Monitoring of a service", vm.id),
                     "2012",
                 );
             }

@@ -329,7 +329,8 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     Ok(())
 }
 
-/// Link version 2: fidelity settings (ResiliencyLevel, RetryPeriodOnFailure).
+/// Link version 2: what issue-10 fidelity added (ResiliencyLevel, RetryPeriodOnFailure, the
+/// clock, VM start time, failback windows, cluster sets).
 fn added_in_v2<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
     use ResiliencyLevel::*;
     let s = &mut shared.scenario.settings;
@@ -342,9 +343,38 @@ fn added_in_v2<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
             "resiliency level",
         )
     })?;
-    opt_ms(p, &mut s.timing.retry_period_ms)
+    opt_ms(p, &mut s.timing.retry_period_ms)?;
+    opt(p, &mut s.start_hour, hour)?;
+    opt_ms(p, &mut s.timing.vm_start_ms)?;
+    let d = &mut shared.scenario.design;
+    col(p, &mut d.vms, |p, x| {
+        opt(p, &mut x.failback_window, |p, w| {
+            hour(p, &mut w.start_hour)?;
+            hour(p, &mut w.end_hour)
+        })
+    })?;
+    col(p, &mut d.clusters, |p, x| {
+        list(p, &mut x.sets, |p, set| {
+            p.string(&mut set.name)?;
+            ids(p, &mut set.vms)?;
+            list(p, &mut set.depends_on, |p, t| p.string(t))?;
+            let all = [SetTrigger::Delay, SetTrigger::Online];
+            choice(p, &mut set.trigger, &all, "set trigger")?;
+            opt_ms(p, &mut set.startup_delay_ms)
+        })
+    })
 }
 
+/// An hour of the day, 0-23.
+fn hour<P: Pass>(p: &mut P, h: &mut u8) -> R {
+    let mut x = u32::from(*h);
+    u32f(p, &mut x)?;
+    *h = u8::try_from(x)
+        .ok()
+        .filter(|h| *h < 24)
+        .ok_or_else(|| range("hour"))?;
+    Ok(())
+}
 fn vm_columns<P: Pass>(p: &mut P, v: &mut [Vm]) -> R {
     use {Monitoring as Mo, Priority as Pr};
     col(p, v, |p, x| p.string(&mut x.id))?;

@@ -11,6 +11,7 @@ mod invariants;
 mod membership;
 mod metrics;
 mod nlb;
+mod ordering;
 mod placement;
 pub mod player;
 mod snapshot;
@@ -65,6 +66,8 @@ pub enum EventKind {
     VmMigrated,
     VmMigrationFailed,
     VmPreempted,
+    VmStartWaits,
+    VmFailbackWaits,
     VmFailed,
     VmRetry,
     AppFailed,
@@ -141,6 +144,14 @@ enum Ev {
     HeartbeatLost {
         vm: usize,
         token: u32,
+    },
+    /// Waiting VMs of a cluster may start now (start order, cluster sets).
+    Recheck {
+        cluster: usize,
+    },
+    /// A failback window opens for this VM.
+    FailbackWindow {
+        vm: usize,
     },
     NlbRound {
         nlb: usize,
@@ -327,6 +338,8 @@ impl Engine {
             Ev::PausedTimeout { vm, token } => self.paused_timeout(vm, token),
             Ev::RetryFailed { vm, token } => self.retry_failed(vm, token),
             Ev::HeartbeatLost { vm, token } => self.heartbeat_lost(vm, token),
+            Ev::Recheck { cluster } => self.place_pending(cluster),
+            Ev::FailbackWindow { vm } => self.try_failback(vm),
             Ev::NlbRound { nlb, delay } => self.nlb_round(nlb, delay),
             Ev::NlbConverged { nlb, token } => self.nlb_converged(nlb, token),
         }

@@ -51,6 +51,7 @@ impl Engine {
                     failovers: Vec::new(),
                     token: 0,
                     down_since: Some(0),
+                    started_at: None,
                     avoid: None,
                     memory_gb: vm.memory_gb,
                     vcpus: vm.vcpus,
@@ -184,6 +185,7 @@ impl Engine {
         vm.avoid = None;
         vm.redirected = redirected;
         vm.reason = why.clone();
+        vm.started_at = Some(self.now);
         let token = vm.token;
         let subjects = vec![vm.id.clone(), self.host_id(h).to_string()];
         self.emit(kind, subjects, why);
@@ -326,9 +328,17 @@ impl Engine {
             .filter(|&v| self.vms[v].pending && self.vms[v].cluster == Some(ci))
             .collect();
         list.sort_by_key(|&v| (self.vms[v].priority, v));
-        for v in list {
-            if self.vms[v].pending {
-                self.try_place(ci, v);
+        // A VM that starts can let a waiting one (a later set) start too: go round until none does.
+        loop {
+            let mut started = false;
+            for &v in &list {
+                if self.vms[v].pending {
+                    self.try_place(ci, v);
+                    started |= !self.vms[v].pending;
+                }
+            }
+            if !started {
+                break;
             }
         }
     }
@@ -340,6 +350,10 @@ impl Engine {
                 v,
                 "its priority is No Auto Start, so the cluster does not restart it".into(),
             );
+            return;
+        }
+        if let Some((why, at)) = self.start_gate(ci, v) {
+            self.hold_start(ci, v, why, at);
             return;
         }
         let last = self.vms[v].host;
@@ -741,19 +755,43 @@ impl Engine {
         let Member::Host(h) = self.clusters[ci].members[m] else {
             return;
         };
+        // Only the VMs whose home just came back.
         let home = self.host_id(h).to_string();
         for v in 0..self.vms.len() {
-            let vm = &self.vms[v];
-            let spec = &self.scenario.design.vms[vm.entry];
-            if vm.cluster == Some(ci)
-                && spec.failback
-                && vm.state == VmState::Running
-                && vm.host != h
-                && spec.preferred_owners.first() == Some(&home)
-                && self.free_memory(h) >= u64::from(vm.memory_gb)
-                && self.storage_access(v, h).is_some()
-            {
-                self.live_migrate(v, h, format!("fails back to its preferred owner {home}"));
+            let spec = &self.scenario.design.vms[self.vms[v].entry];
+            if self.vms[v].cluster == Some(ci) && spec.preferred_owners.first() == Some(&home) {
+                self.try_failback(v);
+            }
+        }
+    }
+
+    /// Failback: a running VM that allows it moves home to its first preferred owner when that
+    /// node is active, by live migration, within its failback window (else when it opens).
+    pub(super) fn try_failback(&mut self, v: usize) {
+        let vm = &self.vms[v];
+        let spec = &self.scenario.design.vms[vm.entry];
+        let (Some(ci), Some(home)) = (vm.cluster, spec.preferred_owners.first()) else {
+            return;
+        };
+        let Some(&h) = self.net.hosts.get(home) else {
+            return;
+        };
+        if !spec.failback
+            || vm.state != VmState::Running
+            || vm.host == h
+            || !self.host_node_up(ci, h)
+            || self.free_memory(h) < u64::from(vm.memory_gb)
+            || self.storage_access(v, h).is_none()
+        {
+            return;
+        }
+        let home = home.clone();
+        match self.failback_allowed(v) {
+            Ok(()) => self.live_migrate(v, h, format!("fails back to its preferred owner {home}")),
+            Err((why, at)) => {
+                self.schedule(at, Ev::FailbackWindow { vm: v });
+                let subjects = vec![self.vms[v].id.clone(), home];
+                self.emit(EventKind::VmFailbackWaits, subjects, why);
             }
         }
     }

@@ -59,6 +59,8 @@ pub struct VmInst {
     pub failovers: Vec<u64>,
     /// Bumped on every state change, so stale timers are ignored.
     pub token: u32,
+    /// When it was last started (`None`: running since before the run began).
+    pub started_at: Option<u64>,
     /// When it last stopped serving (for "down for ..." in messages).
     pub down_since: Option<u64>,
     /// A node to avoid on the next placement (restarts in place used up there).

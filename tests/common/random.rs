@@ -240,6 +240,10 @@ impl Gen {
                 monitoring: self.pick(&[Mo::None, Mo::Heartbeat, Mo::Service]),
                 shielded: self.chance(0.2),
                 failback: self.chance(0.2),
+                failback_window: self.opt(|g| FailbackWindow {
+                    start_hour: g.rng.random_range(0..24),
+                    end_hour: g.rng.random_range(0..24),
+                }),
                 boot_ms: self.ms(),
                 cpu_utilization_pct: self.u32(),
             })
@@ -253,6 +257,15 @@ impl Gen {
                 heartbeat: self.heartbeat(),
                 enforce_anti_affinity: self.chance(0.3),
                 lower_quorum_priority_node: self.opt(Gen::r),
+                sets: (0..self.n(2))
+                    .map(|_| ClusterSet {
+                        name: self.text(),
+                        vms: self.refs(3),
+                        depends_on: (0..self.n(2)).map(|_| self.text()).collect(),
+                        trigger: self.pick(&[SetTrigger::Delay, SetTrigger::Online]),
+                        startup_delay_ms: self.opt(Gen::ms),
+                    })
+                    .collect(),
             })
             .collect();
         d.guest_clusters = (0..self.n(2))
@@ -320,6 +333,7 @@ impl Gen {
                     ResiliencyLevel::IsolateOnSpecialHeartbeat,
                 ])
             }),
+            start_hour: self.opt(|g| g.rng.random_range(0..24)),
             timing: TimingSettings {
                 resiliency_period_ms: self.opt(Gen::ms),
                 quarantine_threshold: self.opt(Gen::u32),
@@ -335,6 +349,7 @@ impl Gen {
                 nlb_threshold: self.opt(Gen::u32),
                 nlb_convergence_ms: self.opt(Gen::ms),
                 live_migration_gbps: self.opt(Gen::u32),
+                vm_start_ms: self.opt(Gen::ms),
             },
         };
         Scenario {
