@@ -40,3 +40,39 @@ fn the_format_example_parses_validates_and_runs() {
     // A round trip through JSON gives back the same scenario.
     assert_eq!(Scenario::from_json(&scenario.to_json()).unwrap(), scenario);
 }
+
+/// Every row of the behaviour table in docs/simulation-model.md has a source and names tests
+/// that exist.
+#[test]
+fn every_modelled_behaviour_has_a_source_and_a_test() {
+    let doc = include_str!("../docs/simulation-model.md");
+    let table = doc
+        .split("## Behaviours, their sources and the tests that pin them")
+        .nth(1)
+        .expect("the behaviour table");
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| behaviour"))
+        .collect();
+    assert!(rows.len() >= 30, "{} rows", rows.len());
+    for row in rows {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+        assert_eq!(cells.len(), 5, "{row}");
+        let (source, tests) = (cells[3], cells[4]);
+        assert!(
+            source.contains("http") || source.contains("MicrosoftDocs/"),
+            "no source address: {row}"
+        );
+        let named: Vec<&str> = tests
+            .split('`')
+            .filter(|t| t.contains("::"))
+            .collect();
+        assert!(!named.is_empty(), "no test: {row}");
+        for t in named {
+            let (file, function) = t.split_once("::").unwrap();
+            let path = format!("{}/tests/{file}.rs", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(text.contains(&format!("fn {function}(")), "no test {t}");
+        }
+    }
+}
