@@ -63,10 +63,7 @@ fn every_modelled_behaviour_has_a_source_and_a_test() {
             source.contains("http") || source.contains("MicrosoftDocs/"),
             "no source address: {row}"
         );
-        let named: Vec<&str> = tests
-            .split('`')
-            .filter(|t| t.contains("::"))
-            .collect();
+        let named: Vec<&str> = tests.split('`').filter(|t| t.contains("::")).collect();
         assert!(!named.is_empty(), "no test: {row}");
         for t in named {
             let (file, function) = t.split_once("::").unwrap();

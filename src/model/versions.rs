@@ -1,8 +1,10 @@
 //! What each Windows Server version has: scale limits and the features that arrived with later
 //! versions. `validate` refuses a design the chosen version could not build.
 
+use super::Version;
 use super::validate::{MAX_CLUSTER_NODES, MAX_CLUSTER_VMS, MAX_HOST_VMS};
-use super::{Monitoring, Priority, Scenario, Version};
+#[cfg(feature = "simulate")]
+use super::{Monitoring, Priority, Scenario};
 
 /// Scale limits of one version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +31,7 @@ pub fn limits(version: Version) -> Limits {
 }
 
 /// Errors for the features the scenario uses that its version does not have.
+#[cfg(feature = "simulate")]
 pub(super) fn check(s: &Scenario) -> Vec<(Vec<String>, String)> {
     let v = s.settings.version;
     let d = &s.design;

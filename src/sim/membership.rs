@@ -847,6 +847,8 @@ impl Engine {
                     token,
                 },
             );
+            // A quarantined node may have been a CSV's coordinator: redirected I/O moves or stops.
+            self.check_storage_all();
             self.drain_node(ci, m);
             return;
         }
