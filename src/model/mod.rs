@@ -6,6 +6,7 @@
 mod defaults;
 mod fault_json;
 pub mod network;
+mod witness_json;
 // Checks that load with the simulator, the page's second module (see `validate`).
 #[cfg(feature = "simulate")]
 mod ordering;
@@ -379,8 +380,12 @@ pub struct Vm {
     pub cpu_utilization_pct: u32,
 }
 
+/// In JSON: `{"kind": "disk", "storage": "lun"}` (see `witness_json`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    try_from = "witness_json::RawWitness",
+    into = "witness_json::RawWitness"
+)]
 pub enum Witness {
     #[default]
     None,

@@ -822,7 +822,9 @@ impl Engine {
         let quarantined = (0..n)
             .filter(|&x| matches!(self.clusters[ci].node[x], NodeState::Quarantined { .. }))
             .count();
-        let room = quarantined < (n / 4).max(1);
+        // Nor the last active node: that would stop the cluster (a modelling choice).
+        let others_up = (0..n).any(|x| x != m && self.clusters[ci].node[x] == NodeState::Up);
+        let room = quarantined < (n / 4).max(1) && others_up;
         let c = &mut self.clusters[ci];
         c.leaves[m].retain(|t| now.saturating_sub(*t) < hour);
         if resiliency && room && c.leaves[m].len() as u32 >= self.timing.quarantine_threshold {
