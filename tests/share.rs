@@ -61,7 +61,8 @@ fn the_time_to_open_at_travels_too() {
     assert_eq!(back.at_ms, Some(95_500));
 }
 
-/// Links committed when v1 was made: every later version must open them to the same scenario.
+/// Links committed when each version was made (v1 and v2-*): every later version must open them
+/// to the same scenario.
 #[test]
 fn golden_links_still_open_to_the_same_scenarios() {
     let dir = format!("{}/tests/data/links", env!("CARGO_MANIFEST_DIR"));

@@ -184,6 +184,8 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
         }
     });
     let state_word = match (h.state, h.node) {
+        // The cluster cannot tell a dead node from a cut-off one: say what it believes too.
+        ("down", Some("isolated node")) => "POWERED OFF · ISOLATED".to_string(),
         ("down", _) => "POWERED OFF".to_string(),
         (_, Some(n)) => n.to_ascii_uppercase(),
         ("isolated", None) => "NICS DOWN".to_string(),

@@ -1,5 +1,5 @@
 // A screenshot of a run at a chosen moment, for looking at:
-//   node tests/e2e/shot.mjs dist EXAMPLE SECONDS OUT.png [WIDTHxHEIGHT]
+//   node tests/e2e/shot.mjs dist EXAMPLE SECONDS OUT.png [WIDTHxHEIGHT] [light|dark]
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import { serve, launch } from './serve.mjs';
@@ -11,7 +11,8 @@ const out = process.argv[5] || 'target/screenshots/run.png';
 const [width, height] = (process.argv[6] || '1400x900').split('x').map(Number);
 const { url, close } = await serve(dist);
 const browser = await launch(chromium);
-const page = await browser.newPage({ viewport: { width, height } });
+const colorScheme = process.argv[7] === 'dark' ? 'dark' : 'light';
+const page = await browser.newPage({ viewport: { width, height }, colorScheme });
 page.on('pageerror', (e) => console.log('pageerror', String(e)));
 await page.goto(url);
 await page.evaluate((s) => localStorage.setItem('clusterlab.work', s), fs.readFileSync(example.endsWith('.json') ? example : `examples/${example}.json`, 'utf8'));
