@@ -257,9 +257,9 @@ fn a_crashed_vm_restarts_in_place_once_in_15_min_then_moves() {
     assert_ne!(host_of(&e, "app").0, "host-1");
 }
 
-#[test]
-fn a_failed_role_is_retried_after_an_hour_without_an_operator() {
-    // RetryPeriodOnFailure 60 min (KB 947712): left Failed at 180 s, online again at 3 780 s.
+/// app (10 s boot) on host-1 of 3 nodes crashes at 60, 120 and 180 s; restarts in place are
+/// turned off, so every crash is a failover.
+fn app_crashing_thrice_without_restarts() -> Value {
     let mut s = with_vms(3, vec![vm("app", "host-1", json!({"boot_ms": 10_000}))]);
     s["settings"]["timing"] = json!({"restart_in_place_max": 0});
     let crash_vm = json!({"fault": "vm_crash", "vm": "app"});
@@ -269,6 +269,13 @@ fn a_failed_role_is_retried_after_an_hour_without_an_operator() {
             .map(|i| fault(i * 60_000, crash_vm.clone()))
             .collect(),
     );
+    s
+}
+
+#[test]
+fn a_failed_role_is_retried_after_an_hour_without_an_operator() {
+    // RetryPeriodOnFailure 60 min (KB 947712): left Failed at 180 s, online again at 3 780 s.
+    let s = app_crashing_thrice_without_restarts();
     let e = run(&scenario(s), 4_000_000);
     assert_eq!(only(&e, VmFailed, "app").t_ms, 180_000);
     let retry = only(&e, VmRetry, "app");
@@ -313,15 +320,7 @@ fn a_standalone_host_restarts_a_crashed_vm_in_place() {
 #[test]
 fn past_the_failover_threshold_a_vm_is_left_failed() {
     // Three nodes allow two failovers in six hours; restarts in place are turned off to force moves.
-    let mut s = with_vms(3, vec![vm("app", "host-1", json!({"boot_ms": 10_000}))]);
-    s["settings"]["timing"] = json!({"restart_in_place_max": 0});
-    let crash_vm = json!({"fault": "vm_crash", "vm": "app"});
-    add_faults(
-        &mut s,
-        (1..=3)
-            .map(|i| fault(i * 60_000, crash_vm.clone()))
-            .collect(),
-    );
+    let s = app_crashing_thrice_without_restarts();
     let e = run(&scenario(s), 400_000);
     assert_eq!(events(&e, VmFailover, "app").len(), 2);
     let failed = only(&e, VmFailed, "app");

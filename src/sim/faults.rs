@@ -200,7 +200,7 @@ impl Engine {
             self.place_pending(ci);
             return;
         }
-        self.restart_on_own_host(v);
+        self.restart_on_own_host(v, false);
     }
 
     fn app_failure(&mut self, v: usize, repair: bool) {

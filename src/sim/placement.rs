@@ -231,22 +231,7 @@ impl Engine {
     pub(super) fn vm_failed(&mut self, v: usize) {
         let Some(ci) = self.vms[v].cluster else {
             // Standalone Hyper-V: the VM's automatic recovery action restarts it where it is.
-            let h = self.vms[v].host;
-            match self.start_blocker(v, h) {
-                None => {
-                    let why = format!(
-                        "{} restarts on {} through Hyper-V's automatic recovery action (cold boot, {}); its host is not clustered, so it cannot move to another host",
-                        self.vms[v].id,
-                        self.host_id(h),
-                        fmt_ms(self.vms[v].boot_ms)
-                    );
-                    self.boot(v, h, EventKind::VmRestarting, why);
-                }
-                Some(why) => self.not_restarted(
-                    v,
-                    format!("{why}, and its host is not clustered, so it cannot move"),
-                ),
-            }
+            self.restart_on_own_host(v, true);
             return;
         };
         let h = self.vms[v].host;
@@ -1026,19 +1011,30 @@ impl Engine {
         notes.join("; ")
     }
 
-    /// Starts a stopped VM on the host it last ran on, if it can.
-    pub(super) fn restart_on_own_host(&mut self, v: usize) {
+    /// Starts a stopped VM on the host it last ran on, if it can; `recovery`: Hyper-V's
+    /// automatic recovery action after a crash on a standalone host.
+    pub(super) fn restart_on_own_host(&mut self, v: usize, recovery: bool) {
         let h = self.vms[v].host;
+        let (id, host, boot) = (
+            &self.vms[v].id,
+            self.host_id(h),
+            fmt_ms(self.vms[v].boot_ms),
+        );
         match self.start_blocker(v, h) {
             None => {
-                let why = format!(
-                    "{} starts on {} (cold boot, {})",
-                    self.vms[v].id,
-                    self.host_id(h),
-                    fmt_ms(self.vms[v].boot_ms)
-                );
+                let why = if recovery {
+                    format!(
+                        "{id} restarts on {host} through Hyper-V's automatic recovery action (cold boot, {boot}); its host is not clustered, so it cannot move to another host"
+                    )
+                } else {
+                    format!("{id} starts on {host} (cold boot, {boot})")
+                };
                 self.boot(v, h, EventKind::VmRestarting, why);
             }
+            Some(why) if recovery => self.not_restarted(
+                v,
+                format!("{why}, and its host is not clustered, so it cannot move"),
+            ),
             Some(why) => self.not_restarted(v, why),
         }
     }
