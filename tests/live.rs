@@ -251,3 +251,41 @@ fn a_cluster_with_one_vote_says_vote() {
         l.clusters[0].label
     );
 }
+
+/// NLB members that cannot take part say why on their rows: a cluster that cannot converge, a
+/// unicast member whose NIC has no MAC address spoofing.
+#[test]
+fn nlb_members_say_why_they_take_no_traffic() {
+    let picture = |scenario: clusterlab::model::Scenario| {
+        let editor = Editor::new(scenario);
+        let s = editor.scenario();
+        live(&s.design, &sim::run(s, 20_000).unwrap().snapshot(), 8)
+    };
+    let mut s = example("nlb-vs-failover");
+    let web = s.design.vms.iter().position(|v| v.id == "web").unwrap();
+    s.design.vms[web].nics[0].mac_spoofing = false;
+    let l = picture(s.clone());
+    assert!(
+        row(&l, "web#2")
+            .detail
+            .ends_with("NLB: no MAC spoofing, cut off")
+    );
+    s.design.vms[web].nics[0].mac_spoofing = true;
+    let intranet = s
+        .design
+        .vms
+        .iter()
+        .position(|v| v.id == "intranet")
+        .unwrap();
+    s.design.vms[intranet].nics[0].mac_spoofing = true;
+    s.design.nlb_clusters[0]
+        .members
+        .push(clusterlab::model::NlbMember {
+            vm: "intranet".into(),
+            priority: 2,
+            weight: None,
+        });
+    let l = picture(s);
+    assert!(row(&l, "web#2").detail.ends_with("NLB: not converged"));
+    assert!(row(&l, "web#1").detail.ends_with("NLB: not converged"));
+}

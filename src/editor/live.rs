@@ -181,9 +181,9 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
     for n in &snap.nlbs {
         for m in &n.members {
             let note = if m.cut_off {
-                "NLB: no network (unicast, no MAC spoofing)"
+                "NLB: no MAC spoofing, cut off"
             } else if n.stuck {
-                "NLB cannot converge (duplicate priority)"
+                "NLB: not converged"
             } else {
                 continue;
             };
