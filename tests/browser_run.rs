@@ -438,3 +438,65 @@ async fn a_design_with_errors_says_why_it_cannot_run_and_leads_back_to_design() 
     assert!(exists("palette-host"), "back in Design");
     assert!(!exists("cannot-run"));
 }
+
+/// The context menu opened while the run plays is built once, not every frame: it keeps its
+/// node and the focus on its first item, by mouse and by keyboard (it used to panic on every
+/// frame, "reactive value already disposed").
+#[wasm_bindgen_test]
+async fn the_context_menu_holds_still_while_the_run_plays() {
+    let ui = open(include_str!("../examples/host-cluster.json"), false).await;
+    slide("speed", 1000.0).await;
+    click("play");
+    TimeoutFuture::new(100).await;
+    let host = find("host-host-1");
+    let at = center(&host);
+    let init = MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(at.0 as i32);
+    init.set_client_y(at.1 as i32);
+    init.set_button(2);
+    host.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("contextmenu", &init).unwrap())
+        .unwrap();
+    TimeoutFuture::new(150).await;
+    let menu = find("context-menu");
+    let first = menu.query_selector("button").unwrap().unwrap();
+    let focused = || document().active_element().unwrap();
+    assert!(
+        focused().is_same_node(Some(&first)),
+        "focus on the first item"
+    );
+    // Frames go by with the clock moving: the same menu, still focused.
+    let before = ui.run.now.get_untracked();
+    TimeoutFuture::new(400).await;
+    assert!(ui.run.now.get_untracked() > before, "the run plays on");
+    assert!(
+        find("context-menu").is_same_node(Some(&menu)),
+        "the menu was rebuilt"
+    );
+    assert!(focused().is_same_node(Some(&first)));
+    key("Escape", false, false);
+    settle().await;
+    assert!(!exists("context-menu"));
+
+    // By keyboard: Shift+F10 on the focused host.
+    let host: HtmlElement = find("host-host-2").unchecked_into();
+    host.focus().unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("F10");
+    init.set_shift_key(true);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    host.dispatch_event(
+        &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+    )
+    .unwrap();
+    TimeoutFuture::new(150).await;
+    let menu = find("context-menu");
+    assert!(menu.text_content().unwrap().contains("host-2"));
+    TimeoutFuture::new(300).await;
+    assert!(find("context-menu").is_same_node(Some(&menu)));
+    let first = menu.query_selector("button").unwrap().unwrap();
+    assert!(focused().is_same_node(Some(&first)));
+    click("play");
+}

@@ -32,21 +32,34 @@ fn action_button(ui: Ui, a: Action, close_menu: bool) -> impl IntoView {
 }
 
 /// Right-click (or the menu key) on a component during a run.
+///
+/// The run's clock moves every frame while it plays; the menu is built again only when it opens
+/// on something else or its actions change (a fault toggles), so it keeps its node and focus.
 #[component]
 pub fn ContextMenu(ui: Ui) -> impl IntoView {
+    let opened = Memo::new(move |_| ui.run.menu.get());
+    let list = Memo::new(move |_| {
+        let ids = opened.with(|m| m.as_ref().map(|m| m.ids.clone()))?;
+        Some(current_actions(ui, &ids))
+    });
+    // Owned by the component, not by one build of the menu: alive whenever the frame runs.
+    let first_focus = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if opened.with(Option::is_some) {
+            request_animation_frame(move || {
+                if let Some(el) = first_focus.get_untracked()
+                    && let Ok(Some(b)) = el.query_selector("button")
+                    && let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b)
+                {
+                    let _ = b.focus();
+                }
+            });
+        }
+    });
     move || {
-        let menu = ui.run.menu.get()?;
-        let list = current_actions(ui, &menu.ids);
+        let menu = opened.get()?;
+        let list = list.get().unwrap_or_default();
         let style = format!("left:{:.0}px;top:{:.0}px", menu.at.0, menu.at.1);
-        let first_focus = NodeRef::<leptos::html::Div>::new();
-        request_animation_frame(move || {
-            if let Some(el) = first_focus.get_untracked()
-                && let Ok(Some(b)) = el.query_selector("button")
-                && let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b)
-            {
-                let _ = b.focus();
-            }
-        });
         Some(view! {
             <div class="menu" role="menu" data-testid="context-menu" style=style node_ref=first_focus
                 on:keydown=move |ev| if ev.key() == "Escape" { ui.run.menu.set(None); }>
