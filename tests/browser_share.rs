@@ -103,6 +103,10 @@ async fn a_link_opens_the_same_scenario_at_the_same_moment() {
         status.contains("Your own work is open, untouched"),
         "{status}"
     );
+    // An error looks like one and is announced at once.
+    let line = find("status");
+    assert!(line.class_list().contains("error"));
+    assert_eq!(line.get_attribute("role").as_deref(), Some("alert"));
     assert_eq!(text("scenario-name"), "Quorum: two nodes, no witness");
     assert_eq!(storage("clusterlab.work"), current);
     assert_eq!(storage("clusterlab.recent"), recent);
@@ -139,6 +143,26 @@ async fn a_broken_link_opens_the_users_own_work() {
         mine.name
     );
     assert!(storage("clusterlab.work").unwrap().contains("My own lab"));
+    clear_address();
+}
+
+/// On a first visit there is no work of one's own: the message says the sample is open.
+#[wasm_bindgen_test]
+async fn a_broken_link_on_a_first_visit_says_the_sample_is_open() {
+    clear_address();
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("v1.AAAAAAAA-not-a-link")
+        .unwrap();
+    let (_ui, root) = fresh_app().await;
+    let status = text("status");
+    assert!(
+        status.contains("The sample design is open instead") && !status.contains("own work"),
+        "{status}"
+    );
+    assert!(find("status").class_list().contains("error"));
+    root.remove();
     clear_address();
 }
 

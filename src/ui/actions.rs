@@ -131,7 +131,7 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
     };
     let plan = move |_| {
         let Some(at_ms) = planned() else {
-            ui.status.set(format!(
+            ui.fail(format!(
                 "'{}' is not a time: give seconds from the start, like 30",
                 plan_at.get_untracked()
             ));
@@ -145,8 +145,7 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
             repair: a.repair,
             fault: a.fault.clone(),
         }));
-        ui.status
-            .set(format!("planned at {}: {}", clock(at_ms), a.label));
+        ui.say(format!("planned at {}: {}", clock(at_ms), a.label));
     };
     let script = move || {
         let faults = ui.editor.with(|e| e.scenario().faults.clone());

@@ -19,7 +19,7 @@ fn open(ui: Ui, scenario: Scenario, from: &str, link: Option<&str>) {
         ui.editor.with_untracked(|e| ui.run.follow(e.scenario()));
     }
     ui.panel.set(None);
-    ui.status.set(format!(
+    ui.say(format!(
         "Opened {from} “{name}”. What was open before is under Open → Recent."
     ));
     request_animation_frame(move || super::canvas::fit(ui));
@@ -65,7 +65,7 @@ pub fn open_address(ui: Ui) {
                 ui.run.seek(t);
             }
         }
-        Err(e) => ui.status.set(saved::link_error(&e)),
+        Err(e) => ui.fail(saved::link_error(&e)),
     }
 }
 
@@ -265,6 +265,6 @@ fn SharePanel(ui: Ui) -> impl IntoView {
 
 fn report(ui: Ui, result: Result<(), String>) {
     if let Err(e) = result {
-        ui.status.set(e);
+        ui.fail(e);
     }
 }

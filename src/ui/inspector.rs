@@ -130,7 +130,7 @@ fn field(
     let on_change = move |ev: leptos::ev::Event| match parse_text(&value, &event_target_value(&ev))
     {
         Ok(v) => send(name.clone(), v),
-        Err(e) => ui.status.set(e),
+        Err(e) => ui.fail(e),
     };
     if complex {
         view! {

@@ -63,13 +63,33 @@ pub enum Panel {
 }
 
 /// Everything the page shares. Signals are `Copy`, so this is too.
+/// A message for the user in the status line.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Message {
+    pub text: String,
+    /// An error: shown as one (colour, icon) and announced at once (`role="alert"`).
+    pub error: bool,
+}
+
+/// The status line: the last message, errors set apart from information.
+#[component]
+pub fn StatusLine(ui: Ui) -> impl IntoView {
+    let error = move || ui.status.with(|m| m.error && !m.text.is_empty());
+    view! {
+        <p class="message" class:error=error role=move || if error() { "alert" } else { "status" }
+            aria-live=move || if error() { "assertive" } else { "polite" } data-testid="status">
+            {move || ui.status.with(|m| m.text.clone())}
+        </p>
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Ui {
     pub editor: RwSignal<Editor>,
     pub view: RwSignal<View>,
     pub tool: RwSignal<Tool>,
-    /// The last message for the user (an error, or what happened).
-    pub status: RwSignal<String>,
+    /// The last message for the user: what happened, or an error (`say` and `fail`).
+    pub status: RwSignal<Message>,
     pub help: RwSignal<bool>,
     /// Drags from a component draw connections (for touch, where there is no Alt key).
     pub connect_mode: RwSignal<bool>,
@@ -86,11 +106,31 @@ impl Ui {
             editor: RwSignal::new(editor),
             view: RwSignal::new(View::default()),
             tool: RwSignal::new(Tool::Idle),
-            status: RwSignal::new(status),
+            // A message at start-up is always a problem (a save that could not be read).
+            status: RwSignal::new(Message {
+                error: !status.is_empty(),
+                text: status,
+            }),
             help: RwSignal::new(false),
             connect_mode: RwSignal::new(false),
             panel: RwSignal::new(None),
         }
+    }
+
+    /// Tells the user what happened.
+    pub fn say(&self, text: impl Into<String>) {
+        self.status.set(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    /// Tells the user what went wrong (shown as an error, announced at once).
+    pub fn fail(&self, text: impl Into<String>) {
+        self.status.set(Message {
+            text: text.into(),
+            error: true,
+        });
     }
 
     /// Applies a command; an error becomes the status message and changes nothing.
@@ -98,8 +138,8 @@ impl Ui {
         let mut result = Ok(());
         self.editor.update(|e| result = e.apply(command));
         match result {
-            Ok(()) => self.status.set(String::new()),
-            Err(e) => self.status.set(e),
+            Ok(()) => self.say(""),
+            Err(e) => self.fail(e),
         }
     }
 
@@ -120,7 +160,7 @@ impl Ui {
                         e.selection.push(id);
                     }
                 }),
-                Effect::Message(m) => self.status.set(m),
+                Effect::Message(m) => self.say(m),
                 Effect::DropOn { what, target } => self.drop_on(what, target),
             }
         }
@@ -153,7 +193,7 @@ impl Ui {
             }
             Palette::Witness(kind) => {
                 let Some(cluster) = d.clusters.iter().find(|c| c.nodes.contains(&target)) else {
-                    self.status.set(format!(
+                    self.fail(format!(
                         "{target} is not in a failover cluster: group hosts into one first"
                     ));
                     return;
@@ -174,9 +214,8 @@ impl Ui {
                         cluster: cluster.id.clone(),
                         witness,
                     }),
-                    None => self.status.set(
-                        "add a SAN LUN (disk witness) or an SMB share (file share witness) first"
-                            .into(),
+                    None => self.fail(
+                        "add a SAN LUN (disk witness) or an SMB share (file share witness) first",
                     ),
                 }
             }
@@ -245,9 +284,7 @@ fn App(ui: Ui) -> impl IntoView {
         // Links are read by the whole app: fetch it at once rather than show the old work.
         let check_address = move || match saved::new_fragment_in_address() {
             Some(f) if crate::share::is_link(&f) => simulator::load(ui, "link"),
-            Some(_) => ui
-                .status
-                .set(saved::link_error(&crate::share::LinkError::NotALink)),
+            Some(_) => ui.fail(saved::link_error(&crate::share::LinkError::NotALink)),
             None => {}
         };
         check_address();
@@ -387,7 +424,7 @@ fn run_panels(ui: Ui) -> AnyView {
             <log::EventLog ui=ui/>
         </aside>
         <section class="bottom" aria-label="Timeline and charts">
-            <p class="message" role="status" aria-live="polite" data-testid="status">{move || ui.status.get()}</p>
+            <StatusLine ui=ui/>
             <timeline::Timeline ui=ui/>
             <div class="bottom-row">
                 <timeline::Charts ui=ui/>
@@ -420,7 +457,7 @@ pub fn set_mode(ui: Ui, mode: run::Mode) {
             let first = ui
                 .run
                 .with_player(|p| p.problems().first().map(|x| x.message.clone()));
-            ui.status.set(format!(
+            ui.fail(format!(
                 "the design cannot run until its errors are fixed{}",
                 first.map(|m| format!(": {m}")).unwrap_or_default()
             ));

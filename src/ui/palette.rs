@@ -119,14 +119,14 @@ fn add_by_keyboard(ui: Ui, item: Item) {
         }),
         Item::Vm => match selected_host {
             Some(host) => ui.apply(Command::AddVm { host }),
-            None => ui.status.set("select a host first, then add the VM".into()),
+            None => ui.fail("select a host first, then add the VM"),
         },
         other => match selected_host {
             Some(h) => ui.run(vec![crate::editor::tool::Effect::DropOn {
                 what: other,
                 target: h,
             }]),
-            None => ui.status.set("select a host first".into()),
+            None => ui.fail("select a host first"),
         },
     }
     ui.tool.set(Tool::Idle);

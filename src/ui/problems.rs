@@ -23,7 +23,7 @@ pub fn StatusArea(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="status" aria-label="Status and design problems">
-            <p class="message" role="status" aria-live="polite" data-testid="status">{move || ui.status.get()}</p>
+            <super::StatusLine ui=ui/>
             <h2 data-testid="problem-summary">{summary}</h2>
             <ul class="problems" data-testid="problems">
                 {move || problems.get().into_iter().map(|p| {

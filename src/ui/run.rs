@@ -209,7 +209,7 @@ impl Run {
             return;
         };
         ui.apply(Command::AddFault(fault));
-        ui.status.set(format!(
+        ui.say(format!(
             "{} at {}",
             action.label,
             clock(self.now.get_untracked())

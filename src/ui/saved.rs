@@ -57,8 +57,7 @@ pub fn autosave(ui: Ui) {
             && let Some(s) = storage()
             && s.set_item(KEY, &json).is_err()
         {
-            ui.status
-                .set("Could not save your work in this browser (storage full or blocked)".into());
+            ui.fail("Could not save your work in this browser (storage full or blocked)");
         }
     });
 }
@@ -88,5 +87,12 @@ pub fn new_fragment_in_address() -> Option<String> {
 
 /// The message for a link that cannot be opened (the same in both page modules).
 pub fn link_error(e: &crate::share::LinkError) -> String {
-    format!("This link cannot be opened: {e}. Your own work is open, untouched.")
+    // Someone opening a link on a first visit has no work of their own to reassure about.
+    let own = storage().is_some_and(|s| s.get_item(KEY).ok().flatten().is_some());
+    let open = if own {
+        "Your own work is open, untouched."
+    } else {
+        "The sample design is open instead."
+    };
+    format!("This link cannot be opened: {e}. {open}")
 }

@@ -28,9 +28,9 @@ pub fn load(ui: Ui, then: &'static str) {
     if doc.get_element_by_id("clusterlab-simulator").is_some() {
         return;
     }
-    ui.status.set(match then {
-        "link" => "Opening the shared link…".into(),
-        _ => "Loading the simulator…".into(),
+    ui.say(match then {
+        "link" => "Opening the shared link…",
+        _ => "Loading the simulator…",
     });
     let Ok(script) = doc.create_element("script") else {
         return;
@@ -64,7 +64,7 @@ pub fn hand_over_when_loaded(ui: Ui) {
     });
     let failed = window_event_listener_untyped(FAILED, move |ev| {
         let why = js_detail(&ev);
-        ui.status.set(format!(
+        ui.fail(format!(
             "The simulator could not be loaded ({why}). Your work is kept; press Simulate to try again."
         ));
     });
