@@ -488,3 +488,33 @@ async fn design_problems_appear_on_the_component_and_in_the_list_as_you_edit() {
     settle().await;
     assert!(!exists("cluster-problem-prod"));
 }
+
+/// Shift+1 fits the design to the view; F alone does nothing on the canvas (F fails or repairs
+/// the focused component during a run, so it means one thing).
+#[wasm_bindgen_test]
+async fn shift_1_fits_the_view_and_f_is_not_fit() {
+    let (ui, _root) = fresh_app().await;
+    settle().await;
+    let fitted = ui.view.get_untracked();
+    ui.view.update(|v| {
+        v.scale *= 2.0;
+        v.tx += 50.0;
+    });
+    let press = |key: &str, code: &str, shift: bool| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_code(code);
+        init.set_shift_key(shift);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        document().body().unwrap().dispatch_event(&ev).unwrap();
+    };
+    press("f", "KeyF", false);
+    settle().await;
+    assert_ne!(ui.view.get_untracked(), fitted, "F does not fit");
+    press("!", "Digit1", true);
+    settle().await;
+    assert_eq!(ui.view.get_untracked(), fitted);
+}

@@ -20,7 +20,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "add to the selection, rubber band",
     ),
     ("Drag empty canvas, wheel, pinch", "pan and zoom"),
-    ("F", "fit the design to the view"),
+    ("Shift+1", "fit the design to the view"),
     ("Space", "run: play or pause"),
     ("N", "run: step to the next event"),
     ("Home", "run: back to the start"),
@@ -100,7 +100,7 @@ pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
                 ui.help.update(|h| *h = !*h);
                 true
             }
-            "f" | "F" => {
+            _ if is_fit(ev) => {
                 canvas::fit(ui);
                 true
             }
@@ -156,7 +156,7 @@ pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
             ui.help.update(|h| *h = !*h);
             true
         }
-        "f" | "F" if !ctrl => {
+        _ if !ctrl && is_fit(ev) => {
             canvas::fit(ui);
             true
         }
@@ -165,6 +165,13 @@ pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
     if handled {
         ev.prevent_default();
     }
+}
+
+/// Shift+1 fits the design to the view, in both modes (as in Figma and Excalidraw): F belongs
+/// to failing and repairing the focused component during a run. By key position, so it works
+/// on every keyboard layout.
+fn is_fit(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.shift_key() && ev.code() == "Digit1"
 }
 
 fn redo(ui: Ui) -> bool {

@@ -335,7 +335,7 @@ fn App(ui: Ui) -> impl IntoView {
                         on:click=move |_| ui.connect_mode.update(|c| *c = !*c)>"⤳ Connect"</button>
                     <button title="Zoom in" aria-label="Zoom in" on:click=move |_| canvas::zoom_by(ui, 1.25)>"+"</button>
                     <button title="Zoom out" aria-label="Zoom out" on:click=move |_| canvas::zoom_by(ui, 0.8)>"−"</button>
-                    <button title="Fit to view (F)" aria-label="Fit to view" on:click=move |_| canvas::fit(ui)>"Fit"</button>
+                    <button title="Fit to view (Shift+1)" aria-label="Fit to view" on:click=move |_| canvas::fit(ui)>"Fit"</button>
                     <button title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| ui.help.update(|h| *h = !*h)>"?"</button>
                 </div>
                 <div class="actions" role="toolbar" aria-label="Scenario">
