@@ -215,11 +215,19 @@ fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
-/// A palette item dropped at `p`.
+/// A palette item dropped at `p`: a new component lands centred under the pointer.
 fn place(items: &[Item], what: Palette, p: (f64, f64)) -> Vec<Effect> {
+    use super::layout::*;
+    let (w, h) = match what {
+        Palette::New(NewComponent::Host) => (HOST_W, host_height(0)),
+        Palette::New(NewComponent::Switch(_)) => (SWITCH_W, SWITCH_H),
+        Palette::New(NewComponent::Storage(_)) => (STORAGE_W, STORAGE_H),
+        Palette::New(NewComponent::Client) => (CLIENT_W, CLIENT_H),
+        _ => (0, 0),
+    };
     let at = Pos {
-        x: p.0.round() as i32,
-        y: p.1.round() as i32,
+        x: p.0.round() as i32 - w / 2,
+        y: p.1.round() as i32 - h / 2,
     };
     let host = host_at(items, p).map(|h| h.id.clone());
     let on = super::scene::hit(items, p);
