@@ -229,6 +229,39 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await page.close();
 }
 
+// Chrome that fits: at each size, in both modes (playing, when Pause is wider than Play), no
+// element of the top bar, the palette or the panels leaves its container, and the palette
+// needs no scrolling.
+for (const [w, h] of [[1024, 768], [1280, 800], [1920, 1080]]) {
+  for (const mode of ['design', 'simulate']) {
+    const page = await browser.newPage({ viewport: { width: w, height: h } });
+    await page.goto(url);
+    await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+    if (mode === 'simulate') {
+      await page.click('[data-testid="mode-simulate"]');
+      await page.waitForSelector('[data-testid="timeline"]', { timeout: 20000 });
+      await page.click('[data-testid="play"]');
+      await page.waitForTimeout(300);
+    }
+    const spills = await page.evaluate(() => {
+      const out = [];
+      for (const sel of ['.topbar', '.palette', '.inspector', '.side', '.status', '.bottom']) {
+        const c = document.querySelector(sel);
+        if (!c || !c.getClientRects().length) continue;
+        const r = c.getBoundingClientRect();
+        if (sel === '.palette' && c.scrollHeight > c.clientHeight + 1) out.push(`palette scrolls (${c.scrollHeight} > ${c.clientHeight})`);
+        for (const e of c.querySelectorAll('*')) {
+          const b = e.getBoundingClientRect();
+          if (b.width && b.height && (b.right > r.right + 1 || b.left < r.left - 1)) out.push(`${sel} ${e.tagName} ${Math.round(b.left)}-${Math.round(b.right)}`);
+        }
+      }
+      return out;
+    });
+    check(`${w}x${h} ${mode}: the top bar, palette and panels fit`, spills.length === 0, spills.slice(0, 4).join(' | '));
+    await page.close();
+  }
+}
+
 await browser.close();
 close();
 console.log(`e2e: ${passed} passed, ${failed} failed`);
