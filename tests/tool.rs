@@ -200,7 +200,10 @@ fn palette_items_land_where_they_are_dropped() {
     assert_eq!(e.selection, ["host-4"]);
     // Centred under the pointer, to within half a step of the snap grid.
     let (x, y) = center_of(&e, "host-4", ItemKind::Host);
-    assert!((x - 1500.0).abs() <= 10.0 && (y - 700.0).abs() <= 10.0, "{x}, {y}");
+    assert!(
+        (x - 1500.0).abs() <= 10.0 && (y - 700.0).abs() <= 10.0,
+        "{x}, {y}"
+    );
     t.start_placing(Palette::Vm);
     let on = center_of(&e, "host-4", ItemKind::Host);
     let fx = t.up(&items(&e.scenario().design), Some(on));
