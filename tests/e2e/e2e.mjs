@@ -262,6 +262,21 @@ for (const [w, h] of [[1024, 768], [1280, 800], [1920, 1080]]) {
   }
 }
 
+// The status area takes no room beyond its one line when the design has no problems, and grows
+// with them (up to a third of the screen).
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  const empty = await page.evaluate(() => document.querySelector('.status').getBoundingClientRect().height);
+  await page.evaluate((s) => localStorage.setItem('clusterlab.work', s), fs.readFileSync('examples/local-storage.json', 'utf8'));
+  await page.reload();
+  await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  const full = await page.evaluate(() => document.querySelector('.status').getBoundingClientRect().height);
+  check('the status area is one line when the design has no problems and grows with them', empty <= 40 && full > empty && full <= 800 / 3 + 1, `${empty} px, then ${full} px`);
+  await page.close();
+}
+
 await browser.close();
 close();
 console.log(`e2e: ${passed} passed, ${failed} failed`);
