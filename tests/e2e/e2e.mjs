@@ -258,6 +258,14 @@ for (const [w, h] of [[1024, 768], [1280, 800], [1920, 1080]]) {
       return out;
     });
     check(`${w}x${h} ${mode}: the top bar, palette and panels fit`, spills.length === 0, spills.slice(0, 4).join(' | '));
+    if (mode === 'simulate') {
+      // Every chart legend entry is whole: inside its caption, never cut.
+      const cut = await page.evaluate(() => [...document.querySelectorAll('.chart figcaption')].flatMap((f) => {
+        const r = f.getBoundingClientRect();
+        return [...f.querySelectorAll('.legend')].filter((l) => { const b = l.getBoundingClientRect(); return b.right > r.right + 1 || b.bottom > r.bottom + 1 || l.scrollWidth > l.clientWidth + 1; }).map((l) => l.textContent);
+      }));
+      check(`${w}x${h}: chart legends are whole`, cut.length === 0, cut.join(' | '));
+    }
     await page.close();
   }
 }
