@@ -149,9 +149,9 @@ impl Timing {
         }
     }
 
-    /// The hour of the day (0-23) at simulated time `t`.
-    pub fn hour_at(&self, t: u64) -> u8 {
-        ((u64::from(self.start_hour) * 3_600_000 + t) / 3_600_000 % 24) as u8
+    /// Milliseconds since midnight at simulated time `t` (the run starts at `start_hour`).
+    pub fn time_of_day_ms(&self, t: u64) -> u64 {
+        (u64::from(self.start_hour) * 3_600_000 + t) % 86_400_000
     }
 
     /// Live migration copy time: memory over the migration network, plus a 1 s switch-over.

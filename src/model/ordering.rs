@@ -1,7 +1,7 @@
 //! Checks of start ordering and failback settings: cluster sets that name what exists and do
 //! not wait for each other in a circle, hours of the day that exist.
 
-use super::{Scenario, Version, display_name};
+use super::{Scenario, display_name};
 
 /// Errors, each with the ids it is about.
 pub(super) fn check(s: &Scenario) -> Vec<(Vec<String>, String)> {
@@ -25,15 +25,6 @@ pub(super) fn check(s: &Scenario) -> Vec<(Vec<String>, String)> {
             continue;
         }
         let name = display_name(&c.name, &c.id);
-        if s.settings.version < Version::W2016 {
-            out.push((
-                vec![c.id.clone()],
-                format!(
-                    "cluster {name} uses cluster sets, which arrived in Windows Server 2016; this scenario is {}",
-                    s.settings.version.label()
-                ),
-            ));
-        }
         let mut seen_vm: Vec<&str> = Vec::new();
         for (i, set) in c.sets.iter().enumerate() {
             if c.sets[..i].iter().any(|x| x.name == set.name) {

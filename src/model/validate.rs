@@ -326,6 +326,7 @@ fn check_vms(d: &Design, net: &Net, version: Version, r: &mut Report) {
             );
         }
     }
+    let max_host_vms = super::versions::limits(version).host_vms;
     for h in &d.hosts {
         let used = host_mem.get(h.id.as_str()).copied().unwrap_or(0);
         if used > u64::from(h.memory_gb) {
@@ -338,12 +339,11 @@ fn check_vms(d: &Design, net: &Net, version: Version, r: &mut Report) {
             );
         }
         let n = host_vms.get(h.id.as_str()).copied().unwrap_or(0);
-        let max = super::versions::limits(version).host_vms;
-        if n > max {
+        if n > max_host_vms {
             r.error(
                 &[&h.id],
                 format!(
-                    "host {} runs {n} VMs; a {} host runs at most {max}",
+                    "host {} runs {n} VMs; a {} host runs at most {max_host_vms}",
                     h.id,
                     version.label()
                 ),
@@ -373,9 +373,9 @@ fn check_witness(net: &Net, version: Version, id: &str, w: &Witness, r: &mut Rep
 fn check_clusters(d: &Design, net: &Net, version: Version, r: &mut Report) {
     let mut member_of: HashMap<&str, &str> = HashMap::new();
     let reach = Reach::new(net, &Health::new(net));
+    let limits = super::versions::limits(version);
     for c in &d.clusters {
         let name = display_name(&c.name, &c.id);
-        let limits = super::versions::limits(version);
         if c.nodes.len() > limits.cluster_nodes {
             r.error(
                 &[&c.id],

@@ -71,6 +71,14 @@ pub(super) fn check(s: &Scenario) -> Vec<(Vec<String>, String)> {
         for vm in d.vms.iter().filter(|x| x.shielded) {
             refuse(&[&vm.id], format!("VM {} is shielded", vm.id), "2016");
         }
+        for c in d.clusters.iter().filter(|c| !c.sets.is_empty()) {
+            let name = super::display_name(&c.name, &c.id);
+            refuse(
+                &[&c.id],
+                format!("cluster {name} uses cluster sets"),
+                "2016",
+            );
+        }
         // Sites are places and exist in every version; what 2016 added is site awareness
         // (CrossSite* heartbeats): before it, cross-site pairs use the cross-subnet numbers.
         let cross_site = |h: &super::HeartbeatSettings| {

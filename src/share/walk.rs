@@ -375,6 +375,7 @@ fn hour<P: Pass>(p: &mut P, h: &mut u8) -> R {
         .ok_or_else(|| range("hour"))?;
     Ok(())
 }
+
 fn vm_columns<P: Pass>(p: &mut P, v: &mut [Vm]) -> R {
     use {Monitoring as Mo, Priority as Pr};
     col(p, v, |p, x| p.string(&mut x.id))?;

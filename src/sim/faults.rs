@@ -91,7 +91,7 @@ impl Engine {
             self.check_joins(ci);
             self.check_witness_lost(ci);
             if self.clusters[ci].has_quorum {
-                self.recalc_votes(ci, true);
+                self.recalc_votes(ci, super::membership::Tell::IfChanged);
             }
             self.cluster_changed(ci);
         }
@@ -176,13 +176,7 @@ impl Engine {
         } else {
             format!("{id} crashed")
         };
-        if let VmState::Migrating { .. } = self.vms[v].state {
-            let h = self.vms[v].host;
-            self.set_vm(v, h, VmState::Running);
-        }
-        self.stop_vm(v, EventKind::VmStopped, why);
-        self.vm_failed(v);
-        self.vm_guest_changed(v);
+        self.vm_resource_failed(v, why);
     }
 
     /// A manual start (repair of a VM crash, or a standalone host powering on).

@@ -377,7 +377,7 @@ impl Engine {
             self.report_transition(ci, m, before, after, why);
         }
         if !formed {
-            self.recalc_votes(ci, false);
+            self.recalc_votes(ci, Tell::Never);
             return;
         }
         match (was_quorum, winner.is_some()) {
@@ -409,25 +409,12 @@ impl Engine {
         }
         if winner.is_some() {
             // Every membership change is a recalculation worth telling, even one that keeps the votes.
-            let changed = old != self.clusters[ci].node;
-            self.recalc_votes(ci, true);
-            if changed
-                && self
-                    .log
-                    .last()
-                    .is_none_or(|e| e.kind != EventKind::VotesChanged)
-            {
-                let c = &self.clusters[ci];
-                let msg = format!(
-                    "{} recalculated votes (dynamic quorum): {}",
-                    c.name,
-                    self.votes_summary(ci)
-                );
-                let id = c.id.clone();
-                if self.timing.dynamic_quorum {
-                    self.emit(EventKind::VotesChanged, vec![id], msg);
-                }
-            }
+            let tell = if old != self.clusters[ci].node {
+                Tell::Always
+            } else {
+                Tell::IfChanged
+            };
+            self.recalc_votes(ci, tell);
         }
         // A new membership can move a CSV's coordinator: redirected I/O may gain or lose its path.
         if !self.clusters[ci].guest && old != self.clusters[ci].node {
@@ -607,7 +594,7 @@ impl Engine {
     }
 
     /// Dynamic quorum and dynamic witness: votes follow the active members.
-    pub(super) fn recalc_votes(&mut self, ci: usize, report: bool) {
+    pub(super) fn recalc_votes(&mut self, ci: usize, tell: Tell) {
         let n = self.clusters[ci].members.len();
         let old_votes = self.clusters[ci].vote.clone();
         let old_witness = self.clusters[ci].witness_vote;
@@ -660,7 +647,8 @@ impl Engine {
             }
         }
         let c = &self.clusters[ci];
-        if !report || (c.vote == old_votes && c.witness_vote == old_witness) {
+        let unchanged = c.vote == old_votes && c.witness_vote == old_witness;
+        if tell == Tell::Never || (tell == Tell::IfChanged && unchanged) {
             return;
         }
         let msg = format!(
@@ -916,6 +904,16 @@ impl ClusterState {
             members,
         }
     }
+}
+
+/// When a recalculation of votes is written to the log.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tell {
+    Never,
+    /// Only when a vote moved.
+    IfChanged,
+    /// Always (the membership changed).
+    Always,
 }
 
 /// The heartbeat numbers for a pair's class (0 same subnet, 1 cross subnet, 2 cross site).

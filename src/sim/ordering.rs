@@ -118,12 +118,13 @@ impl Engine {
         let Some(w) = spec.failback_window else {
             return Ok(());
         };
-        let hour = self.timing.hour_at(self.now);
+        let hour_ms = 3_600_000;
+        let day_ms = self.timing.time_of_day_ms(self.now);
+        let hour = (day_ms / hour_ms) as u8;
         if in_window(hour, w.start_hour, w.end_hour) {
             return Ok(());
         }
-        let hour_ms = 3_600_000;
-        let into_hour = (u64::from(self.timing.start_hour) * hour_ms + self.now) % hour_ms;
+        let into_hour = day_ms % hour_ms;
         let hours_to_go = (u64::from(w.start_hour) + 24 - u64::from(hour)) % 24;
         let at = self.now + hours_to_go * hour_ms - into_hour;
         let why = format!(

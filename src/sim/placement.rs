@@ -888,11 +888,20 @@ impl Engine {
             "VM Monitoring noticed that the service in {id} stopped: the cluster restarts the VM"
         );
         self.emit(EventKind::AppDetected, vec![id.clone()], msg);
-        self.stop_vm(
+        self.vm_resource_failed(
             v,
-            EventKind::VmStopped,
             format!("{id} is shut down by VM Monitoring to recover its service"),
         );
+    }
+
+    /// The VM stops (`why`) and its resource fails: the restart policy recovers it (in place
+    /// first, then another node; a standalone host's recovery action) and guest clusters react.
+    pub(super) fn vm_resource_failed(&mut self, v: usize, why: String) {
+        if let VmState::Migrating { .. } = self.vms[v].state {
+            let h = self.vms[v].host;
+            self.set_vm(v, h, VmState::Running);
+        }
+        self.stop_vm(v, EventKind::VmStopped, why);
         self.vm_failed(v);
         self.vm_guest_changed(v);
     }
@@ -950,17 +959,10 @@ impl Engine {
             "VM Monitoring lost the integration-services heartbeat of {id}: the cluster treats the VM as failed"
         );
         self.emit(EventKind::AppDetected, vec![id.clone()], msg);
-        if let VmState::Migrating { .. } = self.vms[v].state {
-            let h = self.vms[v].host;
-            self.set_vm(v, h, VmState::Running);
-        }
-        self.stop_vm(
+        self.vm_resource_failed(
             v,
-            EventKind::VmStopped,
             format!("{id} is turned off by the cluster to recover its hung guest"),
         );
-        self.vm_failed(v);
-        self.vm_guest_changed(v);
     }
 
     /// What each watcher will (or will not) notice when the application in `v` fails.

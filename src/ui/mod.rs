@@ -62,7 +62,6 @@ pub enum Panel {
     Share,
 }
 
-/// Everything the page shares. Signals are `Copy`, so this is too.
 /// A message for the user in the status line.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Message {
@@ -83,6 +82,7 @@ pub fn StatusLine(ui: Ui) -> impl IntoView {
     }
 }
 
+/// Everything the page shares. Signals are `Copy`, so this is too.
 #[derive(Clone, Copy)]
 pub struct Ui {
     pub editor: RwSignal<Editor>,
