@@ -93,6 +93,19 @@ async fn play_until(ui: &Ui, t_ms: u64) {
     assert!(!ui.run.playing.get_untracked());
 }
 
+/// A right-click (a `contextmenu` event) at the middle of `el`.
+fn right_click(el: &Element) {
+    let at = center(el);
+    let init = MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(at.0 as i32);
+    init.set_client_y(at.1 as i32);
+    init.set_button(2);
+    el.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("contextmenu", &init).unwrap())
+        .unwrap();
+}
+
 fn log_has(kind: &str, needle: &str) -> bool {
     let list = find("log").query_selector_all("li").unwrap();
     (0..list.length()).any(|i| {
@@ -336,16 +349,7 @@ async fn keys_and_the_context_menu_break_and_repair_and_space_plays() {
     );
 
     // Right-click opens the menu for that component.
-    let sw = find("switch-lan");
-    let at = center(&sw);
-    let init = MouseEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_client_x(at.0 as i32);
-    init.set_client_y(at.1 as i32);
-    init.set_button(2);
-    sw.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("contextmenu", &init).unwrap())
-        .unwrap();
+    right_click(&find("switch-lan"));
     settle().await;
     assert!(text("context-menu").contains("Fail switch lan"));
     key("Escape", false, false);
@@ -448,16 +452,7 @@ async fn the_context_menu_holds_still_while_the_run_plays() {
     slide("speed", 1000.0).await;
     click("play");
     TimeoutFuture::new(100).await;
-    let host = find("host-host-1");
-    let at = center(&host);
-    let init = MouseEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_client_x(at.0 as i32);
-    init.set_client_y(at.1 as i32);
-    init.set_button(2);
-    host.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("contextmenu", &init).unwrap())
-        .unwrap();
+    right_click(&find("host-host-1"));
     TimeoutFuture::new(150).await;
     let menu = find("context-menu");
     let first = menu.query_selector("button").unwrap().unwrap();

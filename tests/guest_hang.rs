@@ -11,11 +11,6 @@ fn hang(vm: &str) -> serde_json::Value {
     json!({"fault": "guest_hang", "vm": vm})
 }
 
-fn state_of(e: &clusterlab::sim::Engine, id: &str) -> (String, VmState) {
-    let v = e.snapshot().vms.into_iter().find(|v| v.id == id).unwrap();
-    (v.host, v.state)
-}
-
 #[test]
 fn heartbeat_monitoring_restarts_a_hung_vm_in_place_then_moves_it() {
     let mut s = host_cluster(3, disk_witness(), "2016+");
@@ -36,7 +31,7 @@ fn heartbeat_monitoring_restarts_a_hung_vm_in_place_then_moves_it() {
     assert_eq!(restart.t_ms, 90_000);
     assert!(restart.subjects.iter().any(|s| s == "host-1"));
     assert_eq!(only(&e, VmFailover, "vm-1").t_ms, 260_000);
-    let (host, state) = state_of(&e, "vm-1");
+    let (host, state) = vm_state(&e, "vm-1");
     assert_ne!(host, "host-1");
     assert_eq!(state, VmState::Running);
 }

@@ -23,11 +23,6 @@ fn with_vms(n: usize, vms: Vec<Value>) -> Value {
     s
 }
 
-fn host_of(e: &clusterlab::sim::Engine, id: &str) -> (String, VmState) {
-    let v = e.snapshot().vms.into_iter().find(|v| v.id == id).unwrap();
-    (v.host, v.state)
-}
-
 #[test]
 fn a_vm_on_local_storage_cannot_fail_over_and_says_why() {
     let mut s = with_vms(2, vec![vm("db-1", "host-2", json!({"storage": "local-2"}))]);
@@ -66,7 +61,7 @@ fn capacity_is_checked_and_the_roomiest_node_wins() {
     let mut s = s0.clone();
     add_faults(&mut s, vec![fault(30_000, crash("host-2"))]);
     let e = run(&scenario(s), 120_000);
-    assert_eq!(host_of(&e, "c").0, "host-3");
+    assert_eq!(vm_state(&e, "c").0, "host-3");
     assert!(only(&e, VmFailover, "c").message.contains("(48 GB free)"));
     // Hosts too small to take it: the VM waits, with the reason.
     let mut s = s0;
@@ -97,7 +92,7 @@ fn preferred_owners_are_tried_first_and_possible_owners_are_a_hard_list() {
     );
     add_faults(&mut s, vec![fault(30_000, crash("host-1"))]);
     let e = run(&scenario(s), 120_000);
-    assert_eq!(host_of(&e, "a").0, "host-4");
+    assert_eq!(vm_state(&e, "a").0, "host-4");
     assert!(
         only(&e, VmFailover, "a")
             .message
@@ -127,7 +122,7 @@ fn soft_anti_affinity_prefers_another_node_enforced_keeps_the_vm_off() {
     let mut s = with_vms(3, vms.clone());
     add_faults(&mut s, vec![fault(30_000, crash("host-1"))]);
     let e = run(&scenario(s), 120_000);
-    assert_eq!(host_of(&e, "web-1").0, "host-3");
+    assert_eq!(vm_state(&e, "web-1").0, "host-3");
 
     // Two nodes, enforced: the only survivor already runs web-2, so web-1 stays offline.
     let mut s = with_vms(2, vms[..2].to_vec());
@@ -143,7 +138,7 @@ fn soft_anti_affinity_prefers_another_node_enforced_keeps_the_vm_off() {
     add_faults(&mut s, vec![fault(30_000, crash("host-1"))]);
     let e = run(&scenario(s), 120_000);
     assert_eq!(
-        host_of(&e, "web-1"),
+        vm_state(&e, "web-1"),
         ("host-2".to_string(), VmState::Running)
     );
 }
@@ -182,7 +177,7 @@ fn high_priority_starts_first_and_pre_empts_low_priority() {
         .map(|x| x.subjects[0].as_str())
         .collect();
     assert_eq!(order, ["db", "web"]);
-    assert_eq!(host_of(&e, "db"), ("host-2".to_string(), VmState::Running));
+    assert_eq!(vm_state(&e, "db"), ("host-2".to_string(), VmState::Running));
     assert_eq!(
         only(&e, VmNotRestarted, "batch").message,
         "batch was not restarted: no surviving node has 40 GB of free memory for it"
@@ -218,7 +213,7 @@ fn shielded_vms_restart_only_on_guarded_hosts() {
     s["design"]["hosts"][2]["guarded"] = json!(true);
     add_faults(&mut s, vec![fault(30_000, crash("host-1"))]);
     let e = run(&scenario(s), 120_000);
-    assert_eq!(host_of(&e, "secret").0, "host-3");
+    assert_eq!(vm_state(&e, "secret").0, "host-3");
 
     let mut s = with_vms(2, vec![vm("secret", "host-1", json!({"shielded": true}))]);
     s["design"]["hosts"][0]["guarded"] = json!(true);
@@ -254,7 +249,7 @@ fn a_crashed_vm_restarts_in_place_once_in_15_min_then_moves() {
     assert!(restarts[0].message.contains("attempt 1 of 1 within 15 min"));
     let moved = only(&e, VmFailover, "app");
     assert_eq!(moved.t_ms, 120_000);
-    assert_ne!(host_of(&e, "app").0, "host-1");
+    assert_ne!(vm_state(&e, "app").0, "host-1");
 }
 
 /// app (10 s boot) on host-1 of 3 nodes crashes at 60, 120 and 180 s; restarts in place are
@@ -287,7 +282,7 @@ fn a_failed_role_is_retried_after_an_hour_without_an_operator() {
     );
     let running = events(&e, VmRunning, "app");
     assert_eq!(running.last().unwrap().t_ms, 180_000 + 3_600_000 + 10_000);
-    assert_eq!(host_of(&e, "app").1, VmState::Running);
+    assert_eq!(vm_state(&e, "app").1, VmState::Running);
 }
 
 #[test]
@@ -314,7 +309,10 @@ fn a_standalone_host_restarts_a_crashed_vm_in_place() {
     assert_eq!(restart.t_ms, 60_000);
     assert!(restart.message.contains("automatic recovery action"));
     assert_eq!(only(&e, VmRunning, "app").t_ms, 70_000);
-    assert_eq!(host_of(&e, "app"), ("host-1".to_string(), VmState::Running));
+    assert_eq!(
+        vm_state(&e, "app"),
+        ("host-1".to_string(), VmState::Running)
+    );
 }
 
 #[test]
@@ -330,7 +328,7 @@ fn past_the_failover_threshold_a_vm_is_left_failed() {
             .message
             .contains("failover threshold for a 3-node cluster is 2")
     );
-    assert_eq!(host_of(&e, "app").1, VmState::Stopped);
+    assert_eq!(vm_state(&e, "app").1, VmState::Stopped);
 }
 
 #[test]
@@ -355,5 +353,8 @@ fn failback_moves_a_vm_home_by_live_migration() {
     assert_eq!(mig.t_ms, 200_000);
     // 16 GB over 10 Gbit/s is 12.8 s, plus a 1 s switch-over.
     assert_eq!(only(&e, VmMigrated, "app").t_ms, 200_000 + 13_800);
-    assert_eq!(host_of(&e, "app"), ("host-1".to_string(), VmState::Running));
+    assert_eq!(
+        vm_state(&e, "app"),
+        ("host-1".to_string(), VmState::Running)
+    );
 }

@@ -11,6 +11,11 @@ fn isolate(h: &str) -> serde_json::Value {
     json!({"fault": "host_isolation", "host": h})
 }
 
+/// Host `h` loses its NICs at 30 s and gets them back at 100 s (inside the resiliency period).
+fn isolated_from_30_to_100_s(h: &str) -> Vec<serde_json::Value> {
+    vec![fault(30_000, isolate(h)), repair(100_000, isolate(h))]
+}
+
 #[test]
 fn an_isolated_node_keeps_its_vms_unmonitored_for_240_s_then_they_fail_over() {
     // vm-2 lives on a CSV: block storage goes with cluster membership, so it is Paused-Critical
@@ -52,13 +57,7 @@ fn an_isolated_node_keeps_vms_on_an_smb_share_running_and_csv_vms_resume_on_rejo
         .as_array_mut()
         .unwrap()
         .push(json!({"id": "smb-2", "a": "host-2", "b": "share"}));
-    add_faults(
-        &mut s,
-        vec![
-            fault(30_000, isolate("host-2")),
-            repair(100_000, isolate("host-2")),
-        ],
-    );
+    add_faults(&mut s, isolated_from_30_to_100_s("host-2"));
     let e = run(&scenario(s), 400_000);
     // vm-1 (SMB) keeps running on the isolated node; vm-2 (CSV) pauses and resumes.
     none(&e, VmPaused, "vm-1");
@@ -77,13 +76,7 @@ fn an_isolated_node_keeps_vms_on_an_smb_share_running_and_csv_vms_resume_on_rejo
 #[test]
 fn an_isolated_node_that_returns_in_time_loses_nothing() {
     let mut s = host_cluster(3, disk_witness(), "2016+");
-    add_faults(
-        &mut s,
-        vec![
-            fault(30_000, isolate("host-2")),
-            repair(100_000, isolate("host-2")),
-        ],
-    );
+    add_faults(&mut s, isolated_from_30_to_100_s("host-2"));
     let e = run(&scenario(s), 400_000);
     only(&e, NodeIsolated, "host-2");
     assert_eq!(only(&e, NodeJoined, "host-2").t_ms, 100_000);
@@ -105,12 +98,7 @@ fn before_2016_an_isolated_node_stops_its_vms_at_once() {
 #[test]
 fn three_isolations_in_an_hour_quarantine_the_node_and_drain_it() {
     let mut s = host_cluster(3, disk_witness(), "2016+");
-    let mut faults = Vec::new();
-    for k in 0..3u64 {
-        faults.push(fault(60_000 + k * 300_000, isolate("host-2")));
-        faults.push(repair(120_000 + k * 300_000, isolate("host-2")));
-    }
-    add_faults(&mut s, faults);
+    add_faults(&mut s, cycles(isolate("host-2"), 60_000, 3));
     let e = run(&scenario(s), 1_200_000);
     assert_eq!(events(&e, NodeIsolated, "host-2").len(), 3);
     let q = only(&e, NodeQuarantined, "host-2");
@@ -175,14 +163,19 @@ fn a_lost_site_takes_its_hosts_and_storage_and_the_other_site_carries_on() {
     }
 }
 
-/// Crash host `h` at `at` and power it on 60 s later, `n` times, 5 minutes apart.
-fn crash_cycles(h: &str, start: u64, n: u64) -> Vec<serde_json::Value> {
+/// `what` from `start` and repaired 60 s later, `n` times, 5 minutes apart.
+fn cycles(what: serde_json::Value, start: u64, n: u64) -> Vec<serde_json::Value> {
     (0..n)
         .flat_map(|k| {
             let at = start + k * 300_000;
-            [fault(at, crash(h)), repair(at + 60_000, crash(h))]
+            [fault(at, what.clone()), repair(at + 60_000, what.clone())]
         })
         .collect()
+}
+
+/// Crash host `h` at `start` and power it on 60 s later, `n` times, 5 minutes apart.
+fn crash_cycles(h: &str, start: u64, n: u64) -> Vec<serde_json::Value> {
+    cycles(crash(h), start, n)
 }
 
 #[test]
@@ -229,12 +222,7 @@ fn quarantining_the_csv_coordinator_takes_redirected_io_with_it() {
         .retain(|l| l["id"] != "fc-1");
     s["design"]["vms"] = json!([{"id": "vm-1", "hosts": ["host-1"], "storage": "csv", "nics": [{"switch": "lan"}], "memory_gb": 4}]);
     s["design"]["clusters"][0]["lower_quorum_priority_node"] = json!("host-2");
-    let mut faults = Vec::new();
-    for k in 0..3u64 {
-        faults.push(fault(60_000 + k * 300_000, isolate("host-2")));
-        faults.push(repair(120_000 + k * 300_000, isolate("host-2")));
-    }
-    add_faults(&mut s, faults);
+    add_faults(&mut s, cycles(isolate("host-2"), 60_000, 3));
     let e = run(&scenario(s), 900_000);
     let q = only(&e, NodeQuarantined, "host-2").t_ms;
     let paused = events(&e, VmPaused, "vm-1");

@@ -6,11 +6,6 @@ use clusterlab::sim::state::VmState;
 use common::*;
 use serde_json::json;
 
-fn state(e: &clusterlab::sim::Engine, id: &str) -> (String, VmState) {
-    let v = e.snapshot().vms.into_iter().find(|v| v.id == id).unwrap();
-    (v.host, v.state)
-}
-
 #[test]
 fn a_node_that_loses_its_csv_path_keeps_running_through_redirected_io() {
     let mut s = host_cluster(3, disk_witness(), "2016+");
@@ -46,7 +41,7 @@ fn losing_the_storage_itself_pauses_vms_in_2016_and_they_resume() {
         let resumed = only(&e, VmResumed, vm);
         assert_eq!(resumed.t_ms, 100_000);
         assert!(resumed.message.contains("paused for 70 s"));
-        assert_eq!(state(&e, vm).1, VmState::Running);
+        assert_eq!(vm_state(&e, vm).1, VmState::Running);
     }
 }
 
@@ -110,7 +105,10 @@ fn a_vm_on_a_lun_only_one_node_reaches_moves_to_a_node_that_reaches_it() {
     only(&e, VmStopped, "vm-1");
     let moved = only(&e, VmFailover, "vm-1");
     assert_eq!(moved.t_ms, 30_000);
-    assert_eq!(state(&e, "vm-1"), ("host-3".to_string(), VmState::Running));
+    assert_eq!(
+        vm_state(&e, "vm-1"),
+        ("host-3".to_string(), VmState::Running)
+    );
 }
 
 #[test]

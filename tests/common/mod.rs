@@ -77,6 +77,12 @@ pub fn only<'a>(e: &'a Engine, kind: EventKind, subject: &str) -> &'a Event {
     found[0]
 }
 
+/// Where VM instance `id` is and what it is doing now.
+pub fn vm_state(e: &Engine, id: &str) -> (String, clusterlab::sim::state::VmState) {
+    let v = e.snapshot().vms.into_iter().find(|v| v.id == id).unwrap();
+    (v.host, v.state)
+}
+
 pub fn none(e: &Engine, kind: EventKind, subject: &str) {
     let found = events(e, kind, subject);
     assert!(
