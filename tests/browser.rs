@@ -343,7 +343,7 @@ async fn shift_drag_selects_by_rubber_band_and_question_mark_shows_the_shortcuts
         find("inspector")
             .text_content()
             .unwrap()
-            .contains("2 selected")
+            .contains("2 Hosts selected")
     );
     assert!(!exists("shortcuts"));
     key("?", false, false);

@@ -61,7 +61,7 @@ fn build_a_small_design_then_undo_and_redo_every_step() {
     assert_eq!(done.design.vms[0].nics[0].switch, "switch-1");
     assert_eq!(done.design.links.len(), 1);
     assert!(done.is_runnable(), "{:?}", done.validate());
-    assert_eq!(e.undo_label(), Some("edit memory_gb"));
+    assert_eq!(e.undo_label(), Some("edit memory gb"));
 
     let mut states = vec![done.clone()];
     while e.undo() {
@@ -107,6 +107,86 @@ fn a_bad_edit_is_refused_and_changes_nothing() {
     );
     assert_eq!(e.scenario(), &before);
     assert!(e.undo_label().is_none());
+}
+
+#[test]
+fn one_edit_sets_a_shared_field_on_every_selected_component_as_one_undo_step() {
+    let mut e = Editor::new(common::scenario(common::host_cluster(
+        3,
+        common::disk_witness(),
+        "2016+",
+    )));
+    let before = e.scenario().clone();
+    e.apply(Command::EditMany {
+        ids: vec!["host-1".into(), "host-3".into()],
+        field: "memory_gb".into(),
+        value: json!(512),
+    })
+    .unwrap();
+    let mem: Vec<u32> = e
+        .scenario()
+        .design
+        .hosts
+        .iter()
+        .map(|h| h.memory_gb)
+        .collect();
+    assert_eq!(mem, [512, before.design.hosts[1].memory_gb, 512]);
+    assert_eq!(e.undo_label(), Some("edit memory gb of 2 items"));
+    assert!(e.undo());
+    assert_eq!(e.scenario(), &before, "one step takes both back");
+    // A value one of them refuses changes none of them.
+    assert!(
+        e.apply(Command::EditMany {
+            ids: vec!["host-1".into(), "nowhere".into()],
+            field: "memory_gb".into(),
+            value: json!(100),
+        })
+        .is_err()
+    );
+    assert_eq!(e.scenario(), &before);
+}
+
+#[test]
+fn dotted_fields_reach_nested_settings_and_null_restores_the_default() {
+    let mut e = Editor::new(common::scenario(common::host_cluster(
+        2,
+        common::disk_witness(),
+        "2016+",
+    )));
+    let cluster = e.scenario().design.clusters[0].id.clone();
+    e.apply(Command::Edit {
+        id: cluster.clone(),
+        field: "heartbeat.same_subnet_threshold".into(),
+        value: json!(20),
+    })
+    .unwrap();
+    assert_eq!(
+        e.scenario().design.clusters[0]
+            .heartbeat
+            .same_subnet_threshold,
+        Some(20)
+    );
+    e.apply(Command::Edit {
+        id: cluster,
+        field: "heartbeat.same_subnet_threshold".into(),
+        value: json!(null),
+    })
+    .unwrap();
+    assert_eq!(
+        e.scenario().design.clusters[0]
+            .heartbeat
+            .same_subnet_threshold,
+        None
+    );
+    e.apply(Command::EditSettings {
+        field: "timing.resiliency_period_ms".into(),
+        value: json!(60_000),
+    })
+    .unwrap();
+    assert_eq!(
+        e.scenario().settings.timing.resiliency_period_ms,
+        Some(60_000)
+    );
 }
 
 #[test]

@@ -53,6 +53,12 @@ pub enum Command {
         field: String,
         value: Value,
     },
+    /// Sets one field to the same value on several components at once (one undo step).
+    EditMany {
+        ids: Vec<Id>,
+        field: String,
+        value: Value,
+    },
     /// Sets one field of the scenario settings (`version`, `heartbeat.same_subnet_threshold`...).
     EditSettings {
         field: String,
@@ -97,7 +103,14 @@ impl Command {
             Command::Delete { ids } => format!("delete {}", count(ids.len())),
             Command::Duplicate { ids } => format!("duplicate {}", count(ids.len())),
             Command::Edit { field, .. } | Command::EditSettings { field, .. } => {
-                format!("edit {field}")
+                format!("edit {}", field.replace(['_', '.'], " "))
+            }
+            Command::EditMany { ids, field, .. } => {
+                format!(
+                    "edit {} of {}",
+                    field.replace(['_', '.'], " "),
+                    count(ids.len())
+                )
             }
             Command::GroupCluster { .. } => "create failover cluster".into(),
             Command::GroupGuest { .. } => "create guest cluster".into(),
@@ -148,6 +161,12 @@ impl Command {
             }
             Command::Duplicate { ids } => duplicate(d, &ids).map(Some),
             Command::Edit { id, field, value } => edit(d, &id, &field, value).map(|_| None),
+            Command::EditMany { ids, field, value } => {
+                for id in &ids {
+                    edit(d, id, &field, value.clone())?;
+                }
+                Ok(None)
+            }
             Command::EditSettings { field, value } => edit_settings(s, &field, value).map(|_| None),
             Command::GroupCluster { hosts } => {
                 for h in &hosts {
@@ -729,12 +748,7 @@ fn edit(d: &mut Design, id: &str, field: &str, value: Value) -> Result<(), Strin
         value: Value,
     ) -> Result<(), String> {
         let mut json = to_json(&*item).map_err(|e| e.to_string())?;
-        let obj = json.as_object_mut().ok_or("not an object")?;
-        if value.is_null() {
-            obj.remove(field);
-        } else {
-            obj.insert(field.to_string(), value);
-        }
+        set_path(&mut json, field, value)?;
         *item = reparse(&json).map_err(|e| format!("{field}: {e}"))?;
         Ok(())
     }
@@ -761,14 +775,28 @@ fn edit(d: &mut Design, id: &str, field: &str, value: Value) -> Result<(), Strin
 /// Sets a settings field; dotted paths reach nested fields (`heartbeat.same_subnet_threshold`).
 fn edit_settings(s: &mut Scenario, field: &str, value: Value) -> Result<(), String> {
     let mut json = to_json(&s.settings).map_err(|e| e.to_string())?;
-    let mut at = &mut json;
-    let parts: Vec<&str> = field.split('.').collect();
-    for p in &parts[..parts.len() - 1] {
-        at = at.get_mut(*p).ok_or(format!("no setting {field}"))?;
-    }
-    let obj = at.as_object_mut().ok_or(format!("no setting {field}"))?;
-    obj.insert(parts[parts.len() - 1].to_string(), value);
+    set_path(&mut json, field, value)?;
     s.settings = reparse(&json).map_err(|e| format!("{field}: {e}"))?;
+    Ok(())
+}
+
+/// Sets a field of a JSON object; a dotted path reaches nested objects (`role.start_ms`,
+/// `heartbeat.same_subnet_threshold`). Null removes the field, so the default applies.
+fn set_path(json: &mut Value, field: &str, value: Value) -> Result<(), String> {
+    let (parents, last) = match field.rsplit_once('.') {
+        Some((p, l)) => (p.split('.').collect::<Vec<_>>(), l),
+        None => (Vec::new(), field),
+    };
+    let mut at = json;
+    for p in parents {
+        at = at.get_mut(p).ok_or(format!("no field {field}"))?;
+    }
+    let obj = at.as_object_mut().ok_or(format!("no field {field}"))?;
+    if value.is_null() {
+        obj.remove(last);
+    } else {
+        obj.insert(last.to_string(), value);
+    }
     Ok(())
 }
 

@@ -47,7 +47,14 @@ impl Editor {
     pub fn apply(&mut self, command: Command) -> Result<(), String> {
         let before = self.scenario.clone();
         let label = command.label();
-        let selected = command.apply(&mut self.scenario)?;
+        // A command that fails part-way (one of several edits refused) leaves no trace.
+        let selected = match command.apply(&mut self.scenario) {
+            Ok(selected) => selected,
+            Err(e) => {
+                self.scenario = before;
+                return Err(e);
+            }
+        };
         // Compared as JSON, with the serializer saving already needs: a derived `==` over the
         // whole model would add its own code to the page's first load.
         if same(&self.scenario, &before) {

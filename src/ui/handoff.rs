@@ -23,6 +23,22 @@ struct Handoff {
     /// from an older first-load module has none), "open", "share" or "link".
     #[serde(default)]
     then: String,
+    /// Zoom and pan, so the canvas does not jump as the whole app takes over.
+    #[serde(default)]
+    view: Option<(f64, f64, f64)>,
+    /// The `data-testid` of the element that had focus, given it back after the takeover.
+    #[serde(default)]
+    focus: Option<String>,
+}
+
+/// What the whole app takes over from the first-load module.
+#[cfg_attr(not(feature = "simulate"), allow(dead_code))]
+pub struct Taken {
+    pub editor: Editor,
+    /// What the user asked for (see `Handoff::then`).
+    pub then: String,
+    pub view: Option<super::View>,
+    pub focus: Option<String>,
 }
 
 fn session() -> Option<web_sys::Storage> {
@@ -32,6 +48,10 @@ fn session() -> Option<web_sys::Storage> {
 /// Writes the editor's state for the module taking over.
 #[cfg_attr(feature = "simulate", allow(dead_code))]
 pub fn write(ui: Ui, then: &str) {
+    let v = ui.view.get_untracked();
+    let focus = document()
+        .active_element()
+        .and_then(|a| a.get_attribute("data-testid"));
     let handoff = ui.editor.with_untracked(|e| {
         let (undo, redo) = e.history();
         Handoff {
@@ -40,6 +60,8 @@ pub fn write(ui: Ui, then: &str) {
             redo: redo.clone(),
             selection: e.selection.clone(),
             then: then.to_string(),
+            view: Some((v.scale, v.tx, v.ty)),
+            focus,
         }
     });
     if let (Some(s), Ok(json)) = (session(), serde_json::to_string(&handoff)) {
@@ -51,7 +73,7 @@ pub fn write(ui: Ui, then: &str) {
 /// Asks a first-load module on the page to hand over, and takes what it wrote (once): the
 /// editor, and what the user asked for.
 #[cfg_attr(not(feature = "simulate"), allow(dead_code))]
-pub fn take_over() -> Option<(Editor, String)> {
+pub fn take_over() -> Option<Taken> {
     let _ = session().map(|s| s.remove_item(KEY));
     if let Ok(ev) = web_sys::Event::new(TAKEOVER) {
         let _ = window().dispatch_event(&ev);
@@ -60,8 +82,10 @@ pub fn take_over() -> Option<(Editor, String)> {
     let json = s.get_item(KEY).ok().flatten()?;
     let _ = s.remove_item(KEY);
     let h: Handoff = serde_json::from_str(&json).ok()?;
-    Some((
-        Editor::resume(h.scenario, h.undo, h.redo, h.selection),
-        h.then,
-    ))
+    Some(Taken {
+        editor: Editor::resume(h.scenario, h.undo, h.redo, h.selection),
+        then: h.then,
+        view: h.view.map(|(scale, tx, ty)| super::View { scale, tx, ty }),
+        focus: h.focus,
+    })
 }

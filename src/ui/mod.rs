@@ -9,7 +9,13 @@ mod export;
 #[cfg(feature = "simulate")]
 mod files;
 mod handoff;
+#[cfg(feature = "simulate")]
 mod inspector;
+/// The first load has no inspector: selecting something fetches the whole app, which has it.
+#[cfg(not(feature = "simulate"))]
+mod inspector {
+    pub use super::simulator::Inspector;
+}
 mod keys;
 #[cfg(feature = "simulate")]
 mod library;
@@ -245,16 +251,35 @@ pub fn mount_in(parent: web_sys::HtmlElement) -> (Ui, Box<dyn std::any::Any>) {
 /// whole app started by the first Simulate takes the editor over and opens in Simulate mode.
 fn start() -> Ui {
     #[cfg(feature = "simulate")]
-    add_run_style();
+    add_full_style();
     #[cfg(feature = "simulate")]
-    if let Some((editor, then)) = handoff::take_over() {
-        let ui = Ui::new(editor, String::new());
-        match then.as_str() {
+    if let Some(taken) = handoff::take_over() {
+        let ui = Ui::new(taken.editor, String::new());
+        match taken.then.as_str() {
             "open" => ui.panel.set(Some(Panel::Open)),
             "share" => ui.panel.set(Some(Panel::Share)),
-            // The link in the address opens as the app mounts (`files::listen`).
-            "link" => {}
+            // The link in the address opens as the app mounts (`files::listen`); an edit
+            // (the inspector) goes on where it was.
+            "link" | "edit" => {}
             _ => ui.run.mode.set(run::Mode::Simulate),
+        }
+        if taken.then == "edit"
+            && let Some(v) = taken.view
+        {
+            ui.view.set(v);
+        }
+        if let Some(focus) = taken.focus {
+            request_animation_frame(move || {
+                let sel = format!("[data-testid=\"{focus}\"]");
+                if let Some(el) = document()
+                    .query_selector(&sel)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            });
         }
         return ui;
     }
@@ -294,8 +319,12 @@ fn App(ui: Ui) -> impl IntoView {
     #[cfg(feature = "simulate")]
     files::listen(ui);
     // Once laid out, show the whole design and record when the first render happened.
+    // (A view handed over by the first-load module is kept.)
+    let handed = ui.view.get_untracked() != View::default();
     request_animation_frame(move || {
-        canvas::fit(ui);
+        if !handed {
+            canvas::fit(ui);
+        }
         if let Some(body) = document().body() {
             let ms = window().performance().map(|p| p.now()).unwrap_or_default();
             let _ = body.set_attribute("data-first-render-ms", &format!("{ms:.0}"));
@@ -366,16 +395,20 @@ fn App(ui: Ui) -> impl IntoView {
     }
 }
 
-/// The run's styles come with the simulator: the first load carries only the editor's.
+/// The run's and the inspector's styles come with the whole app: the first load carries only
+/// the editor's.
 #[cfg(feature = "simulate")]
-fn add_run_style() {
+fn add_full_style() {
     let doc = document();
     if doc.get_element_by_id("clusterlab-run-style").is_some() {
         return;
     }
     if let (Ok(style), Some(head)) = (doc.create_element("style"), doc.head()) {
         style.set_id("clusterlab-run-style");
-        style.set_text_content(Some(include_str!("../../style/simulate.css")));
+        style.set_text_content(Some(concat!(
+            include_str!("../../style/simulate.css"),
+            include_str!("../../style/inspector.css")
+        )));
         let _ = head.append_child(&style);
     }
 }

@@ -23,13 +23,18 @@ const FAILED: &str = "clusterlab:load-failed";
 /// Loads the whole app, which takes over and then does `then` ("simulate", "open", "share",
 /// "link": see `handoff`).
 pub fn load(ui: Ui, then: &'static str) {
-    THEN.with(|t| t.set(then));
     let doc = document();
-    if doc.get_element_by_id("clusterlab-simulator").is_some() {
+    let loading = doc.get_element_by_id("clusterlab-simulator").is_some();
+    // Showing the inspector is what any load gives: it never replaces a request for more.
+    if then != "edit" || !loading {
+        THEN.with(|t| t.set(then));
+    }
+    if loading {
         return;
     }
     ui.say(match then {
         "link" => "Opening the shared link…",
+        "edit" => "Loading the inspector…",
         _ => "Loading the simulator…",
     });
     let Ok(script) = doc.create_element("script") else {
@@ -81,4 +86,23 @@ fn js_detail(ev: &web_sys::Event) -> String {
 fn js_sys_detail(ev: &web_sys::Event) -> Option<String> {
     let detail = web_sys::js_sys::Reflect::get(ev, &"detail".into()).ok()?;
     detail.as_string()
+}
+
+/// The first load's inspector: selecting a component (once the gesture is over) fetches the
+/// whole app, which takes over with the selection and shows the inspector.
+#[component]
+pub fn Inspector(ui: Ui) -> impl IntoView {
+    let selected = move || ui.editor.with(|e| !e.selection.is_empty());
+    Effect::new(move |_| {
+        let idle = ui.tool.with(|t| *t == crate::editor::tool::Tool::Idle);
+        if selected() && idle {
+            load(ui, "edit");
+        }
+    });
+    view! {
+        <aside class="inspector" aria-label="Inspector" data-testid="inspector">
+            <h2>"Scenario"</h2>
+            <p class="hint">{move || if selected() { "Loading the inspector…" } else { "Select a component to edit it." }}</p>
+        </aside>
+    }
 }

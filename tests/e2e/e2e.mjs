@@ -79,12 +79,18 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await page.reload();
   await page.waitForSelector('[data-testid="host-host-4"]', { timeout: 20000 });
   check('the first load does not fetch the simulator', !fetched.some((u) => u.includes('clusterlab-full')));
-  // An edit to undo later: move host-4 right with the keyboard.
+  // An edit to undo later: move host-4 right with the keyboard. Selecting it starts fetching
+  // the whole app (it has the inspector); hold that until the edit is made.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/clusterlab-full_bg.wasm*', async (r) => { await held; await r.continue(); });
   const before = await page.getAttribute('[data-testid="host-host-4"] rect.box', 'x');
   await page.focus('[data-testid="host-host-4"]');
   await page.keyboard.press('ArrowRight');
   const moved = await page.getAttribute('[data-testid="host-host-4"] rect.box', 'x');
+  check('selecting a component fetches the inspector', (await page.textContent('[data-testid="inspector"]')).includes('Loading the inspector'));
   await page.click('[data-testid="mode-simulate"]');
+  release();
   await page.waitForSelector('[data-testid="timeline"]', { timeout: 20000 });
   check('Simulate fetches the simulator of the same build', fetched.some((u) => /clusterlab-full_bg\.wasm\?v=[0-9a-f]{16}$/.test(u)), fetched.filter((u) => u.includes('full')).join(' '));
   check('one app on the page after the handover', (await page.$$('.app')).length === 1);
@@ -97,6 +103,24 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   check('the edit made before the handover is kept, and undo still takes it back', moved !== before && kept === moved && undone === before, `${before} ${moved} ${kept} ${undone}`);
   check('no page errors through the handover', errors.length === 0, errors.join(' | '));
   await page.close();
+
+  // Clicking a component hands over to the whole app in place: same view, same selection,
+  // the typed inspector, one app on the page.
+  const sel = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const selErrors = [];
+  sel.on('pageerror', (e) => selErrors.push(String(e)));
+  await sel.goto(url);
+  await sel.waitForSelector('[data-testid="host-host-2"]', { timeout: 20000 });
+  await sel.waitForTimeout(200);
+  const box = async () => sel.$eval('[data-testid="host-host-2"]', (e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width].map(Math.round).join(','); });
+  const was = await box();
+  await sel.click('[data-testid="host-host-2"] text.title');
+  await sel.waitForSelector('[data-testid="inspector-kind"]', { timeout: 20000 });
+  await sel.waitForTimeout(200);
+  check('after the handover on a click the inspector shows the host, typed', (await sel.textContent('[data-testid="inspector-kind"]')) === 'Host' && (await sel.textContent('[data-testid="inspector-id"]')) === 'host-2' && (await sel.$('[data-testid="field-memory-gb"]')) !== null);
+  check('the canvas does not move as the whole app takes over', (await box()) === was, `${was} then ${await box()}`);
+  check('one app after a handover on selection, no page errors', (await sel.$$('.app')).length === 1 && selErrors.length === 0, selErrors.join(' | '));
+  await sel.close();
 
   const offline = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await offline.route('**/clusterlab-full_bg.wasm*', (r) => r.fulfill({ status: 404, body: 'gone' }));

@@ -1,0 +1,323 @@
+//! The typed inspector in a real browser: list editors (NICs, owners, witness, NLB members),
+//! ranges refused next to the field, shared edits of a multiple selection, each one undo step.
+#![cfg(target_arch = "wasm32")]
+
+use clusterlab::model::{Design, Witness};
+use clusterlab::ui::Ui;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod web;
+use web::document;
+use web::*;
+
+fn design(ui: &Ui) -> Design {
+    ui.editor.with_untracked(|e| e.scenario().design.clone())
+}
+
+fn change(el: &web_sys::Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+/// Types into a text or number field and leaves it (a `change`).
+async fn type_in(testid: &str, text: &str) {
+    let input: HtmlInputElement = find(testid).unchecked_into();
+    input.set_value(text);
+    change(&input);
+    settle().await;
+}
+
+/// Picks an option of a select by value.
+async fn choose(testid: &str, value: &str) {
+    let select: HtmlSelectElement = find(testid).unchecked_into();
+    select.set_value(value);
+    assert_eq!(
+        select.value(),
+        value,
+        "{testid} offers {value}: {}",
+        select.outer_html()
+    );
+    change(&select);
+    settle().await;
+}
+
+async fn click(selector: &str) {
+    let el: HtmlElement = document()
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} is on the page"))
+        .unchecked_into();
+    el.click();
+    settle().await;
+}
+
+async fn select(ui: &Ui, id: &str) {
+    ui.select(vec![id.to_string()]);
+    settle().await;
+}
+
+async fn undo() {
+    key("z", true, false);
+    settle().await;
+}
+
+async fn redo() {
+    key("z", true, true);
+    settle().await;
+}
+
+fn vm(ui: &Ui, id: &str) -> clusterlab::model::Vm {
+    design(ui).vms.into_iter().find(|v| v.id == id).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn nic_rows_edit_vlan_switch_and_spoofing_and_each_edit_undoes() {
+    let (ui, _root) = fresh_app().await;
+    select(&ui, "db").await;
+    assert_eq!(find("inspector-kind").text_content().unwrap(), "VM");
+    let before = vm(&ui, "db").nics;
+    type_in("nic-0-vlan", "30").await;
+    assert_eq!(vm(&ui, "db").nics[0].vlan, Some(30));
+    click("[data-testid=\"nic-add\"]").await;
+    assert_eq!(vm(&ui, "db").nics.len(), before.len() + 1);
+    let last = before.len();
+    let mac = find(&format!("nic-{last}-mac"));
+    mac.unchecked_ref::<HtmlElement>().click();
+    settle().await;
+    assert!(vm(&ui, "db").nics[last].mac_spoofing);
+    // A VLAN outside 1-4094 is refused beside the field and changes nothing.
+    type_in("nic-0-vlan", "5000").await;
+    assert_eq!(vm(&ui, "db").nics[0].vlan, Some(30));
+    let error = document()
+        .query_selector(".inspector .field-error")
+        .unwrap();
+    assert!(
+        error
+            .unwrap()
+            .text_content()
+            .unwrap()
+            .contains("1 to 4 094"),
+        "the range is named"
+    );
+    undo().await;
+    assert!(!vm(&ui, "db").nics[last].mac_spoofing);
+    undo().await;
+    assert_eq!(vm(&ui, "db").nics.len(), before.len());
+    undo().await;
+    assert_eq!(vm(&ui, "db").nics, before);
+    redo().await;
+    assert_eq!(vm(&ui, "db").nics[0].vlan, Some(30));
+    // Empty means untagged.
+    type_in("nic-0-vlan", "").await;
+    assert_eq!(vm(&ui, "db").nics[0].vlan, None);
+}
+
+#[wasm_bindgen_test]
+async fn owners_are_an_ordered_pick_of_the_cluster_nodes() {
+    let (ui, _root) = fresh_app().await;
+    select(&ui, "db").await;
+    assert_eq!(vm(&ui, "db").preferred_owners, ["host-1", "host-4"]);
+    choose("add-preferred-owners", "host-2").await;
+    assert_eq!(
+        vm(&ui, "db").preferred_owners,
+        ["host-1", "host-4", "host-2"]
+    );
+    click("[data-testid=\"pick-preferred_owners-host-4\"] button[aria-label^=\"Remove\"]").await;
+    assert_eq!(vm(&ui, "db").preferred_owners, ["host-1", "host-2"]);
+    click("[data-testid=\"pick-preferred_owners-host-2\"] button[aria-label^=\"Move\"][aria-label$=\"up\"]").await;
+    assert_eq!(vm(&ui, "db").preferred_owners, ["host-2", "host-1"]);
+    choose("add-possible-owners", "host-3").await;
+    assert_eq!(vm(&ui, "db").possible_owners, ["host-3"]);
+    click("[data-testid=\"pick-possible_owners-host-3\"] button[aria-label^=\"Remove\"]").await;
+    assert!(vm(&ui, "db").possible_owners.is_empty());
+    undo().await;
+    assert_eq!(vm(&ui, "db").possible_owners, ["host-3"]);
+    undo().await;
+    undo().await;
+    assert_eq!(vm(&ui, "db").preferred_owners, ["host-1", "host-2"]);
+    undo().await;
+    undo().await;
+    assert_eq!(vm(&ui, "db").preferred_owners, ["host-1", "host-4"]);
+    redo().await;
+    assert_eq!(
+        vm(&ui, "db").preferred_owners,
+        ["host-1", "host-4", "host-2"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_witness_is_a_kind_and_a_target() {
+    let (ui, _root) = fresh_app().await;
+    select(&ui, "prod").await;
+    assert_eq!(
+        find("inspector-kind").text_content().unwrap(),
+        "Failover cluster"
+    );
+    let before = design(&ui).clusters[0].witness.clone();
+    assert!(matches!(before, Witness::FileShare { .. }));
+    choose("witness-kind", "cloud").await;
+    assert_eq!(design(&ui).clusters[0].witness, Witness::Cloud);
+    assert!(!exists("witness-storage"), "a cloud witness has no storage");
+    // The sample has no SAN LUN: a disk witness cannot be chosen, and says why.
+    choose("witness-kind", "disk").await;
+    assert_eq!(design(&ui).clusters[0].witness, Witness::Cloud);
+    let error = document()
+        .query_selector(".inspector .field-error")
+        .unwrap();
+    assert!(error.unwrap().text_content().unwrap().contains("SAN LUN"));
+    choose("witness-kind", "file_share").await;
+    assert_eq!(design(&ui).clusters[0].witness, before);
+    undo().await;
+    assert_eq!(design(&ui).clusters[0].witness, Witness::Cloud);
+    undo().await;
+    assert_eq!(design(&ui).clusters[0].witness, before);
+    redo().await;
+    assert_eq!(design(&ui).clusters[0].witness, Witness::Cloud);
+}
+
+#[wasm_bindgen_test]
+async fn nlb_members_are_rows_of_priority_and_weight() {
+    let (ui, _root) = fresh_app().await;
+    select(&ui, "web-nlb").await;
+    let nlb = |ui: &Ui| design(ui).nlb_clusters[0].clone();
+    type_in("nlb-0-priority", "7").await;
+    assert_eq!(nlb(&ui).members[0].priority, 7);
+    type_in("nlb-0-priority", "40").await;
+    assert_eq!(nlb(&ui).members[0].priority, 7, "40 is outside 1-32");
+    type_in("nlb-0-weight", "60").await;
+    assert_eq!(nlb(&ui).members[0].weight, Some(60));
+    choose("nlb-add", "app").await;
+    assert_eq!(nlb(&ui).members.len(), 2);
+    assert_eq!(nlb(&ui).members[1].vm, "app");
+    assert_eq!(nlb(&ui).members[1].priority, 1, "the lowest free priority");
+    click("[data-testid=\"nlb-1-remove\"]").await;
+    assert_eq!(nlb(&ui).members.len(), 1);
+    undo().await;
+    assert_eq!(nlb(&ui).members.len(), 2);
+    undo().await;
+    undo().await;
+    assert_eq!(nlb(&ui).members[0].weight, None);
+    undo().await;
+    assert_eq!(nlb(&ui).members[0].priority, 1);
+    redo().await;
+    assert_eq!(nlb(&ui).members[0].priority, 7);
+}
+
+#[wasm_bindgen_test]
+async fn every_component_gets_typed_controls_no_json_and_no_position() {
+    let (ui, _root) = fresh_app().await;
+    let ids: Vec<String> = design(&ui).ids().map(String::from).collect();
+    for id in ids {
+        select(&ui, &id).await;
+        let inspector = find("inspector");
+        assert!(
+            inspector.query_selector("textarea").unwrap().is_none(),
+            "{id}: no JSON text box"
+        );
+        assert!(
+            !exists("field-at"),
+            "{id}: the position is not an inspector field"
+        );
+        let labels = inspector.query_selector_all("label, .label").unwrap();
+        for k in 0..labels.length() {
+            let text = labels.item(k).unwrap().text_content().unwrap();
+            assert!(!text.contains('_'), "{id}: a label in words, not {text}");
+        }
+    }
+    select(&ui, "host-1").await;
+    let memory: HtmlInputElement = find("field-memory-gb").unchecked_into();
+    let label = document()
+        .query_selector(&format!("label[for=\"{}\"]", memory.id()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(label.text_content().unwrap(), "Memory for VMs (GB)");
+    // Advanced settings start collapsed.
+    ui.select(Vec::new());
+    settle().await;
+    let advanced = find("advanced");
+    assert!(!advanced.has_attribute("open"));
+    let delay: HtmlInputElement = find("field-heartbeat-same-subnet-delay-ms").unchecked_into();
+    assert_eq!(delay.placeholder(), "default 1000");
+}
+
+#[wasm_bindgen_test]
+async fn a_value_out_of_range_is_refused_beside_the_field() {
+    let (ui, _root) = fresh_app().await;
+    select(&ui, "host-1").await;
+    let before = design(&ui);
+    type_in("field-memory-gb", "0").await;
+    assert_eq!(design(&ui), before);
+    let input = find("field-memory-gb");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let error = document()
+        .query_selector(".inspector .field-error")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        error.text_content().unwrap(),
+        "Memory for VMs (GB): enter a whole number from 1 to 24 576"
+    );
+    assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+    assert!(ui.editor.with_untracked(|e| e.undo_label().is_none()));
+    type_in("field-memory-gb", "512").await;
+    assert_eq!(design(&ui).hosts[0].memory_gb, 512);
+    assert!(
+        document()
+            .query_selector(".inspector .field-error")
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn several_selected_components_share_one_edit_and_one_undo() {
+    let (ui, _root) = fresh_app().await;
+    ui.select(vec!["host-1".into(), "host-3".into()]);
+    settle().await;
+    assert!(
+        find("inspector-many")
+            .text_content()
+            .unwrap()
+            .starts_with("2 Host")
+    );
+    let before = design(&ui);
+    type_in("field-memory-gb", "768").await;
+    let mem: Vec<u32> = design(&ui).hosts.iter().map(|h| h.memory_gb).collect();
+    assert_eq!(mem[0], 768);
+    assert_eq!(mem[2], 768);
+    assert_eq!(mem[1], before.hosts[1].memory_gb);
+    undo().await;
+    assert_eq!(design(&ui), before, "one undo takes both back");
+    // A host and a VM share no property: only the group actions are offered.
+    ui.select(vec!["host-1".into(), "db".into()]);
+    settle().await;
+    assert!(!exists("field-memory-gb"));
+}
+
+#[wasm_bindgen_test]
+async fn tab_from_field_to_field_keeps_focus_in_the_inspector() {
+    let (ui, _root) = fresh_app().await;
+    select(&ui, "host-1").await;
+    let cores: HtmlInputElement = find("field-cpu-cores").unchecked_into();
+    cores.set_value("48");
+    // Tab has already put focus on the next field when the edit redraws the inspector: the
+    // redraw updates the controls in place, so focus stays.
+    let memory: HtmlInputElement = find("field-memory-gb").unchecked_into();
+    memory.focus().unwrap();
+    change(&cores);
+    settle().await;
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!(design(&ui).hosts[0].cpu_cores, 48);
+    let active = document().active_element().unwrap();
+    assert_eq!(
+        active.get_attribute("data-testid").as_deref(),
+        Some("field-memory-gb")
+    );
+}
