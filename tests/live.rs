@@ -79,20 +79,42 @@ fn a_crashed_host_is_down_and_its_vm_slides_to_a_survivor_and_boots() {
 fn heartbeat_pulses_lie_on_the_cabled_paths() {
     let l = at("host-cluster", 10_100, 8);
     assert!(!l.pulses.is_empty());
-    let on_segment = |p: (f64, f64)| {
-        l.links.iter().any(|k| {
-            let cross = (k.b.0 - k.a.0) * (p.1 - k.a.1) - (k.b.1 - k.a.1) * (p.0 - k.a.0);
-            let len = ((k.b.0 - k.a.0).powi(2) + (k.b.1 - k.a.1).powi(2)).sqrt();
-            let within = (p.0 - k.a.0.min(k.b.0)) >= -0.5
-                && (k.a.0.max(k.b.0) - p.0) >= -0.5
-                && (p.1 - k.a.1.min(k.b.1)) >= -0.5
-                && (k.a.1.max(k.b.1) - p.1) >= -0.5;
-            within && cross.abs() / len < 0.5
-        })
+    let on = |p: (f64, f64), a: (f64, f64), b: (f64, f64)| {
+        let cross = (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
+        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt().max(1e-9);
+        let within = (p.0 - a.0.min(b.0)) >= -0.5
+            && (a.0.max(b.0) - p.0) >= -0.5
+            && (p.1 - a.1.min(b.1)) >= -0.5
+            && (a.1.max(b.1) - p.1) >= -0.5;
+        within && cross.abs() / len < 0.5
+    };
+    // Along a cable's route, or crossing a switch from one cable to the next.
+    let placed = |p: (f64, f64)| {
+        l.links
+            .iter()
+            .any(|k| k.points.windows(2).any(|w| on(p, w[0], w[1])))
+            || l.boxes.iter().any(|b| {
+                b.kind == clusterlab::editor::scene::ItemKind::Switch
+                    && p.0 >= b.rect.x - 0.5
+                    && p.0 <= b.rect.x + b.rect.w + 0.5
+                    && p.1 >= b.rect.y - 0.5
+                    && p.1 <= b.rect.y + b.rect.h + 0.5
+            })
     };
     for p in &l.pulses {
-        assert!(on_segment(p.at), "{:?} is not on a cable", p.at);
+        assert!(placed(p.at), "{:?} is not on a cable", p.at);
         assert!(!p.lost);
+    }
+    // Cables are routed at right angles.
+    for k in &l.links {
+        for w in k.points.windows(2) {
+            assert!(
+                w[0].0 == w[1].0 || w[0].1 == w[1].1,
+                "{}: {:?}",
+                k.id,
+                k.points
+            );
+        }
     }
 }
 

@@ -47,19 +47,23 @@ pub enum Command {
     Duplicate {
         ids: Vec<Id>,
     },
-    /// Sets one field of a component to a JSON value (the inspector's single path).
+    /// Sets one field of a component to a JSON value (the inspector's single path). The
+    /// inspector comes with the whole app, and so do the edits it makes.
+    #[cfg(feature = "simulate")]
     Edit {
         id: Id,
         field: String,
         value: Value,
     },
     /// Sets one field to the same value on several components at once (one undo step).
+    #[cfg(feature = "simulate")]
     EditMany {
         ids: Vec<Id>,
         field: String,
         value: Value,
     },
     /// Sets one field of the scenario settings (`version`, `heartbeat.same_subnet_threshold`...).
+    #[cfg(feature = "simulate")]
     EditSettings {
         field: String,
         value: Value,
@@ -102,9 +106,11 @@ impl Command {
             Command::Connect { .. } => "connect".into(),
             Command::Delete { ids } => format!("delete {}", count(ids.len())),
             Command::Duplicate { ids } => format!("duplicate {}", count(ids.len())),
+            #[cfg(feature = "simulate")]
             Command::Edit { field, .. } | Command::EditSettings { field, .. } => {
                 format!("edit {}", field.replace(['_', '.'], " "))
             }
+            #[cfg(feature = "simulate")]
             Command::EditMany { ids, field, .. } => {
                 format!(
                     "edit {} of {}",
@@ -160,13 +166,16 @@ impl Command {
                 Ok(Some(Vec::new()))
             }
             Command::Duplicate { ids } => duplicate(d, &ids).map(Some),
+            #[cfg(feature = "simulate")]
             Command::Edit { id, field, value } => edit(d, &id, &field, value).map(|_| None),
+            #[cfg(feature = "simulate")]
             Command::EditMany { ids, field, value } => {
                 for id in &ids {
                     edit(d, id, &field, value.clone())?;
                 }
                 Ok(None)
             }
+            #[cfg(feature = "simulate")]
             Command::EditSettings { field, value } => edit_settings(s, &field, value).map(|_| None),
             Command::GroupCluster { hosts } => {
                 for h in &hosts {
@@ -736,6 +745,7 @@ fn check_vms(d: &Design, vms: &[Id]) -> Result<(), String> {
     }
 }
 
+#[cfg(feature = "simulate")]
 /// Sets `field` of the component `id` through its JSON form, so every property is editable by
 /// one path and a bad value is refused with serde's message.
 fn edit(d: &mut Design, id: &str, field: &str, value: Value) -> Result<(), String> {
@@ -772,6 +782,7 @@ fn edit(d: &mut Design, id: &str, field: &str, value: Value) -> Result<(), Strin
     Err(format!("{id} is not in the design"))
 }
 
+#[cfg(feature = "simulate")]
 /// Sets a settings field; dotted paths reach nested fields (`heartbeat.same_subnet_threshold`).
 fn edit_settings(s: &mut Scenario, field: &str, value: Value) -> Result<(), String> {
     let mut json = to_json(&s.settings).map_err(|e| e.to_string())?;
@@ -780,6 +791,7 @@ fn edit_settings(s: &mut Scenario, field: &str, value: Value) -> Result<(), Stri
     Ok(())
 }
 
+#[cfg(feature = "simulate")]
 /// Sets a field of a JSON object; a dotted path reaches nested objects (`role.start_ms`,
 /// `heartbeat.same_subnet_threshold`). Null removes the field, so the default applies.
 fn set_path(json: &mut Value, field: &str, value: Value) -> Result<(), String> {
@@ -806,6 +818,7 @@ pub fn to_json<T: serde::Serialize>(x: &T) -> Result<Value, serde_json::Error> {
     serde_json::from_str(&serde_json::to_string(x)?)
 }
 
+#[cfg(feature = "simulate")]
 /// Back from JSON through text, the path files take too: one deserializer per model type in
 /// the browser download instead of two.
 fn reparse<T: serde::de::DeserializeOwned>(json: &Value) -> Result<T, serde_json::Error> {

@@ -4,6 +4,7 @@
 //! Pure geometry and words, no web types: the page only turns this into SVG.
 
 use super::layout::*;
+use super::route;
 use super::scene::{self, Item, ItemKind, Rect};
 use crate::model::{Design, Pos, display_name};
 use crate::sim::state::{NodeState, RoleState, VmState};
@@ -62,6 +63,8 @@ pub struct LiveRow {
 pub struct LiveBox {
     pub id: String,
     pub kind: ItemKind,
+    /// Its icon (see `scene::icon`).
+    pub icon: &'static str,
     pub rect: Rect,
     pub down: bool,
     pub title: String,
@@ -71,8 +74,8 @@ pub struct LiveBox {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveLink {
     pub id: String,
-    pub a: (f64, f64),
-    pub b: (f64, f64),
+    /// The cable's route, box edge to box edge (see `route`).
+    pub points: Vec<(f64, f64)>,
     pub cut: bool,
 }
 
@@ -264,6 +267,7 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         live.boxes.push(LiveBox {
             id: it.id.clone(),
             kind: it.kind,
+            icon: scene::icon(d, it),
             rect: it.rect,
             down,
             title,
@@ -386,17 +390,6 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         });
     }
 
-    for l in &d.links {
-        if let (Some(&a), Some(&b)) = (centers.get(l.a.as_str()), centers.get(l.b.as_str())) {
-            live.links.push(LiveLink {
-                id: l.id.clone(),
-                a,
-                b,
-                cut: snap.links_cut.contains(&l.id),
-            });
-        }
-    }
-
     for c in snap.clusters.iter().filter(|c| !c.guest) {
         let Some(fc) = d.clusters.iter().find(|x| x.id == c.id) else {
             continue;
@@ -430,17 +423,44 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         });
     }
 
+    // Cables, routed around the boxes as they are drawn now (hosts grow and shrink with
+    // their VMs), and heartbeats travelling along them.
+    let mut rect_of: HashMap<&str, Rect> =
+        live.boxes.iter().map(|b| (b.id.as_str(), b.rect)).collect();
+    rect_of.extend(live.hosts.iter().map(|h| (h.id.as_str(), h.rect)));
+    let obstacles: Vec<Rect> = rect_of.values().copied().collect();
+    let labels: Vec<Rect> = live
+        .clusters
+        .iter()
+        .map(|c| scene::label_rect(&c.rect, c.label.chars().count()))
+        .collect();
+    let routes = route::cables(
+        &d.links,
+        &|id| rect_of.get(id).copied(),
+        &obstacles,
+        &labels,
+    );
+    let mut cable: HashMap<(&str, &str), &[(f64, f64)]> = HashMap::new();
+    for (l, points) in &routes {
+        cable.insert((l.a.as_str(), l.b.as_str()), points);
+    }
     for hb in &snap.heartbeats {
-        let points: Vec<(f64, f64)> = hb
-            .path
-            .iter()
-            .filter_map(|id| centers.get(id.as_str()).copied())
-            .collect();
-        if points.len() < 2 || points.len() != hb.path.len() {
-            continue;
+        if let Some(p) = trip(
+            &hb.path,
+            &centers,
+            &cable,
+            hb.stops_at,
+            hb.progress_permille,
+        ) {
+            live.pulses.push(p);
         }
-        let stop = hb.stops_at.map(|i| i.clamp(1, points.len() - 1));
-        live.pulses.push(pulse(&points, hb.progress_permille, stop));
+    }
+    for (l, points) in routes {
+        live.links.push(LiveLink {
+            id: l.id.clone(),
+            points,
+            cut: snap.links_cut.contains(&l.id),
+        });
     }
 
     for c in &d.clients {
@@ -467,36 +487,65 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
     live
 }
 
-/// Where a pulse is along `points` at `permille` of its trip; it stops midway across the
-/// broken step `stop` (a dead component or a cut cable).
-fn pulse(points: &[(f64, f64)], permille: u32, stop: Option<usize>) -> Pulse {
-    let seg = |i: usize| {
-        let (a, b) = (points[i - 1], points[i]);
-        ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt()
+/// A heartbeat `permille` of the way along its path of ids: along the cables between them
+/// where there are cables (straight between centres otherwise). It stops midway across the
+/// broken step `stop` (a dead component or a cut cable), and is then lost.
+fn trip(
+    ids: &[String],
+    centers: &HashMap<String, (f64, f64)>,
+    cable: &HashMap<(&str, &str), &[(f64, f64)]>,
+    stop: Option<usize>,
+    permille: u32,
+) -> Option<Pulse> {
+    if ids.len() < 2 {
+        return None;
+    }
+    // Each step's own polyline, from one id to the next.
+    let mut steps: Vec<Vec<(f64, f64)>> = Vec::new();
+    for w in ids.windows(2) {
+        let (a, b) = (w[0].as_str(), w[1].as_str());
+        let step = if let Some(p) = cable.get(&(a, b)) {
+            p.to_vec()
+        } else if let Some(p) = cable.get(&(b, a)) {
+            p.iter().rev().copied().collect()
+        } else {
+            vec![*centers.get(a)?, *centers.get(b)?]
+        };
+        steps.push(step);
+    }
+    let length = |p: &[(f64, f64)]| -> f64 {
+        p.windows(2)
+            .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
+            .sum()
     };
-    let total: f64 = (1..points.len()).map(seg).sum();
-    let limit = match stop {
-        Some(i) => (1..i).map(seg).sum::<f64>() + seg(i) / 2.0,
+    let lengths: Vec<f64> = steps.iter().map(|s| length(s)).collect();
+    let total: f64 = lengths.iter().sum();
+    let limit = match stop.map(|i| i.clamp(1, steps.len())) {
+        Some(i) => lengths[..i - 1].iter().sum::<f64>() + lengths[i - 1] / 2.0,
         None => total,
     };
     let wanted = total * f64::from(permille.min(1000)) / 1000.0;
+    let lost = stop.is_some() && wanted >= limit;
     let mut left = wanted.min(limit);
-    for i in 1..points.len() {
-        let l = seg(i);
-        if left <= l || i == points.len() - 1 {
-            let f = if l > 0.0 { (left / l).min(1.0) } else { 1.0 };
-            let (a, b) = (points[i - 1], points[i]);
-            return Pulse {
-                at: (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f),
-                lost: stop.is_some() && wanted >= limit,
-            };
+    let points: Vec<(f64, f64)> = steps.concat();
+    for w in points.windows(2) {
+        let l = ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt();
+        if left <= l {
+            let f = if l > 0.0 { left / l } else { 1.0 };
+            return Some(Pulse {
+                at: (
+                    w[0].0 + (w[1].0 - w[0].0) * f,
+                    w[0].1 + (w[1].1 - w[0].1) * f,
+                ),
+                lost,
+            });
         }
         left -= l;
     }
-    Pulse {
-        at: points[0],
-        lost: false,
-    }
+    Some(Pulse {
+        at: *points.last()?,
+        lost,
+    })
 }
 
 fn instance_row(

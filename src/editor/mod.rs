@@ -4,6 +4,7 @@
 mod commands;
 pub mod layout;
 pub mod live;
+pub mod route;
 pub mod scene;
 pub mod tool;
 

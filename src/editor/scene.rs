@@ -178,3 +178,46 @@ pub fn outline(items: &[Item], hosts: &[Id], pad: f64) -> Option<Rect> {
         h: r.h + 2.0 * pad + 18.0,
     })
 }
+
+/// The boxes cables go around: everything but VM rows (inside their hosts), and the labels
+/// of cluster outlines.
+pub fn obstacles(items: &[Item], labels: &[Rect]) -> Vec<Rect> {
+    items
+        .iter()
+        .filter(|i| i.kind != ItemKind::Vm)
+        .map(|i| i.rect)
+        .chain(labels.iter().copied())
+        .collect()
+}
+
+/// Where a cluster outline's label sits (top left inside the outline), for `chars` characters.
+pub fn label_rect(outline: &Rect, chars: usize) -> Rect {
+    Rect {
+        x: outline.x + 8.0,
+        y: outline.y + 2.0,
+        w: (chars as f64 * 8.6 + 34.0).min(outline.w - 16.0),
+        h: 20.0,
+    }
+}
+
+/// The icon an item is drawn with (a symbol of `ui::icons`): by kind, and for switches and
+/// storage by their own kind.
+pub fn icon(d: &Design, item: &Item) -> &'static str {
+    use crate::model::{StorageKind, SwitchKind};
+    match item.kind {
+        ItemKind::Host => "host",
+        ItemKind::Vm => "vm",
+        ItemKind::Client => "clients",
+        ItemKind::Switch => match d.switches.iter().find(|x| x.id == item.id).map(|x| x.kind) {
+            Some(SwitchKind::Internal) => "switch-internal",
+            Some(SwitchKind::Private) => "switch-private",
+            _ => "switch-external",
+        },
+        ItemKind::Storage => match d.storage.iter().find(|x| x.id == item.id).map(|x| x.kind) {
+            Some(StorageKind::Local) => "storage-local",
+            Some(StorageKind::Smb) => "storage-smb",
+            Some(StorageKind::Csv) => "storage-csv",
+            _ => "storage-san",
+        },
+    }
+}

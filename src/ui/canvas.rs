@@ -15,6 +15,7 @@ type LiveMemo = NoRun;
 #[cfg(not(feature = "simulate"))]
 #[derive(Clone, Copy)]
 struct NoRun;
+use crate::editor::route;
 use crate::editor::scene::{self, Item, ItemKind, Rect};
 use crate::editor::tool::Tool;
 use crate::model::validate::{Problem, Severity};
@@ -27,17 +28,22 @@ use std::collections::HashMap;
 struct Drawn {
     item: Item,
     class: &'static str,
+    icon: &'static str,
     title: String,
     sub: String,
+    /// VM rows: the colour class of the first NIC's VLAN.
+    vlan: Option<String>,
     problem: Option<(Severity, String)>,
 }
 
 fn drawn(d: &Design, problems: &[crate::model::validate::Problem]) -> Vec<Drawn> {
     let items = scene::items(d);
+    let vlans = super::vlan::ids(d);
     items
         .into_iter()
         .map(|item| {
             let id = item.id.as_str();
+            let mut vlan = None;
             let (class, title, sub) = match item.kind {
                 ItemKind::Host => {
                     let h = d
@@ -73,24 +79,25 @@ fn drawn(d: &Design, problems: &[crate::model::validate::Problem]) -> Vec<Drawn>
                         .iter()
                         .find(|v| v.id == id)
                         .expect("drawn from the design");
+                    // The NLB and guest cluster outlines say what groups it; the tier only
+                    // when it is not the name.
                     let mut tags = Vec::new();
                     if item.count > 1 {
                         tags.push(format!("x{}", item.count));
                     }
-                    if let Some(t) = &v.tier {
-                        tags.push(t.clone());
-                    }
-                    if d.nlb_clusters
-                        .iter()
-                        .any(|n| n.members.iter().any(|m| m.vm == v.id))
+                    if let Some(t) = v
+                        .tier
+                        .as_ref()
+                        .filter(|t| **t != display_name(&v.name, &v.id))
                     {
-                        tags.push("NLB".into());
-                    }
-                    if d.guest_clusters.iter().any(|g| g.members.contains(&v.id)) {
-                        tags.push("guest".into());
+                        tags.push(t.clone());
                     }
                     if v.shielded {
                         tags.push("shielded".into());
+                    }
+                    if let Some(tag) = v.nics.iter().find_map(|n| n.vlan) {
+                        tags.push(format!("VLAN {tag}"));
+                        vlan = Some(super::vlan::class(&vlans, tag));
                     }
                     (
                         "vm",
@@ -141,6 +148,7 @@ fn drawn(d: &Design, problems: &[crate::model::validate::Problem]) -> Vec<Drawn>
                     )
                 }
             };
+            let icon = scene::icon(d, &item);
             let problem = problems
                 .iter()
                 .filter(|p| p.subjects.first().map(String::as_str) == Some(id))
@@ -149,8 +157,10 @@ fn drawn(d: &Design, problems: &[crate::model::validate::Problem]) -> Vec<Drawn>
             Drawn {
                 item,
                 class,
+                icon,
                 title,
                 sub,
+                vlan,
                 problem,
             }
         })
@@ -390,6 +400,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
         placing_up.remove();
     });
 
+    let (clusters, groups) = outlines(ui, items, problems);
     let transform = move || {
         ui.view
             .with(|v| format!("translate({:.2} {:.2}) scale({:.4})", v.tx, v.ty, v.scale))
@@ -400,6 +411,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                 on:pointercancel=on_cancel on:lostpointercapture=on_cancel on:wheel=on_wheel
                 on:contextmenu=on_menu>
+                <defs inner_html=super::icons::symbols()></defs>
                 <defs>
                     <pattern id="grid" width="20" height="20" patternUnits="userSpaceOnUse">
                         <path d="M 20 0 L 0 0 0 20" class="grid-line"/>
@@ -409,13 +421,16 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                     <rect class="grid" x="-10000" y="-10000" width="20000" height="20000" fill="url(#grid)"/>
                     <Show when=move || ui.run.mode.get() == super::run::Mode::Design
                         fallback=move || stage(ui, live)>
-                        <Outlines ui=ui items=items problems=problems/>
+                        <Regions ui=ui items=items/>
+                        <g class="outlines">{clusters}</g>
                         <Links ui=ui items=items/>
                         <For each=move || shapes.get() key=|d| format!("{d:?}") children=move |d| shape(ui, d)/>
+                        <g class="groups">{groups}</g>
                         <Preview ui=ui/>
                     </Show>
                 </g>
             </svg>
+            <super::vlan::Legend ui=ui/>
             {run_overlays(ui)}
         </main>
     }
@@ -541,8 +556,10 @@ fn shape(ui: Ui, d: Drawn) -> impl IntoView {
     let Drawn {
         item,
         class,
+        icon,
         title,
         sub,
+        vlan,
         problem,
     } = d;
     let Rect { x, y, w, h } = item.rect;
@@ -583,23 +600,39 @@ fn shape(ui: Ui, d: Drawn) -> impl IntoView {
     let focus_id = id.clone();
     let marker = problem.map(|(sev, msg)| {
         let c = if sev == Severity::Error { "marker error" } else { "marker warning" };
-        view! { <g class=c><circle cx=x + w - 10.0 cy=y + 10.0 r="8"/><text x=x + w - 10.0 y=y + 14.0 text-anchor="middle">"!"</text><title>{msg}</title></g> }
+        view! { <g class=c><circle cx=x + w - 11.0 cy=y + 11.0 r="9"/><text x=x + w - 11.0 y=y + 16.0 text-anchor="middle">"!"</text><title>{msg}</title></g> }
     });
-    let (ty, sy, tx) = match item.kind {
-        ItemKind::Vm => (y + 15.0, y + 15.0, x + 8.0),
-        ItemKind::Host => (y + 17.0, y + 31.0, x + 10.0),
-        _ => (y + h / 2.0 - 2.0, y + h / 2.0 + 13.0, x + 10.0),
+    // Icon, title and detail: a header for hosts, one line for VM rows, centred otherwise.
+    let (icon_at, icon_size, tx, ty, sx, sy, anchor) = match item.kind {
+        ItemKind::Vm => (
+            (x + 7.0, y + 4.0),
+            15.0,
+            x + 27.0,
+            y + 16.5,
+            x + w - 7.0,
+            y + 16.5,
+            "end",
+        ),
+        ItemKind::Host => (
+            (x + 8.0, y + 7.0),
+            22.0,
+            x + 36.0,
+            y + 18.0,
+            x + 36.0,
+            y + 34.0,
+            "start",
+        ),
+        _ => (
+            (x + 8.0, y + h / 2.0 - 11.0),
+            22.0,
+            x + 36.0,
+            y + h / 2.0 - 1.0,
+            x + 36.0,
+            y + h / 2.0 + 14.0,
+            "start",
+        ),
     };
-    let sub_x = if item.kind == ItemKind::Vm {
-        x + w - 6.0
-    } else {
-        tx
-    };
-    let sub_anchor = if item.kind == ItemKind::Vm {
-        "end"
-    } else {
-        "start"
-    };
+    let stripe = vlan.map(|c| view! { <rect class=format!("vlan-stripe {c}") x=x y=y + 2.0 width="4" height=h - 4.0 rx="2"/> });
     let storage_top = (item.kind == ItemKind::Storage)
         .then(|| view! { <ellipse class="lid" cx=x + w / 2.0 cy=y rx=w / 2.0 ry="7"/> });
     view! {
@@ -612,29 +645,96 @@ fn shape(ui: Ui, d: Drawn) -> impl IntoView {
             }>
             <rect class="box" x=x y=y width=w height=h rx=if item.kind == ItemKind::Switch { 18.0 } else { 6.0 }/>
             {storage_top}
+            {stripe}
+            <use class="glyph" href=format!("#i-{icon}") x=icon_at.0 y=icon_at.1 width=icon_size height=icon_size/>
             <text class="title" x=tx y=ty>{title}</text>
-            <text class="sub" x=sub_x y=sy text-anchor=sub_anchor>{sub}</text>
+            <text class="sub" x=sx y=sy text-anchor=anchor>{sub}</text>
             {marker}
         </g>
     }
 }
 
-/// Cables between hosts, switches and storage.
+/// The boxes cables go around, and where each component is, as the canvas draws them.
+fn cable_routes(d: &Design, items: &[Item]) -> Vec<(crate::model::Link, Vec<route::Pt>)> {
+    let labels: Vec<Rect> = d
+        .clusters
+        .iter()
+        .filter_map(|c| {
+            let r = scene::outline(items, &c.nodes, 14.0)?;
+            Some(scene::label_rect(&r, cluster_label(c).chars().count()))
+        })
+        .collect();
+    let obstacles = scene::obstacles(items, &[]);
+    let rect_of = |id: &str| {
+        items
+            .iter()
+            .find(|i| i.id == id && i.kind != ItemKind::Vm)
+            .map(|i| i.rect)
+    };
+    route::cables(&d.links, &rect_of, &obstacles, &labels)
+        .into_iter()
+        .map(|(l, p)| (l.clone(), p))
+        .collect()
+}
+
+/// A failover cluster's label in Design mode: its name and size (the witness is on its storage).
+fn cluster_label(c: &crate::model::FailoverCluster) -> String {
+    format!("{} · {} nodes", display_name(&c.name, &c.id), c.nodes.len())
+}
+
+/// Cables between hosts, switches and storage, routed around boxes; a host's cable to a switch
+/// shows the VLANs it carries.
 #[component]
 fn Links(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
+    let routes = Memo::new(move |_| {
+        ui.editor
+            .with(|e| items.with(|i| cable_routes(&e.scenario().design, i)))
+    });
     let lines = move || {
-        let links = ui.editor.with(|e| e.scenario().design.links.clone());
-        items.with(|items| {
-            let center = |id: &str| items.iter().find(|i| i.id == id && i.kind != ItemKind::Vm).map(|i| i.rect.center());
-            links
-                .into_iter()
-                .filter_map(|l| {
-                    let (a, b) = (center(&l.a)?, center(&l.b)?);
+        let (vlans, carried) = ui.editor.with(|e| {
+            let d = &e.scenario().design;
+            let carried: HashMap<String, Vec<u16>> = d
+                .links
+                .iter()
+                .map(|l| (l.id.clone(), super::vlan::on_cable(d, &l.a, &l.b)))
+                .collect();
+            (super::vlan::ids(d), carried)
+        });
+        routes.with(|routes| {
+            routes
+                .iter()
+                .map(|(l, points)| {
                     let selected = ui.editor.with(|e| e.selection.contains(&l.id));
-                    Some(view! {
-                        <line class="link" class:selected=selected data-testid=format!("link-{}", l.id)
-                            x1=a.0 y1=a.1 x2=b.0 y2=b.1/>
-                    })
+                    let tags = carried.get(&l.id).cloned().unwrap_or_default();
+                    // VLAN dots near the host end, where the trunk leaves the host.
+                    let dots = (!tags.is_empty()).then(|| {
+                        let end = if ui.editor.with_untracked(|e| e.scenario().design.hosts.iter().any(|h| h.id == l.a)) {
+                            points[0]
+                        } else {
+                            *points.last().unwrap_or(&points[0])
+                        };
+                        let next = if end == points[0] { points[1] } else { points[points.len() - 2] };
+                        let (dx, dy) = ((next.0 - end.0).signum(), (next.1 - end.1).signum());
+                        tags.iter()
+                            .enumerate()
+                            .map(|(k, v)| {
+                                let along = 12.0 * k as f64;
+                                view! {
+                                    <circle class=format!("vlan-dot {}", super::vlan::class(&vlans, *v))
+                                        cx=end.0 + dx * along cy=end.1 + dy * along r="4.5">
+                                        <title>{format!("VLAN {v}")}</title>
+                                    </circle>
+                                }
+                            })
+                            .collect_view()
+                    });
+                    let carries = tags.iter().map(u16::to_string).collect::<Vec<_>>().join(" ");
+                    view! {
+                        <path class="link" class:selected=selected data-testid=format!("link-{}", l.id)
+                            data-vlans=carries
+                            d=route::svg_path(points)/>
+                        {dots}
+                    }
                 })
                 .collect_view()
         })
@@ -642,9 +742,17 @@ fn Links(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
     view! { <g class="links">{lines}</g> }
 }
 
-/// Failover cluster outlines around their hosts, labelled with name and witness.
-#[component]
-fn Outlines(ui: Ui, items: Memo<Vec<Item>>, problems: Memo<Vec<Problem>>) -> impl IntoView {
+/// Failover cluster outlines around their hosts, labelled; guest and NLB clusters around their
+/// VM rows (on each host they run on).
+/// (cluster outlines, drawn under the hosts; guest and NLB outlines, drawn over them).
+fn outlines(
+    ui: Ui,
+    items: Memo<Vec<Item>>,
+    problems: Memo<Vec<Problem>>,
+) -> (
+    impl Fn() -> AnyView + Copy + 'static,
+    impl Fn() -> AnyView + Copy + 'static,
+) {
     let outlines = move || {
         let clusters = ui.editor.with(|e| e.scenario().design.clusters.clone());
         items.with(|items| {
@@ -654,33 +762,140 @@ fn Outlines(ui: Ui, items: Memo<Vec<Item>>, problems: Memo<Vec<Problem>>) -> imp
                     let r = scene::outline(items, &c.nodes, 14.0)?;
                     let witness = match &c.witness {
                         crate::model::Witness::None => "no witness".to_string(),
-                        crate::model::Witness::Disk { storage } => format!("disk witness {storage}"),
-                        crate::model::Witness::FileShare { storage } => format!("file share witness {storage}"),
+                        crate::model::Witness::Disk { storage } => format!("disk witness on {storage}"),
+                        crate::model::Witness::FileShare { storage } => format!("file share witness on {storage}"),
                         crate::model::Witness::Cloud => "cloud witness".to_string(),
                     };
-                    let label = format!("{} · {} nodes · {witness}", display_name(&c.name, &c.id), c.nodes.len());
+                    let label = cluster_label(&c);
+                    let pill = scene::label_rect(&r, label.chars().count());
                     let id = c.id.clone();
                     let selected = ui.editor.with(|e| e.selection.contains(&c.id));
                     // The cluster's own problems (quorum, witness, capacity) show on its label.
                     let own: Vec<String> = problems.with(|p| p.iter().filter(|x| x.subjects.first() == Some(&c.id)).map(|x| x.message.clone()).collect());
                     let marker = (!own.is_empty()).then(|| view! {
-                        <tspan class="cluster-problem" data-testid=format!("cluster-problem-{}", c.id)>
-                            {format!("  ▲ {}", if own.len() == 1 { "1 problem".to_string() } else { format!("{} problems", own.len()) })}
+                        <text class="cluster-problem" x=pill.x + pill.w + 6.0 y=pill.y + 15.0 data-testid=format!("cluster-problem-{}", c.id)>
+                            {format!("▲ {}", if own.len() == 1 { "1 problem".to_string() } else { format!("{} problems", own.len()) })}
                             <title>{own.join("\n")}</title>
-                        </tspan>
+                        </text>
                     });
                     Some(view! {
                         <g class="cluster" class:selected=selected data-testid=format!("cluster-{}", c.id)>
                             <rect class="outline" x=r.x y=r.y width=r.w height=r.h rx="12"/>
-                            <text class="cluster-label" x=r.x + 12.0 y=r.y + 14.0
-                                on:pointerdown=move |ev| { ev.stop_propagation(); ui.select(vec![id.clone()]); }>{label}{marker}</text>
+                            <g class="cluster-tag" on:pointerdown=move |ev| { ev.stop_propagation(); ui.select(vec![id.clone()]); }>
+                                <rect class="pill" x=pill.x y=pill.y width=pill.w height=pill.h rx="10"/>
+                                <use class="glyph" href="#i-cluster" x=pill.x + 5.0 y=pill.y + 3.0 width="14" height="14"/>
+                                <text class="cluster-label" x=pill.x + 22.0 y=pill.y + 15.0>{label}</text>
+                                <title>{witness}</title>
+                            </g>
+                            {marker}
+                        </g>
+                    })
+                })
+                .collect_view()
+                .into_any()
+        })
+    };
+    let groups = move || {
+        let d = ui.editor.with(|e| e.scenario().design.clone());
+        let sets = d
+            .guest_clusters
+            .iter()
+            .map(|g| {
+                (
+                    "guest",
+                    g.id.clone(),
+                    display_name(&g.name, &g.id).to_string(),
+                    g.members.clone(),
+                )
+            })
+            .chain(d.nlb_clusters.iter().map(|n| {
+                (
+                    "nlb",
+                    n.id.clone(),
+                    display_name(&n.name, &n.id).to_string(),
+                    n.members.iter().map(|m| m.vm.clone()).collect(),
+                )
+            }))
+            .collect::<Vec<_>>();
+        items.with(|items| {
+            sets.into_iter()
+                .map(|(kind, id, name, members)| {
+                    // One outline per host the members run on, the name on the first.
+                    let mut hosts: Vec<&str> = Vec::new();
+                    for i in items.iter().filter(|i| i.kind == ItemKind::Vm && members.contains(&i.id)) {
+                        if let Some(p) = &i.parent && !hosts.contains(&p.as_str()) {
+                            hosts.push(p);
+                        }
+                    }
+                    let boxes: Vec<Rect> = hosts
+                        .iter()
+                        .filter_map(|h| {
+                            let rows: Vec<Item> = items
+                                .iter()
+                                .filter(|i| i.kind == ItemKind::Vm && members.contains(&i.id) && i.parent.as_deref() == Some(*h))
+                                .cloned()
+                                .collect();
+                            scene::bounds(&rows).map(|r| Rect { x: r.x - 3.0, y: r.y - 2.0, w: r.w + 6.0, h: r.h + 4.0 })
+                        })
+                        .collect();
+                    // Its name is in the legend and the tooltip: the rows keep their own labels.
+                    let glyph = if kind == "nlb" { "#i-nlb" } else { "#i-cluster" };
+                    let tag = boxes.first().map(|r| {
+                        view! { <use class="glyph group-glyph" href=glyph x=r.x + r.w - 8.0 y=r.y - 8.0 width="14" height="14"/> }
+                    });
+                    let what = if kind == "nlb" { "NLB cluster" } else { "guest cluster" };
+                    let sel = {
+                        let id = id.clone();
+                        move || ui.editor.with(|e| e.selection.contains(&id))
+                    };
+                    view! {
+                        <g class=format!("group {kind}") class:selected=sel data-testid=format!("{kind}-outline-{id}")>
+                            {boxes.into_iter().map(|r| view! { <rect class="group-outline" x=r.x y=r.y width=r.w height=r.h rx="6"/> }).collect_view()}
+                            {tag}
+                            <title>{format!("{what} {name}")}</title>
+                        </g>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        })
+    };
+    (outlines, groups)
+}
+
+/// Sites as labelled regions behind what is in them.
+#[component]
+fn Regions(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
+    let regions = move || {
+        let d = ui.editor.with(|e| e.scenario().design.clone());
+        items.with(|items| {
+            d.sites
+                .iter()
+                .filter_map(|s| {
+                    let inside: Vec<Item> = items
+                        .iter()
+                        .filter(|i| {
+                            let site = d.hosts.iter().find(|h| h.id == i.id).map(|h| &h.site)
+                                .or_else(|| d.switches.iter().find(|x| x.id == i.id).map(|x| &x.site))
+                                .or_else(|| d.storage.iter().find(|x| x.id == i.id).map(|x| &x.site));
+                            site.is_some_and(|x| x.as_deref() == Some(s.id.as_str()))
+                        })
+                        .cloned()
+                        .collect();
+                    let r = scene::bounds(&inside)?;
+                    let r = Rect { x: r.x - 34.0, y: r.y - 62.0, w: r.w + 68.0, h: r.h + 96.0 };
+                    Some(view! {
+                        <g class="site" data-testid=format!("site-{}", s.id)>
+                            <rect class="region" x=r.x y=r.y width=r.w height=r.h rx="18"/>
+                            <use class="glyph" href="#i-site" x=r.x + 12.0 y=r.y + 9.0 width="18" height="18"/>
+                            <text class="site-label" x=r.x + 36.0 y=r.y + 24.0>{format!("Site {}", display_name(&s.name, &s.id))}</text>
                         </g>
                     })
                 })
                 .collect_view()
         })
     };
-    view! { <g class="outlines">{outlines}</g> }
+    view! { <g class="regions">{regions}</g> }
 }
 
 /// What a gesture in progress would do: a connection line, a rubber band, a component to drop.

@@ -9,6 +9,7 @@ mod export;
 #[cfg(feature = "simulate")]
 mod files;
 mod handoff;
+mod icons;
 #[cfg(feature = "simulate")]
 mod inspector;
 /// The first load has no inspector: selecting something fetches the whole app, which has it.
@@ -31,6 +32,7 @@ mod simulator;
 mod stage;
 #[cfg(feature = "simulate")]
 mod timeline;
+mod vlan;
 
 use crate::editor::tool::{Effect, Palette, Tool, WitnessKind};
 use crate::editor::{Command, Editor};

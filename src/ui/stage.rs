@@ -18,8 +18,8 @@ pub fn Stage(ui: Ui, live: Memo<Live>) -> impl IntoView {
                     let id = k.id.clone();
                     let sel = selected(&k.id);
                     view! {
-                        <line class="link" class:cut=k.cut class:selected=sel data-testid=format!("link-{}", k.id)
-                            x1=k.a.0 y1=k.a.1 x2=k.b.0 y2=k.b.1
+                        <path class="link" class:cut=k.cut class:selected=sel data-testid=format!("link-{}", k.id)
+                            d=crate::editor::route::svg_path(&k.points)
                             on:pointerdown=move |ev| { ev.stop_propagation(); ui.run.selection.set(vec![id.clone()]); }/>
                     }
                 })
@@ -46,9 +46,15 @@ pub fn Stage(ui: Ui, live: Memo<Live>) -> impl IntoView {
             l.clusters
                 .iter()
                 .map(|c| {
+                    // On a pill of its own: flows and cables pass under it, never over it.
+                    let pill = crate::editor::scene::label_rect(&c.rect, c.label.chars().count());
                     view! {
-                        <text class="cluster-label" class:no-quorum=!c.quorum x=c.rect.x + 12.0 y=c.rect.y + 14.0
-                            data-testid=format!("quorum-{}", c.id)>{c.label.clone()}</text>
+                        <g class="cluster-tag" class:no-quorum=!c.quorum>
+                            <rect class="pill" x=pill.x y=pill.y width=pill.w height=pill.h rx="10"/>
+                            <use class="glyph" href="#i-cluster" x=pill.x + 5.0 y=pill.y + 3.0 width="14" height="14"/>
+                            <text class="cluster-label" class:no-quorum=!c.quorum x=pill.x + 22.0 y=pill.y + 15.0
+                                data-testid=format!("quorum-{}", c.id)>{c.label.clone()}</text>
+                        </g>
                     }
                 })
                 .collect_view()
@@ -152,8 +158,9 @@ fn live_box(ui: Ui, b: LiveBox) -> impl IntoView {
             on:keydown=item_events(ui, id.clone())>
             <rect class="box" x=x y=y width=w height=h rx=if b.kind == ItemKind::Switch { 18.0 } else { 6.0 }/>
             {lid}
-            <text class="title" x=x + 10.0 y=y + h / 2.0 - 2.0>{b.title.clone()}</text>
-            <text class="sub" class:alarm=b.down || b.sub.contains("lost") x=x + 10.0 y=y + h / 2.0 + 13.0>{b.sub.clone()}</text>
+            <use class="glyph" href=format!("#i-{}", b.icon) x=x + 8.0 y=y + h / 2.0 - 11.0 width="22" height="22"/>
+            <text class="title" x=x + 36.0 y=y + h / 2.0 - 1.0>{b.title.clone()}</text>
+            <text class="sub" class:alarm=b.down || b.sub.contains("lost") x=x + 36.0 y=y + h / 2.0 + 14.0>{b.sub.clone()}</text>
         </g>
     }
 }
@@ -210,7 +217,8 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
             on:focus={ let id = id.clone(); move |_| ui.run.selection.set(vec![id.clone()]) }
             on:keydown=item_events(ui, id.clone())>
             <rect class="box" x=x y=y width=w height=height rx="6"/>
-            <text class="title" x=x + 10.0 y=y + 17.0>{h.name.clone()}</text>
+            <use class="glyph" href="#i-host" x=x + 8.0 y=y + 5.0 width="18" height="18"/>
+            <text class="title" x=x + 30.0 y=y + 18.0>{h.name.clone()}</text>
             {badge}
             // A host in trouble says so where its load bars were.
             {state_word.is_empty().then(|| bar(10.0, h.cpu_pct, "cpu", format!("CPU {}%", h.cpu_pct)))}

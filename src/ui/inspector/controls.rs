@@ -133,8 +133,8 @@ pub fn field(f: &'static Field, value: Value, mixed: bool, default: String, cx: 
     let err_id = format!("{id}-error");
     let placeholder = if mixed {
         "mixed".to_string()
-    } else if default.is_empty() {
-        String::new()
+    } else if default.is_empty() || f.key == "name" {
+        default.clone()
     } else {
         format!("default {default}")
     };

@@ -45,7 +45,11 @@ fn applies(f: &Field, json: &Value, d: &Design) -> bool {
 }
 
 /// The default a property takes when it is left empty, as shown in its placeholder.
-fn default_of(f: &Field, kind: Kind, s: &Settings) -> String {
+fn default_of(f: &Field, kind: Kind, s: &Settings, own: &str) -> String {
+    if f.key == "name" {
+        // An empty name shows the id.
+        return own.to_string();
+    }
     if f.default != "heartbeat" {
         return f.default.to_string();
     }
@@ -85,7 +89,7 @@ fn sections(
     let (adv, main): (Vec<_>, Vec<_>) = list.into_iter().partition(|(f, _, _)| f.advanced);
     let draw = |l: Vec<(&'static Field, Value, bool)>| {
         l.into_iter()
-            .map(|(f, v, mixed)| field(f, v, mixed, default_of(f, kind, s), cx))
+            .map(|(f, v, mixed)| field(f, v, mixed, default_of(f, kind, s, &cx.own), cx))
             .collect_view()
     };
     let adv = (!adv.is_empty()).then(|| {
@@ -102,7 +106,7 @@ fn sections(
 fn heading(kind: Kind, id: Option<String>) -> impl IntoView {
     view! {
         <h2 class="kind">
-            <svg class="icon" aria-hidden="true"><use href=format!("#i-{}", kind.icon())/></svg>
+            <super::icons::Icon name=kind.icon()/>
             <span data-testid="inspector-kind">{kind.title()}</span>
             {id.map(|id| view! { <output class="id-chip" title="Its id (fixed): rename it with Name" data-testid="inspector-id">{id}</output> })}
         </h2>
