@@ -5,6 +5,7 @@
 
 mod defaults;
 mod fault_json;
+mod names;
 pub mod network;
 mod witness_json;
 // Checks that load with the simulator, the page's second module (see `validate`).
@@ -48,7 +49,7 @@ fn format_version() -> u32 {
 }
 
 /// Windows Server version preset: selects default numbers and which features exist.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]
 pub enum Version {
     #[serde(rename = "2008r2")]
     W2008R2,
@@ -138,7 +139,7 @@ pub struct TimingSettings {
 }
 
 /// ResiliencyLevel, a cluster common property (2016+).
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ResiliencyLevel {
     /// 1: a node is Isolated only when it said why it left (its cluster service crashed,
@@ -223,7 +224,7 @@ pub struct Host {
     pub at: Option<Pos>,
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SwitchKind {
     /// Bound to physical NICs: reaches the physical network and every host linked to it.
@@ -251,7 +252,7 @@ pub struct Switch {
     pub at: Option<Pos>,
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum StorageKind {
     /// A host's own disks: only that host reaches them.
@@ -290,7 +291,7 @@ pub struct Link {
     pub b: Id,
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     High,
@@ -302,7 +303,7 @@ pub enum Priority {
 }
 
 /// What the host cluster can see inside a VM.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Monitoring {
     /// Only the VM as a whole (powered on / crashed).
@@ -407,7 +408,7 @@ pub struct FailbackWindow {
 }
 
 /// When a set counts as ready for the sets that depend on it (StartupDelayTrigger).
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SetTrigger {
     /// StartupDelay after its VMs started (the default).
@@ -490,7 +491,7 @@ pub struct GuestCluster {
     pub lower_quorum_priority_node: Option<Id>,
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Affinity {
     None,
@@ -501,7 +502,7 @@ pub enum Affinity {
     Network,
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum NlbMode {
     #[default]

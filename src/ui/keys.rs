@@ -7,6 +7,8 @@ use crate::editor::tool::Tool;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The sheet comes with the whole app: `?` in the first load fetches it.
+#[cfg(feature = "simulate")]
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
@@ -61,6 +63,11 @@ pub fn on_key(ui: Ui, ev: &web_sys::KeyboardEvent) {
         return;
     }
     if typing(ev) {
+        return;
+    }
+    // Escape closes the top bar's overflow menu first.
+    if ev.key() == "Escape" && ui.more.get_untracked() {
+        ui.more.set(false);
         return;
     }
     let ctrl = ev.ctrl_key() || ev.meta_key();
@@ -181,6 +188,7 @@ fn redo(ui: Ui) -> bool {
     true
 }
 
+#[cfg(feature = "simulate")]
 #[component]
 pub fn Shortcuts(ui: Ui) -> impl IntoView {
     view! {

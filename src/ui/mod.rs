@@ -30,6 +30,7 @@ mod saved;
 mod simulator;
 #[cfg(feature = "simulate")]
 mod stage;
+mod theme;
 #[cfg(feature = "simulate")]
 mod timeline;
 mod vlan;
@@ -104,6 +105,10 @@ pub struct Ui {
     /// The simulation of the scenario being edited.
     pub run: run::Run,
     pub panel: RwSignal<Option<Panel>>,
+    /// The dark theme is on (see `theme`).
+    pub dark: RwSignal<bool>,
+    /// The top bar's overflow menu is open (narrow screens).
+    pub more: RwSignal<bool>,
 }
 
 impl Ui {
@@ -122,6 +127,8 @@ impl Ui {
             help: RwSignal::new(false),
             connect_mode: RwSignal::new(false),
             panel: RwSignal::new(None),
+            dark: RwSignal::new(theme::start()),
+            more: RwSignal::new(false),
         }
     }
 
@@ -263,9 +270,11 @@ fn start() -> Ui {
             // The link in the address opens as the app mounts (`files::listen`); an edit
             // (the inspector) goes on where it was.
             "link" | "edit" => {}
+            "help" => ui.help.set(true),
             _ => ui.run.mode.set(run::Mode::Simulate),
         }
-        if taken.then == "edit"
+        // The canvas stays as it was unless Simulate resizes it or a link replaces the design.
+        if !matches!(taken.then.as_str(), "simulate" | "link")
             && let Some(v) = taken.view
         {
             ui.view.set(v);
@@ -360,14 +369,24 @@ fn App(ui: Ui) -> impl IntoView {
                     <button data-testid="redo" title=redo_title aria-label="Redo"
                         prop:disabled=move || ui.editor.with(|e| e.redo_label().is_none())
                         on:click=move |_| { ui.editor.update(|e| { e.redo(); }); }>"↷ "<span class="word">"Redo"</span></button>
-                    <button data-testid="connect-mode" title="Connect: drag from one component to another (or hold Alt)"
-                        aria-pressed=move || ui.connect_mode.get().to_string()
-                        class:active=move || ui.connect_mode.get()
-                        on:click=move |_| ui.connect_mode.update(|c| *c = !*c)>"⤳ Connect"</button>
-                    <button title="Zoom in" aria-label="Zoom in" on:click=move |_| canvas::zoom_by(ui, 1.25)>"+"</button>
-                    <button title="Zoom out" aria-label="Zoom out" on:click=move |_| canvas::zoom_by(ui, 0.8)>"−"</button>
-                    <button title="Fit to view (Shift+1)" aria-label="Fit to view" on:click=move |_| canvas::fit(ui)>"Fit"</button>
-                    <button title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| ui.help.update(|h| *h = !*h)>"?"</button>
+                    // Less-used tools: inline on wide screens, behind "⋯" on narrow ones.
+                    <button class="more-toggle" data-testid="more" title="More tools" aria-label="More tools"
+                        aria-haspopup="true" aria-expanded=move || ui.more.get().to_string()
+                        on:click=move |_| ui.more.update(|m| *m = !*m)>"⋯"</button>
+                    <div class="tools" class:open=move || ui.more.get() data-testid="tools"
+                        on:click=move |_| ui.more.set(false)>
+                        <button data-testid="connect-mode" title="Connect: drag from one component to another (or hold Alt)"
+                            aria-pressed=move || ui.connect_mode.get().to_string()
+                            class:active=move || ui.connect_mode.get()
+                            on:click=move |_| ui.connect_mode.update(|c| *c = !*c)>"⤳ Connect"</button>
+                        <button title="Zoom in" aria-label="Zoom in" on:click=move |_| canvas::zoom_by(ui, 1.25)>"+"</button>
+                        <button title="Zoom out" aria-label="Zoom out" on:click=move |_| canvas::zoom_by(ui, 0.8)>"−"</button>
+                        <button title="Fit to view (Shift+1)" aria-label="Fit to view" on:click=move |_| canvas::fit(ui)>"Fit"</button>
+                        <button data-testid="theme" title="Dark theme (remembered)" aria-label="Dark theme"
+                            aria-pressed=move || ui.dark.get().to_string()
+                            on:click=move |_| theme::toggle(ui.dark)>"◐"</button>
+                        <button title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| ui.help.update(|h| *h = !*h)>"?"</button>
+                    </div>
                 </div>
                 <div class="actions" role="toolbar" aria-label="Scenario">
                     <button data-testid="open" title="Gallery, recent work, files and links" on:click=move |_| show_panel(ui, Panel::Open)>"Open…"</button>
@@ -390,7 +409,7 @@ fn App(ui: Ui) -> impl IntoView {
                 <problems::StatusArea ui=ui/>
             </Show>
             <Show when=move || ui.help.get()>
-                <keys::Shortcuts ui=ui/>
+                {move || help_sheet(ui)}
             </Show>
             <Show when=move || ui.panel.get().is_some()>{move || dialog(ui)}</Show>
         </div>
@@ -435,6 +454,17 @@ fn dialog(ui: Ui) -> AnyView {
     #[cfg(not(feature = "simulate"))]
     {
         let _ = ui;
+        ().into_any()
+    }
+}
+
+/// The keyboard shortcuts sheet; the first load fetches the whole app to show it.
+fn help_sheet(ui: Ui) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! { <keys::Shortcuts ui=ui/> }.into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        simulator::load(ui, "help");
         ().into_any()
     }
 }

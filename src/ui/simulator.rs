@@ -35,6 +35,7 @@ pub fn load(ui: Ui, then: &'static str) {
     ui.say(match then {
         "link" => "Opening the shared link…",
         "edit" => "Loading the inspector…",
+        "help" => "Loading the shortcuts…",
         _ => "Loading the simulator…",
     });
     let Ok(script) = doc.create_element("script") else {
@@ -103,6 +104,7 @@ pub fn Inspector(ui: Ui) -> impl IntoView {
         <aside class="inspector" aria-label="Inspector" data-testid="inspector">
             <h2>"Scenario"</h2>
             <p class="hint">{move || if selected() { "Loading the inspector…" } else { "Select a component to edit it." }}</p>
+            <p class="about">{move || ui.editor.with(|e| e.scenario().description.clone())}</p>
         </aside>
     }
 }

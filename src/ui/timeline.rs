@@ -16,9 +16,9 @@ pub fn Controls(ui: Ui) -> impl IntoView {
                 title="Play or pause (Space)" prop:disabled=cannot
                 on:click=move |_| r.toggle()>{move || if r.playing.get() { "❚❚ Pause" } else { "▶ Play" }}</button>
             <button data-testid="step" title="Step to the next event (N)" prop:disabled=cannot
-                on:click=move |_| r.step()>"▶| Step"</button>
+                aria-label="Step" on:click=move |_| r.step()>"▶|"<span class="word">" Step"</span></button>
             <button data-testid="restart" title="Back to the start (Home)" prop:disabled=cannot
-                on:click=move |_| r.restart()>"⟲ Restart"</button>
+                aria-label="Restart" on:click=move |_| r.restart()>"⟲"<span class="word">" Restart"</span></button>
             <label class="speed"><span class="speed-word">"Speed "</span>
                 <input type="range" min="0" max="1000" step="1" data-testid="speed" aria-label="Speed"
                     prop:value=move || format!("{:.0}", r.speed_position())

@@ -282,6 +282,25 @@ for (const [w, h] of [[1024, 768], [1280, 800], [1920, 1080]]) {
       return out;
     });
     check(`${w}x${h} ${mode}: the top bar, palette and panels fit`, spills.length === 0, spills.slice(0, 4).join(' | '));
+    const title = await page.evaluate(() => { const t = document.querySelector('.scenario-name'); const r = t.getBoundingClientRect(); return getComputedStyle(t).display === 'none' ? 0 : Math.round(r.width); });
+    check(`${w}x${h} ${mode}: the scenario title stays visible`, title >= 100, `${title} px`);
+    // Where the less-used tools are folded away, "⋯" shows them, inside the screen, and Escape
+    // folds them again.
+    if (await page.isVisible('[data-testid="more"]')) {
+      await page.click('[data-testid="more"]');
+      const menu = await page.evaluate(() => { const r = document.querySelector('[data-testid="tools"]').getBoundingClientRect(); return { ok: r.width > 0 && r.left >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight, fit: !!document.querySelector('[data-testid="tools"] [aria-label="Fit to view"]').offsetParent }; });
+      await page.keyboard.press('Escape');
+      const closed = !(await page.isVisible('[data-testid="tools"]'));
+      check(`${w}x${h} ${mode}: the overflow menu opens on the screen and Escape closes it`, menu.ok && menu.fit && closed, JSON.stringify(menu));
+    }
+    // Every label on the canvas is at least 11 px on the screen at the fit zoom.
+    if (w === 1280) {
+      const small = await page.evaluate(() => [...document.querySelectorAll('svg.canvas text')].filter((t) => t.getClientRects().length).map((t) => {
+        const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+        return [px, t.textContent];
+      }).filter(([px]) => px < 10.95).map(([px, text]) => `${text} ${px.toFixed(1)}px`));
+      check(`1280x800 ${mode}: canvas labels are at least 11 px at the fit zoom`, small.length === 0, small.slice(0, 5).join(' | '));
+    }
     if (mode === 'simulate') {
       // Every chart legend entry is whole: inside its caption, never cut.
       const cut = await page.evaluate(() => [...document.querySelectorAll('.chart figcaption')].flatMap((f) => {
@@ -292,6 +311,78 @@ for (const [w, h] of [[1024, 768], [1280, 800], [1920, 1080]]) {
     }
     await page.close();
   }
+}
+
+// The sample's picture: its VLANs coloured on rows and cables with a legend, the NLB cluster
+// outlined on its rows, the failover cluster around its hosts, icons on every box, and cables
+// at right angles.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  const pic = await page.evaluate(() => ({
+    legend: [...document.querySelectorAll('[data-testid="vlan-legend"] li')].map((l) => l.textContent),
+    stripes: [...document.querySelectorAll('[data-testid="vm-db"] .vlan-stripe')].map((e) => e.getAttribute('class')),
+    webStripe: document.querySelector('[data-testid="vm-web"] .vlan-stripe')?.getAttribute('class'),
+    cables: [...document.querySelectorAll('svg.canvas path.link')].map((p) => p.getAttribute('d')),
+    carried: document.querySelector('[data-testid="link-nic-1"]').getAttribute('data-vlans'),
+    nlb: document.querySelectorAll('[data-testid="nlb-outline-web-nlb"] .group-outline').length,
+    cluster: !!document.querySelector('[data-testid="cluster-prod"] .outline'),
+    icons: [...document.querySelectorAll('svg.canvas .item')].every((i) => i.querySelector('use.glyph')),
+  }));
+  check('the legend lists the VLANs and the NLB cluster', pic.legend.some((t) => t.startsWith('VLAN 10')) && pic.legend.some((t) => t.startsWith('VLAN 20') && t.includes('db')) && pic.legend.some((t) => t.includes('WEB-NLB')), pic.legend.join(' | '));
+  check('the database VLAN has its own colour on its row', pic.stripes.length === 1 && pic.webStripe && pic.stripes[0] !== pic.webStripe, `${pic.stripes} / ${pic.webStripe}`);
+  check("host-1's cable to the LAN carries VLANs 10 and 20", pic.carried === '10 20', pic.carried);
+  check('the NLB cluster is outlined on each host its members run on', pic.nlb === 3, `${pic.nlb}`);
+  check('the failover cluster is outlined, and every box has its icon', pic.cluster && pic.icons);
+  const square = pic.cables.every((d) => {
+    const pts = d.split(/[ML]/).filter((x) => x.trim()).map((x) => x.trim().split(/\s+/).map(Number));
+    return pts.every((p, i) => i === 0 || Math.abs(p[0] - pts[i - 1][0]) < 0.05 || Math.abs(p[1] - pts[i - 1][1]) < 0.05);
+  });
+  check('every cable is drawn at right angles', pic.cables.length === 9 && square, `${pic.cables.length}`);
+  await page.close();
+}
+
+// Dark mode follows the system and a remembered toggle; its main text and state colours meet
+// WCAG AA (4.5:1 for text), computed from what the browser draws.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  const theme = await page.getAttribute('html', 'data-theme');
+  check('dark mode follows prefers-color-scheme', theme === 'dark', theme);
+  const contrast = async () => page.evaluate(() => {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const ratio = (a, b) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const bg = (e) => { for (let n = e; n; n = n.parentElement) { const c = getComputedStyle(n).backgroundColor; if (!/rgba\(0, 0, 0, 0\)|transparent/.test(c)) return c; } return 'rgb(0,0,0)'; };
+    const out = [];
+    const html = (sel, name) => document.querySelectorAll(sel).forEach((e) => out.push([name || sel, ratio(getComputedStyle(e).color, bg(e))]));
+    // SVG text against the fill of the box it sits in.
+    const svg = (sel, box, name) => document.querySelectorAll(sel).forEach((e) => { const b = e.closest('g').querySelector(box); if (b) out.push([name || sel, ratio(getComputedStyle(e).fill, getComputedStyle(b).fill)]); });
+    html('.palette-label', 'palette text'); html('.palette h2', 'palette headings'); html('.inspector .hint', 'muted text'); html('.status h2', 'status');
+    html('.message.error', 'error message'); html('.entries .kind', 'log kinds'); html('.entries li button', 'log text'); html('.cluster-state li', 'cluster state');
+    svg('.item .title', '.box', 'box titles'); svg('.item .sub', '.box', 'box details'); svg('.live .vm .detail', '.box', 'VM state words');
+    svg('.state-word', '.box', 'host state words'); svg('.cluster-tag .cluster-label', '.pill', 'cluster labels'); svg('.missed text', 'rect', 'missed heartbeats');
+    return out.filter(([, r]) => r < 4.5).map(([n, r]) => `${n} ${r.toFixed(2)}`);
+  });
+  const design = await contrast();
+  check('dark mode, design: text and state colours meet WCAG AA', design.length === 0, [...new Set(design)].slice(0, 6).join(' | '));
+  await page.click('[data-testid="mode-simulate"]');
+  await page.waitForSelector('[data-testid="timeline"]', { timeout: 20000 });
+  await page.$eval('[data-testid="timeline"]', (el) => { el.value = '75000'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForTimeout(300);
+  const run = await contrast();
+  check('dark mode, run: text and state colours meet WCAG AA', run.length === 0, [...new Set(run)].slice(0, 6).join(' | '));
+  // The toggle switches to light, and the choice outlives a reload.
+  await page.click('[data-testid="more"]').catch(() => {});
+  await page.click('[data-testid="theme"]');
+  await page.reload();
+  await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  check('the theme toggle is remembered over the system setting', (await page.getAttribute('html', 'data-theme')) === 'light');
+  await page.close();
 }
 
 // The status area takes no room beyond its one line when the design has no problems, and grows

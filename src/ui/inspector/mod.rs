@@ -215,7 +215,7 @@ fn is_plain(c: Control) -> bool {
 }
 
 /// The scenario's settings, and the clusters (which have no box of their own to click).
-fn settings(ui: Ui, d: &Design, s: &Settings) -> AnyView {
+fn settings(ui: Ui, d: &Design, s: &Settings, about: String) -> AnyView {
     let json = crate::editor::to_json(s).unwrap_or_default();
     let cx = Ctx {
         design: d.clone(),
@@ -259,6 +259,7 @@ fn settings(ui: Ui, d: &Design, s: &Settings) -> AnyView {
         .collect();
     view! {
         {heading(Kind::Settings, None)}
+        <p class="about" data-testid="scenario-about">{about}</p>
         <p class="hint">"Select a component to edit it. These settings apply to every cluster."</p>
         {sections(Kind::Settings, list, s, &cx)}
         <h2>"Clusters"</h2>
@@ -274,15 +275,17 @@ fn settings(ui: Ui, d: &Design, s: &Settings) -> AnyView {
 #[component]
 pub fn Inspector(ui: Ui) -> impl IntoView {
     let body = move || {
-        let (selection, design, settings_now) = ui.editor.with(|e| {
+        let (selection, design, settings_now, about) = ui.editor.with(|e| {
+            let s = e.scenario();
             (
                 e.selection.clone(),
-                e.scenario().design.clone(),
-                e.scenario().settings.clone(),
+                s.design.clone(),
+                s.settings.clone(),
+                s.description.clone(),
             )
         });
         match selection.as_slice() {
-            [] => settings(ui, &design, &settings_now),
+            [] => settings(ui, &design, &settings_now, about),
             [id] => one(ui, &design, &settings_now, id),
             ids => many(ui, &design, &settings_now, ids),
         }
