@@ -495,3 +495,54 @@ async fn the_context_menu_holds_still_while_the_run_plays() {
     assert!(focused().is_same_node(Some(&first)));
     click("play");
 }
+
+#[wasm_bindgen_test]
+async fn the_charts_show_the_run_from_the_first_fault_and_the_values_under_the_pointer() {
+    // web/app/db: host-1 crashes at 60 s, taking db down until its failover.
+    let ui = open(example_json("web-app-db"), true).await;
+    slide("timeline", 75_000.0).await;
+    settle().await;
+    let axis: Vec<String> = document()
+        .query_selector_all("[data-testid=\"chart-availability\"] .axis span")
+        .map(|l| {
+            (0..l.length())
+                .map(|i| l.item(i).unwrap().text_content().unwrap())
+                .collect()
+        })
+        .unwrap();
+    assert_eq!(
+        axis,
+        ["0:50.0", "1:20.0"],
+        "from 10 s before the crash to now"
+    );
+    // Now: db is down.
+    let caption = text("chart-availability");
+    assert!(caption.contains("db 0%"), "{caption}");
+    // Hover at the left edge (50 s, before the crash): db was up.
+    let plot = find("chart-availability-plot");
+    let r = plot.get_bounding_client_rect();
+    pointer(&plot, "pointermove", (r.left(), r.top() + 10.0), false);
+    settle().await;
+    assert_eq!(text("chart-when"), "at 0:50.0 ");
+    let caption = text("chart-availability");
+    assert!(caption.contains("db 100%"), "{caption}");
+    pointer(&plot, "pointerleave", (r.left() - 5.0, r.top()), false);
+    settle().await;
+    assert_eq!(text("chart-when"), "");
+    // The keyboard: focus shows now, arrows step back in time.
+    plot.unchecked_ref::<HtmlElement>().focus().unwrap();
+    settle().await;
+    assert_eq!(text("chart-when"), "at 1:15.0 ");
+    for _ in 0..16 {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("ArrowLeft");
+        init.set_bubbles(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        plot.dispatch_event(&ev).unwrap();
+    }
+    settle().await;
+    assert_eq!(text("chart-when"), "at 0:59.0 ");
+    assert!(text("chart-availability").contains("db 100%"));
+    let _ = ui;
+}

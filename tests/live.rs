@@ -311,3 +311,20 @@ fn nlb_members_say_why_they_take_no_traffic() {
     assert!(row(&l, "web#2").detail.ends_with("NLB: not converged"));
     assert!(row(&l, "web#1").detail.ends_with("NLB: not converged"));
 }
+
+#[test]
+fn the_charts_follow_the_run_from_just_before_the_first_fault_to_now() {
+    use clusterlab::editor::live::chart_window;
+    // Before anything breaks: the start of the run, at least 30 s.
+    assert_eq!(chart_window(None, 5_000), (0, 30_000));
+    assert_eq!(chart_window(Some(60_000), 45_000), (0, 45_000));
+    // After the fault at 60 s: from 50 s to now (75 s), at least 30 s wide.
+    assert_eq!(chart_window(Some(60_000), 75_000), (50_000, 80_000));
+    // Later: now is at the right edge, within a twentieth of the span.
+    let (a, b) = chart_window(Some(60_000), 300_000);
+    assert_eq!(a, 50_000);
+    assert!(
+        (300_000..=300_000 + (300_000 - 50_000) / 20).contains(&b),
+        "{b}"
+    );
+}

@@ -686,3 +686,18 @@ fn grouped_rows(vms: &[&VmView]) -> Vec<LiveRow> {
 pub fn votes(n: u32) -> String {
     format!("{n} vote{}", if n == 1 { "" } else { "s" })
 }
+
+/// The part of the run the charts show: from just before the first fault (once it has
+/// happened; from the start before that) to now, at least 30 s wide. The end moves in steps of
+/// a twentieth of the span, so the charts are redrawn a few times a second, not every frame.
+pub fn chart_window(first_fault: Option<u64>, now: u64) -> (u64, u64) {
+    const LEAD: u64 = 10_000;
+    const MIN_SPAN: u64 = 30_000;
+    let start = match first_fault {
+        Some(f) if now >= f => f.saturating_sub(LEAD),
+        _ => 0,
+    };
+    let span = now.saturating_sub(start).max(MIN_SPAN);
+    let step = (span / 20).max(1_000);
+    (start, start + span.div_ceil(step) * step)
+}

@@ -24,7 +24,7 @@ pub fn StatusArea(ui: Ui) -> impl IntoView {
     view! {
         <section class="status" aria-label="Status and design problems">
             <super::StatusLine ui=ui/>
-            <h2 data-testid="problem-summary">{summary}</h2>
+            <h2 data-testid="problem-summary" class="badge" class:clean=move || problems.with(Vec::is_empty)>{summary}</h2>
             <ul class="problems" data-testid="problems">
                 {move || problems.get().into_iter().map(|p| {
                     let subjects = p.subjects.clone();

@@ -78,16 +78,21 @@ pub fn Timeline(ui: Ui) -> impl IntoView {
     }
 }
 
-/// Step-function path of `(t, value)` samples in a `w` x `h` box, 0..`end` by 0..`max`.
-fn step_path(points: &[(u64, f64)], end: u64, max: f64, w: f64, h: f64) -> String {
-    let x = |t: u64| t as f64 * w / end.max(1) as f64;
+/// Step-function path of `(t, value)` samples in a `w` x `h` box, over the window `t0`..`t1`
+/// of time by 0..`max`. The value in force at `t0` starts the line.
+fn step_path(points: &[(u64, f64)], (t0, t1): (u64, u64), max: f64, w: f64, h: f64) -> String {
+    let x = |t: u64| t.saturating_sub(t0) as f64 * w / t1.saturating_sub(t0).max(1) as f64;
     // A margin keeps 0% and 100% lines inside the box.
     let y = |v: f64| h - 3.0 - (v / max.max(1e-9)).clamp(0.0, 1.0) * (h - 6.0);
+    let first = points.partition_point(|p| p.0 <= t0).saturating_sub(1);
     let mut d = String::new();
     let mut last_x = f64::NEG_INFINITY;
-    for (i, &(t, v)) in points.iter().enumerate() {
+    for (i, &(t, v)) in points.iter().enumerate().skip(first) {
+        if t > t1 {
+            break;
+        }
         let px = x(t);
-        if i == 0 {
+        if d.is_empty() {
             d.push_str(&format!("M{px:.1} {:.1}", y(v)));
         } else if px - last_x >= 0.5 || i + 1 == points.len() || v < points[i - 1].1 {
             // Keep every drop, and one step per half pixel otherwise.
@@ -100,23 +105,42 @@ fn step_path(points: &[(u64, f64)], end: u64, max: f64, w: f64, h: f64) -> Strin
     d
 }
 
-const COLORS: [&str; 8] = [
-    "#2563eb", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#65a30d", "#854d0e", "#16a34a",
-];
+/// What the charts show at one moment: each tier's availability, requests served and lost.
+fn values_at(ui: Ui, t: u64) -> Option<(Vec<(String, u32)>, u64, u64)> {
+    ui.run.with_player(|p| {
+        let m = p.engine()?.metrics();
+        let s = m.at(t)?;
+        let tiers = m
+            .tiers
+            .iter()
+            .cloned()
+            .zip(s.availability_permille.iter().copied())
+            .collect();
+        Some((tiers, s.served_rps, s.dropped_rps))
+    })
+}
 
 #[component]
 pub fn Charts(ui: Ui) -> impl IntoView {
     let r = ui.run;
     const W: f64 = 600.0;
     const H: f64 = 60.0;
-    let end = timeline_end(ui);
-    // Paths change with the samples (on events), not on every frame.
+    // From just before the first fault to now (see `chart_window`).
+    let window = Memo::new(move |_| {
+        let first = ui
+            .editor
+            .with(|e| e.scenario().faults.iter().map(|f| f.at_ms).min());
+        crate::editor::live::chart_window(first, r.now.get())
+    });
+    // The moment hovered or chosen with the keyboard; the values shown are at that time.
+    let cursor = RwSignal::new(None::<u64>);
+    // Paths change with the samples (on events) and the window, not on every frame.
     let series = Memo::new(move |_| {
         r.logged.track();
-        let end = end.get();
+        let win = window.get();
         r.with_player(|p| {
             let Some(e) = p.engine() else {
-                return (Vec::new(), String::new(), String::new(), 0u64);
+                return (Vec::new(), String::new(), String::new());
             };
             let m = e.metrics();
             let tiers = m
@@ -134,7 +158,7 @@ pub fn Charts(ui: Ui) -> impl IntoView {
                             )
                         })
                         .collect();
-                    (name.clone(), step_path(&pts, end, 1000.0, W, H))
+                    (name.clone(), step_path(&pts, win, 1000.0, W, H))
                 })
                 .collect::<Vec<_>>();
             let max = m
@@ -156,51 +180,103 @@ pub fn Charts(ui: Ui) -> impl IntoView {
                 .collect();
             (
                 tiers,
-                step_path(&served, end, max as f64, W, H),
-                step_path(&dropped, end, max as f64, W, H),
-                max,
+                step_path(&served, win, max as f64, W, H),
+                step_path(&dropped, win, max as f64, W, H),
             )
         })
     });
-    let now_x = move || r.now.get() as f64 * W / end.get().max(1) as f64;
-    let latest = move || {
-        r.snap.with(|s| {
-            s.as_ref()
-                .map(|s| (s.tiers.clone(), s.served_rps, s.dropped_rps))
-        })
+    let x_of = move |t: u64| {
+        let (t0, t1) = window.get();
+        t.saturating_sub(t0) as f64 * W / t1.saturating_sub(t0).max(1) as f64
+    };
+    let now_x = move || x_of(r.now.get());
+    let shown = move || cursor.get().unwrap_or_else(|| r.now.get());
+    let values = move || values_at(ui, shown());
+    let when = move || {
+        cursor
+            .get()
+            .map(|t| format!("at {} ", clock(t)))
+            .unwrap_or_default()
     };
     let legend = move || {
-        latest()
-            .map(|l| l.0)
+        values()
+            .map(|v| v.0)
             .unwrap_or_default()
             .into_iter()
             .enumerate()
             .map(|(i, (t, a))| {
                 let pct = f64::from(a) / 10.0;
-                let style = format!("color:{}", COLORS[i % COLORS.len()]);
-                view! { <span class="legend" style=style>{format!("■ {t} {pct}%")}</span> }
+                view! { <span class=format!("legend tier-{}", i % 8)>{format!("■ {t} {pct}%")}</span> }
             })
             .collect_view()
+    };
+    // Hover: the time under the pointer. Focus: now, then arrow keys move by 1 s (Shift: 10 s).
+    let hover = move |ev: web_sys::PointerEvent| {
+        let Some(el) = ev
+            .current_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        else {
+            return;
+        };
+        let b = el.get_bounding_client_rect();
+        let f = ((f64::from(ev.client_x()) - b.left()) / b.width().max(1.0)).clamp(0.0, 1.0);
+        let (t0, t1) = window.get_untracked();
+        cursor.set(Some(t0 + (f * t1.saturating_sub(t0) as f64) as u64));
+    };
+    let keys = move |ev: web_sys::KeyboardEvent| {
+        let step = if ev.shift_key() { 10_000 } else { 1_000 };
+        let now = cursor
+            .get_untracked()
+            .unwrap_or_else(|| r.now.get_untracked());
+        let t = match ev.key().as_str() {
+            "ArrowLeft" => now.saturating_sub(step),
+            "ArrowRight" => now + step,
+            "Escape" => return cursor.set(None),
+            _ => return,
+        };
+        ev.prevent_default();
+        ev.stop_propagation();
+        cursor.set(Some(t));
+    };
+    let cursor_line = move || {
+        cursor.get().map(|t| {
+            let x = x_of(t);
+            view! { <line class="cursor" x1=x y1="0" x2=x y2=H/> }
+        })
+    };
+    let axis = move || {
+        let (t0, t1) = window.get();
+        view! { <div class="axis" aria-hidden="true"><span>{clock(t0)}</span><span>{clock(t1)}</span></div> }
     };
     view! {
         <div class="charts">
             <figure class="chart" data-testid="chart-availability">
-                <figcaption>"Availability "{legend}</figcaption>
-                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label="Availability of each service over time">
+                <figcaption>"Availability "<span class="when" data-testid="chart-when">{when}</span>{legend}</figcaption>
+                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" tabindex="0" data-testid="chart-availability-plot"
+                    aria-label="Availability of each service over time; arrow keys read earlier and later values"
+                    on:pointermove=hover on:pointerleave=move |_| cursor.set(None)
+                    on:focus=move |_| cursor.set(Some(r.now.get_untracked())) on:blur=move |_| cursor.set(None) on:keydown=keys>
                     {move || series.with(|s| s.0.iter().enumerate().map(|(i, (name, d))| view! {
-                        <path class="series" d=d.clone() stroke=COLORS[i % COLORS.len()]><title>{name.clone()}</title></path>
+                        <path class=format!("series tier-{}", i % 8) d=d.clone()><title>{name.clone()}</title></path>
                     }).collect_view())}
                     <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
+                    {cursor_line}
                 </svg>
+                {axis}
             </figure>
             <figure class="chart" data-testid="chart-requests">
-                <figcaption>"Requests/s "<span class="legend served">{move || latest().map(|l| format!("■ served {}", l.1)).unwrap_or_default()}</span>
-                    <span class="legend dropped">{move || latest().map(|l| format!("■ lost {}", l.2)).unwrap_or_default()}</span></figcaption>
-                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label="Requests served and dropped over time">
+                <figcaption>"Requests/s "<span class="when">{when}</span><span class="legend served">{move || values().map(|l| format!("■ served {}", l.1)).unwrap_or_default()}</span>
+                    <span class="legend dropped">{move || values().map(|l| format!("■ lost {}", l.2)).unwrap_or_default()}</span></figcaption>
+                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" tabindex="0" data-testid="chart-requests-plot"
+                    aria-label="Requests served and dropped over time; arrow keys read earlier and later values"
+                    on:pointermove=hover on:pointerleave=move |_| cursor.set(None)
+                    on:focus=move |_| cursor.set(Some(r.now.get_untracked())) on:blur=move |_| cursor.set(None) on:keydown=keys>
                     <path class="series served" d=move || series.with(|s| s.1.clone())/>
                     <path class="series dropped" d=move || series.with(|s| s.2.clone())/>
                     <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
+                    {cursor_line}
                 </svg>
+                {axis}
             </figure>
         </div>
     }

@@ -23,7 +23,8 @@ const { url, close } = await serve(dist);
 const browser = await launch(chromium);
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 console.log('design'.padEnd(16), 'speed'.padStart(6), 'frames'.padStart(7), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'max ms'.padStart(8), 'fps'.padStart(6), 'sim'.padStart(10));
-for (const [name, from, speed] of runs) {
+// FRAMES_ONLY=max-cluster measures one design.
+for (const [name, from, speed] of runs.filter((r) => !process.env.FRAMES_ONLY || r[0] === process.env.FRAMES_ONLY)) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const scenario = fs.readFileSync(`examples/${name}.json`, 'utf8');
   await page.goto(url);
