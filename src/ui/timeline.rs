@@ -105,8 +105,11 @@ fn step_path(points: &[(u64, f64)], (t0, t1): (u64, u64), max: f64, w: f64, h: f
     d
 }
 
-/// What the charts show at one moment: each tier's availability, requests served and lost.
-fn values_at(ui: Ui, t: u64) -> Option<(Vec<(String, u32)>, u64, u64)> {
+/// Each tier's availability (permille), requests served and lost, per second.
+type Values = (Vec<(String, u32)>, u64, u64);
+
+/// What the charts show at one moment.
+fn values_at(ui: Ui, t: u64) -> Option<Values> {
     ui.run.with_player(|p| {
         let m = p.engine()?.metrics();
         let s = m.at(t)?;
