@@ -10,9 +10,9 @@ pub const VM_H: i32 = 28;
 pub const HOST_HEADER: i32 = 42;
 pub const SWITCH_W: i32 = 180;
 pub const SWITCH_H: i32 = 36;
-pub const STORAGE_W: i32 = 150;
+pub const STORAGE_W: i32 = 170;
 pub const STORAGE_H: i32 = 56;
-pub const CLIENT_W: i32 = 160;
+pub const CLIENT_W: i32 = 170;
 pub const CLIENT_H: i32 = 44;
 /// Room between hosts in a row: cables pass between them.
 pub const HOST_GAP: i32 = 30;

@@ -251,7 +251,12 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
                     .and_then(|i| snap.client_served_rps.get(i).copied())
                     .unwrap_or(0);
                 let sub = if served < rps {
-                    format!("served {served} · lost {} rps", rps - served)
+                    // Short enough for the box: the numbers first.
+                    if served == 0 {
+                        format!("all {rps} rps lost")
+                    } else {
+                        format!("{served} served · {} lost", rps - served)
+                    }
                 } else {
                     format!("served {served} rps")
                 };

@@ -195,7 +195,7 @@ pub fn label_rect(outline: &Rect, chars: usize) -> Rect {
     Rect {
         x: outline.x + 8.0,
         y: outline.y + 2.0,
-        w: (chars as f64 * 8.6 + 34.0).min(outline.w - 16.0),
+        w: (chars as f64 * 9.0 + 36.0).min(outline.w - 16.0),
         h: 20.0,
     }
 }

@@ -401,6 +401,10 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
     });
 
     let (clusters, groups) = outlines(ui, items, problems);
+    let routes = Memo::new(move |_| {
+        ui.editor
+            .with(|e| items.with(|i| cable_routes(&e.scenario().design, i)))
+    });
     let transform = move || {
         ui.view
             .with(|v| format!("translate({:.2} {:.2}) scale({:.4})", v.tx, v.ty, v.scale))
@@ -423,9 +427,10 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                         fallback=move || stage(ui, live)>
                         <Regions ui=ui items=items/>
                         <g class="outlines">{clusters}</g>
-                        <Links ui=ui items=items/>
+                        <Links ui=ui routes=routes/>
                         <For each=move || shapes.get() key=|d| format!("{d:?}") children=move |d| shape(ui, d)/>
                         <g class="groups">{groups}</g>
+                        <VlanPorts ui=ui routes=routes/>
                         <Preview ui=ui/>
                     </Show>
                 </g>
@@ -682,64 +687,70 @@ fn cluster_label(c: &crate::model::FailoverCluster) -> String {
     format!("{} · {} nodes", display_name(&c.name, &c.id), c.nodes.len())
 }
 
-/// Cables between hosts, switches and storage, routed around boxes; a host's cable to a switch
-/// shows the VLANs it carries.
+/// Cables between hosts, switches and storage, routed around boxes.
 #[component]
-fn Links(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
-    let routes = Memo::new(move |_| {
-        ui.editor
-            .with(|e| items.with(|i| cable_routes(&e.scenario().design, i)))
-    });
+fn Links(ui: Ui, routes: Memo<Vec<(crate::model::Link, Vec<route::Pt>)>>) -> impl IntoView {
     let lines = move || {
-        let (vlans, carried) = ui.editor.with(|e| {
-            let d = &e.scenario().design;
-            let carried: HashMap<String, Vec<u16>> = d
-                .links
-                .iter()
-                .map(|l| (l.id.clone(), super::vlan::on_cable(d, &l.a, &l.b)))
-                .collect();
-            (super::vlan::ids(d), carried)
-        });
         routes.with(|routes| {
             routes
                 .iter()
                 .map(|(l, points)| {
                     let selected = ui.editor.with(|e| e.selection.contains(&l.id));
-                    let tags = carried.get(&l.id).cloned().unwrap_or_default();
-                    // VLAN dots near the host end, where the trunk leaves the host.
-                    let dots = (!tags.is_empty()).then(|| {
-                        let end = if ui.editor.with_untracked(|e| e.scenario().design.hosts.iter().any(|h| h.id == l.a)) {
-                            points[0]
-                        } else {
-                            *points.last().unwrap_or(&points[0])
-                        };
-                        let next = if end == points[0] { points[1] } else { points[points.len() - 2] };
-                        let (dx, dy) = ((next.0 - end.0).signum(), (next.1 - end.1).signum());
-                        tags.iter()
-                            .enumerate()
-                            .map(|(k, v)| {
-                                let along = 12.0 * k as f64;
-                                view! {
-                                    <circle class=format!("vlan-dot {}", super::vlan::class(&vlans, *v))
-                                        cx=end.0 + dx * along cy=end.1 + dy * along r="4.5">
-                                        <title>{format!("VLAN {v}")}</title>
-                                    </circle>
-                                }
-                            })
-                            .collect_view()
-                    });
-                    let carries = tags.iter().map(u16::to_string).collect::<Vec<_>>().join(" ");
                     view! {
                         <path class="link" class:selected=selected data-testid=format!("link-{}", l.id)
-                            data-vlans=carries
                             d=route::svg_path(points)/>
-                        {dots}
                     }
                 })
                 .collect_view()
         })
     };
     view! { <g class="links">{lines}</g> }
+}
+
+/// The VLANs a host's cable to a switch carries, as coloured ports side by side on the host's
+/// edge where the cable leaves it (drawn over the boxes).
+#[component]
+fn VlanPorts(ui: Ui, routes: Memo<Vec<(crate::model::Link, Vec<route::Pt>)>>) -> impl IntoView {
+    let ports = move || {
+        ui.editor.with(|e| {
+            let d = &e.scenario().design;
+            let vlans = super::vlan::ids(d);
+            routes.with(|routes| {
+                routes
+                    .iter()
+                    .filter(|(_, p)| p.len() >= 2)
+                    .map(|(l, points)| {
+                        let tags = super::vlan::on_cable(d, &l.a, &l.b);
+                        let at_a = d.hosts.iter().any(|h| h.id == l.a);
+                        let (end, next) = if at_a {
+                            (points[0], points[1])
+                        } else {
+                            (points[points.len() - 1], points[points.len() - 2])
+                        };
+                        // Along the edge the cable leaves: across its direction.
+                        let across = if (next.1 - end.1).abs() > (next.0 - end.0).abs() { (1.0, 0.0) } else { (0.0, 1.0) };
+                        let n = tags.len() as f64;
+                        let dots = tags
+                            .iter()
+                            .enumerate()
+                            .map(|(k, v)| {
+                                let off = (k as f64 - (n - 1.0) / 2.0) * 11.0;
+                                view! {
+                                    <circle class=format!("vlan-dot {}", super::vlan::class(&vlans, *v))
+                                        cx=end.0 + across.0 * off cy=end.1 + across.1 * off r="4.5">
+                                        <title>{format!("VLAN {v}")}</title>
+                                    </circle>
+                                }
+                            })
+                            .collect_view();
+                        let carries = tags.iter().map(u16::to_string).collect::<Vec<_>>().join(" ");
+                        view! { <g class="ports" data-testid=format!("ports-{}", l.id) data-vlans=carries>{dots}</g> }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    view! { <g class="vlan-ports">{ports}</g> }
 }
 
 /// Failover cluster outlines around their hosts, labelled; guest and NLB clusters around their
@@ -839,10 +850,6 @@ fn outlines(
                         })
                         .collect();
                     // Its name is in the legend and the tooltip: the rows keep their own labels.
-                    let glyph = if kind == "nlb" { "#i-nlb" } else { "#i-cluster" };
-                    let tag = boxes.first().map(|r| {
-                        view! { <use class="glyph group-glyph" href=glyph x=r.x + r.w - 8.0 y=r.y - 8.0 width="14" height="14"/> }
-                    });
                     let what = if kind == "nlb" { "NLB cluster" } else { "guest cluster" };
                     let sel = {
                         let id = id.clone();
@@ -851,7 +858,6 @@ fn outlines(
                     view! {
                         <g class=format!("group {kind}") class:selected=sel data-testid=format!("{kind}-outline-{id}")>
                             {boxes.into_iter().map(|r| view! { <rect class="group-outline" x=r.x y=r.y width=r.w height=r.h rx="6"/> }).collect_view()}
-                            {tag}
                             <title>{format!("{what} {name}")}</title>
                         </g>
                     }

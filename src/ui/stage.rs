@@ -65,7 +65,7 @@ pub fn Stage(ui: Ui, live: Memo<Live>) -> impl IntoView {
             l.flows
                 .iter()
                 .map(|f| {
-                    let width = (f.rps as f64).sqrt().clamp(1.0, 12.0);
+                    let width = (f.rps as f64).sqrt().clamp(1.0, 6.0);
                     view! {
                         <line class="flow" class:lost=f.lost x1=f.from.0 y1=f.from.1 x2=f.to.0 y2=f.to.1 stroke-width=width>
                             <title>{format!("{} requests per second{}", f.rps, if f.lost { ", lost: the member does not answer" } else { "" })}</title>
@@ -90,11 +90,12 @@ pub fn Stage(ui: Ui, live: Memo<Live>) -> impl IntoView {
             <g class="outlines">{outlines}</g>
             <g class="links">{links}</g>
             <g class="flows">{flows}</g>
+            // Heartbeats travel on the cables and go under the boxes they reach, never over a name.
+            <g class="pulses" data-testid="pulses">{pulses}</g>
             <g class="labels">{labels}</g>
             <For each=move || live.with(|l| l.boxes.clone()) key=|b| format!("{b:?}") children=move |b| live_box(ui, b)/>
             <For each=move || live.with(|l| l.hosts.clone()) key=|h| format!("{h:?}") children=move |h| live_host(ui, h)/>
             <For each=move || live.with(|l| l.rows.clone()) key=|r| format!("{r:?}") children=move |r| live_row(ui, r)/>
-            <g class="pulses" data-testid="pulses">{pulses}</g>
         </g>
     }
 }
@@ -173,10 +174,10 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
         move || ui.run.selection.with(|s| s.contains(&id))
     };
     let bar = |dx: f64, pct: u32, class: &'static str, label: String| {
-        let fill = (60.0 * f64::from(pct.min(100)) / 100.0).max(0.0);
+        let fill = (48.0 * f64::from(pct.min(100)) / 100.0).max(0.0);
         view! {
             <g class=format!("bar {class}")>
-                <rect class="track" x=x + dx y=y + 25.0 width="60" height="6" rx="3"/>
+                <rect class="track" x=x + dx y=y + 25.0 width="48" height="6" rx="3"/>
                 <rect class="fill" x=x + dx y=y + 25.0 width=fill height="6" rx="3"/>
                 <title>{label}</title>
             </g>
@@ -222,9 +223,9 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
             {badge}
             // A host in trouble says so where its load bars were.
             {state_word.is_empty().then(|| bar(10.0, h.cpu_pct, "cpu", format!("CPU {}%", h.cpu_pct)))}
-            {state_word.is_empty().then(|| bar(76.0, h.memory_pct, "mem", format!("memory {}", h.memory_text)))}
+            {state_word.is_empty().then(|| bar(64.0, h.memory_pct, "mem", format!("memory {}", h.memory_text)))}
             {if state_word.is_empty() {
-                view! { <text class="sub" x=x + 142.0 y=y + 31.0>{format!("CPU {}%", h.cpu_pct)}</text> }.into_any()
+                view! { <text class="sub" x=x + w - 8.0 y=y + 31.0 text-anchor="end">{format!("CPU {}%", h.cpu_pct)}</text> }.into_any()
             } else {
                 view! { <text class="state-word" x=x + 10.0 y=y + 31.0>{state_word.clone()}</text> }.into_any()
             }}
@@ -312,7 +313,7 @@ fn live_row(ui: Ui, r: LiveRow) -> impl IntoView {
         ().into_any()
     };
     let detail = r.detail.clone();
-    let limit = if grouped { 16 } else { 31 };
+    let limit = if grouped { 14 } else { 26 };
     let short: String = if detail.chars().count() > limit {
         detail
             .chars()

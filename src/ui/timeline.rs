@@ -102,6 +102,10 @@ fn step_path(points: &[(u64, f64)], (t0, t1): (u64, u64), max: f64, w: f64, h: f
         }
         last_x = px;
     }
+    // The last value holds to the window's end (the chart clips it at now).
+    if !d.is_empty() {
+        d.push_str(&format!("H{:.1}", x(t1)));
+    }
     d
 }
 
@@ -259,9 +263,12 @@ pub fn Charts(ui: Ui) -> impl IntoView {
                     aria-label="Availability of each service over time; arrow keys read earlier and later values"
                     on:pointermove=hover on:pointerleave=move |_| cursor.set(None)
                     on:focus=move |_| cursor.set(Some(r.now.get_untracked())) on:blur=move |_| cursor.set(None) on:keydown=keys>
-                    {move || series.with(|s| s.0.iter().enumerate().map(|(i, (name, d))| view! {
-                        <path class=format!("series tier-{}", i % 8) d=d.clone()><title>{name.clone()}</title></path>
-                    }).collect_view())}
+                    <clipPath id="upto-now-a"><rect x="0" y="0" width=now_x height=H/></clipPath>
+                    <g clip-path="url(#upto-now-a)">
+                        {move || series.with(|s| s.0.iter().enumerate().map(|(i, (name, d))| view! {
+                            <path class=format!("series tier-{}", i % 8) d=d.clone()><title>{name.clone()}</title></path>
+                        }).collect_view())}
+                    </g>
                     <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
                     {cursor_line}
                 </svg>
@@ -274,8 +281,11 @@ pub fn Charts(ui: Ui) -> impl IntoView {
                     aria-label="Requests served and dropped over time; arrow keys read earlier and later values"
                     on:pointermove=hover on:pointerleave=move |_| cursor.set(None)
                     on:focus=move |_| cursor.set(Some(r.now.get_untracked())) on:blur=move |_| cursor.set(None) on:keydown=keys>
-                    <path class="series served" d=move || series.with(|s| s.1.clone())/>
-                    <path class="series dropped" d=move || series.with(|s| s.2.clone())/>
+                    <clipPath id="upto-now-r"><rect x="0" y="0" width=now_x height=H/></clipPath>
+                    <g clip-path="url(#upto-now-r)">
+                        <path class="series served" d=move || series.with(|s| s.1.clone())/>
+                        <path class="series dropped" d=move || series.with(|s| s.2.clone())/>
+                    </g>
                     <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
                     {cursor_line}
                 </svg>

@@ -325,7 +325,7 @@ for (const [w, h] of [[1024, 768], [1280, 800], [1920, 1080]]) {
     stripes: [...document.querySelectorAll('[data-testid="vm-db"] .vlan-stripe')].map((e) => e.getAttribute('class')),
     webStripe: document.querySelector('[data-testid="vm-web"] .vlan-stripe')?.getAttribute('class'),
     cables: [...document.querySelectorAll('svg.canvas path.link')].map((p) => p.getAttribute('d')),
-    carried: document.querySelector('[data-testid="link-nic-1"]').getAttribute('data-vlans'),
+    carried: document.querySelector('[data-testid="ports-nic-1"]').getAttribute('data-vlans'),
     nlb: document.querySelectorAll('[data-testid="nlb-outline-web-nlb"] .group-outline').length,
     cluster: !!document.querySelector('[data-testid="cluster-prod"] .outline'),
     icons: [...document.querySelectorAll('svg.canvas .item')].every((i) => i.querySelector('use.glyph')),

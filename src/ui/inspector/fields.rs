@@ -223,9 +223,9 @@ const VM: &[Field] = &[
         "monitoring",
         "Monitoring by the host cluster",
         Control::Choice(&[
-            ("none", "VM only (powered on or not)"),
-            ("heartbeat", "Guest heartbeat (integration services)"),
-            ("service", "A service in the guest (VM Monitoring)"),
+            ("none", "The VM only (on or off)"),
+            ("heartbeat", "Guest OS heartbeat"),
+            ("service", "A guest service (VM Monitoring)"),
         ]),
     ),
     f(

@@ -166,7 +166,7 @@ pub fn nics(value: &Value, cx: &Ctx) -> AnyView {
     };
     view! {
         <table class="rows" data-testid="nics">
-            <thead><tr><th>"Switch"</th><th>"VLAN"</th><th title="MAC address spoofing">"MAC spoof"</th><th></th></tr></thead>
+            <thead><tr><th>"Switch"</th><th>"VLAN"</th><th title="MAC address spoofing (needed by unicast NLB)">"MAC"</th><th></th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
         <button class="add-row" data-testid="nic-add" on:click=add>"+ Network adapter"</button>
