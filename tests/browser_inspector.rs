@@ -321,3 +321,47 @@ async fn tab_from_field_to_field_keeps_focus_in_the_inspector() {
         Some("field-memory-gb")
     );
 }
+
+#[wasm_bindgen_test]
+async fn sites_are_labelled_regions_around_what_is_in_them_and_follow_the_inspector() {
+    let (ui, _root) = fresh_app().await;
+    // Two sites: hosts 1-2 in Seattle, hosts 3-4 in Portland (set through the inspector).
+    let mut s = ui.editor.with_untracked(|e| e.scenario().clone());
+    s.design.sites = serde_json::from_str(
+        r#"[{"id": "sea", "name": "Seattle"}, {"id": "pdx", "name": "Portland"}]"#,
+    )
+    .unwrap();
+    ui.editor.update(|e| e.replace(s));
+    settle().await;
+    ui.select(vec!["host-1".into(), "host-2".into()]);
+    settle().await;
+    choose("field-site", "sea").await;
+    ui.select(vec!["host-3".into(), "host-4".into()]);
+    settle().await;
+    choose("field-site", "pdx").await;
+    let region = |id: &str| find(&format!("site-{id}"));
+    assert_eq!(
+        region("sea").text_content().unwrap(),
+        "Site Seattle",
+        "labelled by name"
+    );
+    let inside = |site: &str, host: &str| {
+        let r = region(site)
+            .query_selector("rect.region")
+            .unwrap()
+            .unwrap()
+            .get_bounding_client_rect();
+        let h = find(&format!("host-{host}")).get_bounding_client_rect();
+        h.left() >= r.left()
+            && h.right() <= r.right()
+            && h.top() >= r.top()
+            && h.bottom() <= r.bottom()
+    };
+    assert!(inside("sea", "host-1") && inside("sea", "host-2"));
+    assert!(inside("pdx", "host-3") && inside("pdx", "host-4"));
+    assert!(!inside("sea", "host-4"));
+    // One undo takes both hosts of the last edit out of Portland: its region goes.
+    undo().await;
+    assert!(!exists("site-pdx"));
+    assert!(exists("site-sea"));
+}

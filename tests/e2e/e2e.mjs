@@ -340,6 +340,22 @@ for (const [w, h] of [[1024, 768], [1280, 800], [1920, 1080]]) {
     return pts.every((p, i) => i === 0 || Math.abs(p[0] - pts[i - 1][0]) < 0.05 || Math.abs(p[1] - pts[i - 1][1]) < 0.05);
   });
   check('every cable is drawn at right angles', pic.cables.length === 9 && square, `${pic.cables.length}`);
+  // During a run, request flows pass under the cluster label (an opaque pill drawn after them)
+  // and under the boxes: they never hide a label.
+  await page.click('[data-testid="mode-simulate"]');
+  await page.waitForSelector('[data-testid="timeline"]', { timeout: 20000 });
+  await page.$eval('[data-testid="timeline"]', (el) => { el.value = '75000'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForTimeout(300);
+  const order = await page.evaluate(() => {
+    const live = document.querySelector('[data-testid="live"]');
+    const kids = [...live.children];
+    const at = (sel) => kids.findIndex((k) => k.matches(sel));
+    const flows = live.querySelectorAll('.flows line').length;
+    const pill = getComputedStyle(live.querySelector('.cluster-tag .pill'));
+    const firstItem = kids.findIndex((k) => k.classList.contains('item'));
+    return { flows, under: at('.flows') < at('.labels') && at('.flows') < firstItem, opaque: pill.fillOpacity === '1' && !/rgba\(.*, 0\)/.test(pill.fill) };
+  });
+  check('request flows pass under labels and boxes, never over them', order.flows > 0 && order.under && order.opaque, JSON.stringify(order));
   await page.close();
 }
 
