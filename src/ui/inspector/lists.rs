@@ -93,6 +93,16 @@ pub fn ordered(f: &'static Field, value: &Value, pick: Pick, cx: &Ctx) -> AnyVie
     .into_any()
 }
 
+/// The list with one field of row `i` changed: what a row's control sends.
+fn row_setter(list: &[Value], i: usize) -> impl Fn(&str, Value) -> Vec<Value> + Clone + 'static {
+    let list = list.to_vec();
+    move |k: &str, v: Value| {
+        let mut l = list.clone();
+        l[i][k] = v;
+        l
+    }
+}
+
 /// A row editor's inline error, shared by the rows of one list.
 fn row_error(error: RwSignal<Option<String>>) -> impl IntoView {
     view! {
@@ -121,14 +131,7 @@ pub fn nics(value: &Value, cx: &Ctx) -> AnyView {
             let current = get(nic, "switch").as_str().unwrap_or_default().to_string();
             let vlan = get(nic, "vlan").as_u64().map(|v| v.to_string()).unwrap_or_default();
             let spoof = get(nic, "mac_spoofing").as_bool().unwrap_or(false);
-            let with = {
-                let list = list.clone();
-                move |k: &str, v: Value| {
-                    let mut l = list.clone();
-                    l[i][k] = v;
-                    l
-                }
-            };
+            let with = row_setter(&list, i);
             let (w1, w2, w3) = (with.clone(), with.clone(), with);
             let mut without = list.clone();
             without.remove(i);
@@ -264,14 +267,7 @@ pub fn nlb_members(value: &Value, cx: &Ctx) -> AnyView {
             let vm = get(m, "vm").as_str().unwrap_or_default().to_string();
             let prio = get(m, "priority").as_u64().map(|v| v.to_string()).unwrap_or_default();
             let weight = get(m, "weight").as_u64().map(|v| v.to_string()).unwrap_or_default();
-            let with = {
-                let list = list.clone();
-                move |k: &str, v: Value| {
-                    let mut l = list.clone();
-                    l[i][k] = v;
-                    l
-                }
-            };
+            let with = row_setter(&list, i);
             let w2 = with.clone();
             let mut without = list.clone();
             without.remove(i);
@@ -351,14 +347,7 @@ pub fn sets(value: &Value, cx: &Ctx) -> AnyView {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let with = {
-                let list = list.clone();
-                move |k: &str, v: Value| {
-                    let mut l = list.clone();
-                    l[i][k] = v;
-                    l
-                }
-            };
+            let with = row_setter(&list, i);
             let (w1, w2, w3, w4, w5) = (with.clone(), with.clone(), with.clone(), with.clone(), with);
             let name = get(s, "name").as_str().unwrap_or_default().to_string();
             let members = ids(get(s, "vms"));
