@@ -153,9 +153,4 @@ impl Timing {
     pub fn time_of_day_ms(&self, t: u64) -> u64 {
         (u64::from(self.start_hour) * 3_600_000 + t) % 86_400_000
     }
-
-    /// Live migration copy time: memory over the migration network, plus a 1 s switch-over.
-    pub fn live_migration_ms(&self, memory_gb: u32) -> u64 {
-        u64::from(memory_gb) * 8_000 / u64::from(self.live_migration_gbps) + 1_000
-    }
 }

@@ -10,6 +10,7 @@ mod guest;
 mod invariants;
 mod membership;
 mod metrics;
+pub mod migration;
 mod nlb;
 mod ordering;
 mod placement;
@@ -111,6 +112,8 @@ enum Ev {
         vm: usize,
         token: u32,
     },
+    /// A live migration slot freed up: start what waits for one.
+    MigrationSlots,
     MonitorDetect {
         vm: usize,
         token: u32,
@@ -188,6 +191,8 @@ pub struct Engine {
     /// Memory held on each host (GB) and the VMs whose current or last host it is.
     host_mem: Vec<u64>,
     host_vms: Vec<Vec<usize>>,
+    /// Live migrations running and waiting on each host (see `migration`).
+    lanes: migration::Lanes,
 }
 
 impl Engine {
@@ -227,6 +232,7 @@ impl Engine {
             processed: 0,
             host_mem: Vec::new(),
             host_vms: Vec::new(),
+            lanes: migration::Lanes::new(scenario.design.hosts.len()),
         };
         // Faults first: at equal times a fault precedes the heartbeat it would stop.
         for i in 0..e.faults.len() {
@@ -322,6 +328,7 @@ impl Engine {
             } => self.heartbeat_round(cluster, sender, delay),
             Ev::BootDone { vm, token } => self.boot_done(vm, token),
             Ev::MigrationDone { vm, token } => self.migration_done(vm, token),
+            Ev::MigrationSlots => self.start_waiting_migrations(),
             Ev::MonitorDetect { vm, token } => self.monitor_detect(vm, token),
             Ev::RoleHealth { cluster, token } => self.role_health(cluster, token),
             Ev::RoleOnline { cluster, token } => self.role_online(cluster, token),

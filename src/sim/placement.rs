@@ -3,7 +3,7 @@
 //! live migration, storage loss (redirected I/O, Paused-Critical) and VM Monitoring.
 
 use super::state::{Member, NodeState, VmInst, VmState};
-use super::{Engine, Ev, EventKind, fmt_ms, plural};
+use super::{Engine, Ev, EventKind, fmt_ms, migration, plural};
 use crate::model::{Monitoring, Priority, display_name};
 
 impl Engine {
@@ -120,6 +120,17 @@ impl Engine {
     pub(super) fn set_vm(&mut self, v: usize, host: usize, state: VmState) {
         self.account(v, false);
         let old = self.vms[v].host;
+        // A live migration ending frees its slots on both hosts for the next one waiting; a VM
+        // that stops or moves some other way no longer waits for one.
+        if let VmState::Migrating { to, .. } = self.vms[v].state
+            && !matches!(state, VmState::Migrating { .. })
+        {
+            self.lanes.release(old, to);
+            self.schedule(self.now, Ev::MigrationSlots);
+        }
+        if state != VmState::Running || host != old {
+            self.lanes.drop_vm(v);
+        }
         if old != host {
             self.host_vms[old].retain(|&x| x != v);
             self.host_vms[host].push(v);
@@ -815,17 +826,76 @@ impl Engine {
         }
     }
 
+    /// Live-migrates a VM, or queues it while its hosts already run as many live migrations
+    /// as they take at once.
     fn live_migrate(&mut self, v: usize, to: usize, why: String) {
         let h = self.vms[v].host;
-        let until = self.now + self.timing.live_migration_ms(self.vms[v].memory_gb);
+        if self.lanes.is_waiting(v) {
+            return;
+        }
+        if !self.lanes.take(h, to) {
+            let n = self.lanes.wait(migration::Waiting {
+                vm: v,
+                from: h,
+                to,
+                why: why.clone(),
+            });
+            let msg = format!(
+                "{} {why}: its live migration to {} waits ({n} waiting on {}): a host takes part in {} live migrations at once",
+                self.vms[v].id,
+                self.host_id(to),
+                self.host_id(h),
+                migration::LANES_PER_HOST
+            );
+            let subjects = vec![self.vms[v].id.clone(), self.host_id(h).to_string()];
+            self.emit(EventKind::VmMigrating, subjects, msg);
+            return;
+        }
+        self.start_live_migration(v, to, why);
+    }
+
+    /// Starts the live migrations waiting for a slot that now has one.
+    pub(super) fn start_waiting_migrations(&mut self) {
+        while let Some(w) = self.lanes.start_next() {
+            let still = self.vms[w.vm].state == VmState::Running && self.vms[w.vm].host == w.from;
+            if still {
+                self.start_live_migration(w.vm, w.to, w.why);
+            } else {
+                self.lanes.release(w.from, w.to);
+            }
+        }
+    }
+
+    /// The copy: pre-copy rounds while the VM runs, then a short pause (see `migration`).
+    fn start_live_migration(&mut self, v: usize, to: usize, why: String) {
+        let h = self.vms[v].host;
+        let copy = migration::precopy(
+            self.vms[v].memory_gb,
+            self.timing.live_migration_gbps,
+            migration::DIRTY_MB_S,
+        );
+        let until = self.now + copy.total_ms();
         self.set_vm(v, h, VmState::Migrating { to, until });
         let token = self.vms[v].token;
+        let rounds = if copy.rounds == 1 {
+            "1 round".to_string()
+        } else {
+            format!("{} rounds", copy.rounds)
+        };
         let msg = format!(
-            "{} {why}: live migration to {} copies {} GB of memory while it runs (about {}), no downtime",
+            "{} {why}: live migration to {} copies {} GB of memory in {rounds} while it runs ({}), then pauses it {} to copy the last {} MB and switch over{}",
             self.vms[v].id,
             self.host_id(to),
             self.vms[v].memory_gb,
-            fmt_ms(until - self.now)
+            fmt_ms(copy.copy_ms),
+            fmt_ms(copy.blackout_ms),
+            copy.last_mb,
+            // Connections survive a pause under the TCP timeout.
+            if copy.blackout_ms <= migration::TCP_TIMEOUT_MS {
+                ", under the TCP timeout: no downtime"
+            } else {
+                ": longer than the TCP timeout, its clients' connections drop"
+            }
         );
         let subjects = vec![
             self.vms[v].id.clone(),
