@@ -48,6 +48,24 @@ impl Engine {
                 ));
             }
         }
+        // Live migrations: no host takes part in more than its slots allow.
+        let mut migrating = vec![0u32; d.hosts.len()];
+        for vm in &self.vms {
+            if let VmState::Migrating { to, .. } = vm.state {
+                migrating[vm.host] += 1;
+                migrating[to] += 1;
+            }
+        }
+        if let Some(h) =
+            (0..d.hosts.len()).find(|&h| migrating[h] > super::migration::LANES_PER_HOST)
+        {
+            return Err(format!(
+                "{} takes part in {} live migrations at once; a host takes {}",
+                d.hosts[h].id,
+                migrating[h],
+                super::migration::LANES_PER_HOST
+            ));
+        }
         for h in 0..d.hosts.len() {
             if mem[h] != self.host_mem[h] {
                 return Err(format!(
