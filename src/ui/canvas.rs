@@ -211,14 +211,37 @@ pub fn zoom_by(ui: Ui, factor: f64) {
 
 /// Shows the whole design.
 pub fn fit(ui: Ui) {
-    let items = ui
-        .editor
-        .with_untracked(|e| scene::items(&e.scenario().design));
+    // Every box, and the outlines and regions drawn around them.
+    let (items, sites) = ui.editor.with_untracked(|e| {
+        let d = &e.scenario().design;
+        let mut items = scene::items(d);
+        let outlines: Vec<Item> = d
+            .clusters
+            .iter()
+            .filter_map(|c| scene::outline(&items, &c.nodes, 14.0))
+            .map(|rect| Item {
+                id: String::new(),
+                kind: ItemKind::Host,
+                rect,
+                parent: None,
+                count: 0,
+            })
+            .collect();
+        items.extend(outlines);
+        (items, !d.sites.is_empty())
+    });
     let Some(b) = scene::bounds(&items) else {
         return;
     };
+    let pad = if sites { 70.0 } else { 0.0 };
+    let b = Rect {
+        x: b.x - pad,
+        y: b.y - pad,
+        w: b.w + 2.0 * pad,
+        h: b.h + 2.0 * pad,
+    };
     let (w, h) = svg_size();
-    let scale = ((w - 40.0) / b.w).min((h - 40.0) / b.h).clamp(0.05, 1.5);
+    let scale = ((w - 24.0) / b.w).min((h - 24.0) / b.h).clamp(0.05, 1.5);
     ui.view.set(View {
         scale,
         tx: (w - b.w * scale) / 2.0 - b.x * scale,
