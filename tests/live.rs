@@ -328,3 +328,21 @@ fn the_charts_follow_the_run_from_just_before_the_first_fault_to_now() {
         "{b}"
     );
 }
+
+#[test]
+fn a_web_member_that_serves_while_the_database_is_down_says_its_requests_fail_there() {
+    // web/app/db: host-1 crashes at 60 s with db on it; db is down until its failover.
+    let l = at("web-app-db", 75_000, 8);
+    let web = row(&l, "web#2");
+    assert_eq!(web.state, "running");
+    assert!(web.load.is_some_and(|(rps, _)| rps > 0));
+    assert!(!web.lost);
+    assert_eq!(
+        web.downstream.as_deref(),
+        Some("db"),
+        "web needs app, which needs db"
+    );
+    // Before the crash nothing is down.
+    let before = at("web-app-db", 50_000, 8);
+    assert_eq!(row(&before, "web#2").downstream, None);
+}

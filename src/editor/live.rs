@@ -55,6 +55,8 @@ pub struct LiveRow {
     pub load: Option<(u64, u32)>,
     /// Those requests are lost: it owns buckets but does not serve (NLB not converged yet).
     pub lost: bool,
+    /// It serves, but its requests fail further on: the tier it needs that is down.
+    pub downstream: Option<String>,
     pub missed: Option<(u32, u32)>,
     pub count: u32,
 }
@@ -489,6 +491,32 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             }
         }
     }
+    // A member that takes requests while a tier they need is down: its requests fail further
+    // on, though it runs.
+    let down_tiers: Vec<&str> = snap
+        .tiers
+        .iter()
+        .filter(|(_, a)| *a == 0)
+        .map(|(t, _)| t.as_str())
+        .collect();
+    if !down_tiers.is_empty() {
+        for row in live
+            .rows
+            .iter_mut()
+            .filter(|r| !r.lost && r.load.is_some_and(|(rps, _)| rps > 0))
+        {
+            let entry = row.id.split('#').next().unwrap_or_default();
+            let tier = d
+                .vms
+                .iter()
+                .find(|v| v.id == entry)
+                .and_then(|v| v.tier.as_deref());
+            row.downstream = tier.and_then(|t| first_down_dependency(d, t, &down_tiers));
+            if let Some(dep) = &row.downstream {
+                row.detail = format!("{} · needs {dep}: down", row.detail);
+            }
+        }
+    }
     live
 }
 
@@ -620,6 +648,7 @@ fn instance_row(
         progress,
         load,
         lost: load.is_some_and(|(rps, _)| rps > 0) && !v.state_is_serving(),
+        downstream: None,
         missed: missed_of.get(v.id.as_str()).copied(),
         count: 1,
     }
@@ -680,6 +709,7 @@ fn grouped_rows(vms: &[&VmView]) -> Vec<LiveRow> {
                 progress: None,
                 load: None,
                 lost: false,
+                downstream: None,
                 missed: None,
                 count: of.len() as u32,
             }
@@ -705,4 +735,28 @@ pub fn chart_window(first_fault: Option<u64>, now: u64) -> (u64, u64) {
     let span = now.saturating_sub(start).max(MIN_SPAN);
     let step = (span / 20).max(1_000);
     (start, start + span.div_ceil(step) * step)
+}
+
+/// The first tier `tier` needs, directly or through others, that is down.
+fn first_down_dependency(d: &Design, tier: &str, down: &[&str]) -> Option<String> {
+    let mut seen = vec![tier.to_string()];
+    let mut next = 0;
+    while next < seen.len() {
+        let t = seen[next].clone();
+        next += 1;
+        for dep in d
+            .tiers
+            .iter()
+            .filter(|x| x.name == t)
+            .flat_map(|x| x.depends_on.iter())
+        {
+            if down.contains(&dep.as_str()) {
+                return Some(dep.clone());
+            }
+            if !seen.contains(dep) {
+                seen.push(dep.clone());
+            }
+        }
+    }
+    None
 }

@@ -295,11 +295,13 @@ fn live_row(ui: Ui, r: LiveRow) -> impl IntoView {
     let right = if let Some((rps, pct)) = r.load {
         let text = if r.lost {
             format!("{rps} rps lost")
+        } else if r.downstream.is_some() {
+            format!("{rps} rps fail")
         } else {
             format!("{rps} rps")
         };
         view! {
-            <g class="load" class:lost=r.lost data-testid=format!("load-{}", r.id)>
+            <g class="load" class:lost=r.lost class:downstream=r.downstream.is_some() data-testid=format!("load-{}", r.id)>
                 <rect class="track" x=x + w - 52.0 y=y + 15.0 width="46" height="4" rx="2"/>
                 <rect class="fill" x=x + w - 52.0 y=y + 15.0 width=46.0 * f64::from(pct) / 100.0 height="4" rx="2"/>
                 <text class="rps" x=x + w - 6.0 y=y + 12.0 text-anchor="end">{text}</text>
