@@ -313,7 +313,13 @@ impl Engine {
         self.now = at;
         self.processed += 1;
         self.handle(ev);
-        if self.dirty {
+        // One sample per instant, from its last event: a burst of events at one moment (a host's
+        // VMs failing over) costs one recount, not one per event. The samples are the same.
+        let instant_over = self
+            .queue
+            .peek()
+            .is_none_or(|Reverse((next, _, _))| *next > self.now);
+        if self.dirty && instant_over {
             self.sample_metrics();
         }
     }
