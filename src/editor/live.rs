@@ -511,7 +511,13 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
                 .iter()
                 .find(|v| v.id == entry)
                 .and_then(|v| v.tier.as_deref());
-            row.downstream = tier.and_then(|t| first_down_dependency(d, t, &down_tiers));
+            // The first tier it needs (not itself) that is down.
+            row.downstream = tier.and_then(|t| {
+                d.tier_closure(t)
+                    .into_iter()
+                    .skip(1)
+                    .find(|x| down_tiers.contains(&x.as_str()))
+            });
             if let Some(dep) = &row.downstream {
                 row.detail = format!("{} · needs {dep}: down", row.detail);
             }
@@ -735,28 +741,4 @@ pub fn chart_window(first_fault: Option<u64>, now: u64) -> (u64, u64) {
     let span = now.saturating_sub(start).max(MIN_SPAN);
     let step = (span / 20).max(1_000);
     (start, start + span.div_ceil(step) * step)
-}
-
-/// The first tier `tier` needs, directly or through others, that is down.
-fn first_down_dependency(d: &Design, tier: &str, down: &[&str]) -> Option<String> {
-    let mut seen = vec![tier.to_string()];
-    let mut next = 0;
-    while next < seen.len() {
-        let t = seen[next].clone();
-        next += 1;
-        for dep in d
-            .tiers
-            .iter()
-            .filter(|x| x.name == t)
-            .flat_map(|x| x.depends_on.iter())
-        {
-            if down.contains(&dep.as_str()) {
-                return Some(dep.clone());
-            }
-            if !seen.contains(dep) {
-                seen.push(dep.clone());
-            }
-        }
-    }
-    None
 }

@@ -177,6 +177,24 @@ pub struct Design {
 }
 
 impl Design {
+    /// A tier and every tier it needs, directly or through others (`depends_on`), nearest
+    /// first.
+    pub fn tier_closure(&self, tier: &str) -> Vec<String> {
+        let mut out = vec![tier.to_string()];
+        let mut i = 0;
+        while i < out.len() {
+            if let Some(t) = self.tiers.iter().find(|t| t.name == out[i]) {
+                for dep in &t.depends_on {
+                    if !out.contains(dep) {
+                        out.push(dep.clone());
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
     /// Every component's id, in a fixed order (duplicates included: `validate` reports them).
     pub fn ids(&self) -> impl Iterator<Item = &Id> {
         self.sites

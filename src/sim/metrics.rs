@@ -79,7 +79,7 @@ impl Engine {
             let rps = u64::from(c.requests_per_second);
             // A request is served only if every tier it passes through serves it: exact fractions.
             let (mut num, mut den) = (u128::from(rps), 1u128);
-            for t in self.dependency_closure(&c.tier) {
+            for t in self.scenario.design.tier_closure(&c.tier) {
                 let (ok, all) = self
                     .metrics
                     .tiers
@@ -127,23 +127,6 @@ impl Engine {
                 } == *last => {}
             _ => self.metrics.samples.push(sample),
         }
-    }
-
-    /// The tier and everything it depends on, each once.
-    fn dependency_closure(&self, tier: &str) -> Vec<String> {
-        let mut out = vec![tier.to_string()];
-        let mut i = 0;
-        while i < out.len() {
-            if let Some(t) = self.scenario.design.tiers.iter().find(|t| t.name == out[i]) {
-                for dep in &t.depends_on {
-                    if !out.contains(dep) {
-                        out.push(dep.clone());
-                    }
-                }
-            }
-            i += 1;
-        }
-        out
     }
 
     /// How much of a tier works, as (working, all): NLB requests served, a guest role online,
