@@ -198,7 +198,8 @@ pub fn Charts(ui: Ui) -> impl IntoView {
     };
     let now_x = move || x_of(r.now.get());
     let shown = move || cursor.get().unwrap_or_else(|| r.now.get());
-    let values = move || values_at(ui, shown());
+    // Read once a frame for the legends of both charts.
+    let values = Memo::new(move |_| values_at(ui, shown()));
     let when = move || {
         cursor
             .get()
@@ -206,7 +207,7 @@ pub fn Charts(ui: Ui) -> impl IntoView {
             .unwrap_or_default()
     };
     let legend = move || {
-        values()
+        values.get()
             .map(|v| v.0)
             .unwrap_or_default()
             .into_iter()
@@ -251,6 +252,23 @@ pub fn Charts(ui: Ui) -> impl IntoView {
             view! { <line class="cursor" x1=x y1="0" x2=x y2=H/> }
         })
     };
+    // One plot: its series clipped at now, the now line, the cursor; hover and keys read it.
+    let plot = move |testid: &'static str,
+                     what: &'static str,
+                     clip: &'static str,
+                     series: AnyView| {
+        view! {
+            <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" tabindex="0" data-testid=testid
+                aria-label=format!("{what}; arrow keys read earlier and later values")
+                on:pointermove=hover on:pointerleave=move |_| cursor.set(None)
+                on:focus=move |_| cursor.set(Some(r.now.get_untracked())) on:blur=move |_| cursor.set(None) on:keydown=keys>
+                <clipPath id=clip><rect x="0" y="0" width=now_x height=H/></clipPath>
+                <g clip-path=format!("url(#{clip})")>{series}</g>
+                <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
+                {cursor_line}
+            </svg>
+        }
+    };
     let axis = move || {
         let (t0, t1) = window.get();
         view! { <div class="axis" aria-hidden="true"><span>{clock(t0)}</span><span>{clock(t1)}</span></div> }
@@ -259,36 +277,20 @@ pub fn Charts(ui: Ui) -> impl IntoView {
         <div class="charts">
             <figure class="chart" data-testid="chart-availability">
                 <figcaption>"Availability "<span class="when" data-testid="chart-when">{when}</span>{legend}</figcaption>
-                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" tabindex="0" data-testid="chart-availability-plot"
-                    aria-label="Availability of each service over time; arrow keys read earlier and later values"
-                    on:pointermove=hover on:pointerleave=move |_| cursor.set(None)
-                    on:focus=move |_| cursor.set(Some(r.now.get_untracked())) on:blur=move |_| cursor.set(None) on:keydown=keys>
-                    <clipPath id="upto-now-a"><rect x="0" y="0" width=now_x height=H/></clipPath>
-                    <g clip-path="url(#upto-now-a)">
-                        {move || series.with(|s| s.0.iter().enumerate().map(|(i, (name, d))| view! {
-                            <path class=format!("series tier-{}", i % 8) d=d.clone()><title>{name.clone()}</title></path>
-                        }).collect_view())}
-                    </g>
-                    <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
-                    {cursor_line}
-                </svg>
+                {plot("chart-availability-plot", "Availability of each service over time", "upto-now-a", view! {
+                    {move || series.with(|s| s.0.iter().enumerate().map(|(i, (name, d))| view! {
+                        <path class=format!("series tier-{}", i % 8) d=d.clone()><title>{name.clone()}</title></path>
+                    }).collect_view())}
+                }.into_any())}
                 {axis}
             </figure>
             <figure class="chart" data-testid="chart-requests">
-                <figcaption>"Requests/s "<span class="when">{when}</span><span class="legend served">{move || values().map(|l| format!("■ served {}", l.1)).unwrap_or_default()}</span>
-                    <span class="legend dropped">{move || values().map(|l| format!("■ lost {}", l.2)).unwrap_or_default()}</span></figcaption>
-                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" tabindex="0" data-testid="chart-requests-plot"
-                    aria-label="Requests served and dropped over time; arrow keys read earlier and later values"
-                    on:pointermove=hover on:pointerleave=move |_| cursor.set(None)
-                    on:focus=move |_| cursor.set(Some(r.now.get_untracked())) on:blur=move |_| cursor.set(None) on:keydown=keys>
-                    <clipPath id="upto-now-r"><rect x="0" y="0" width=now_x height=H/></clipPath>
-                    <g clip-path="url(#upto-now-r)">
-                        <path class="series served" d=move || series.with(|s| s.1.clone())/>
-                        <path class="series dropped" d=move || series.with(|s| s.2.clone())/>
-                    </g>
-                    <line class="now" x1=now_x y1="0" x2=now_x y2=H/>
-                    {cursor_line}
-                </svg>
+                <figcaption>"Requests/s "<span class="when">{when}</span><span class="legend served">{move || values.with(|v| v.as_ref().map(|l| format!("■ served {}", l.1)).unwrap_or_default())}</span>
+                    <span class="legend dropped">{move || values.with(|v| v.as_ref().map(|l| format!("■ lost {}", l.2)).unwrap_or_default())}</span></figcaption>
+                {plot("chart-requests-plot", "Requests served and dropped over time", "upto-now-r", view! {
+                    <path class="series served" d=move || series.with(|s| s.1.clone())/>
+                    <path class="series dropped" d=move || series.with(|s| s.2.clone())/>
+                }.into_any())}
                 {axis}
             </figure>
         </div>
