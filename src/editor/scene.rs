@@ -150,7 +150,12 @@ pub fn in_band(items: &[Item], band: &Rect) -> Vec<Id> {
 
 /// The box around every item, for fit-to-view.
 pub fn bounds(items: &[Item]) -> Option<Rect> {
-    let mut it = items.iter().map(|i| i.rect);
+    union(items.iter().map(|i| i.rect))
+}
+
+/// The smallest box holding every rectangle.
+pub fn union(rects: impl IntoIterator<Item = Rect>) -> Option<Rect> {
+    let mut it = rects.into_iter();
     let first = it.next()?;
     Some(it.fold(first, |a, b| {
         let x = a.x.min(b.x);

@@ -212,25 +212,17 @@ pub fn zoom_by(ui: Ui, factor: f64) {
 /// Shows the whole design.
 pub fn fit(ui: Ui) {
     // Every box, and the outlines and regions drawn around them.
-    let (items, sites) = ui.editor.with_untracked(|e| {
+    let (whole, sites) = ui.editor.with_untracked(|e| {
         let d = &e.scenario().design;
-        let mut items = scene::items(d);
-        let outlines: Vec<Item> = d
+        let items = scene::items(d);
+        let outlines = d
             .clusters
             .iter()
-            .filter_map(|c| scene::outline(&items, &c.nodes, 14.0))
-            .map(|rect| Item {
-                id: String::new(),
-                kind: ItemKind::Host,
-                rect,
-                parent: None,
-                count: 0,
-            })
-            .collect();
-        items.extend(outlines);
-        (items, !d.sites.is_empty())
+            .filter_map(|c| scene::outline(&items, &c.nodes, 14.0));
+        let whole = scene::union(items.iter().map(|i| i.rect).chain(outlines));
+        (whole, !d.sites.is_empty())
     });
-    let Some(b) = scene::bounds(&items) else {
+    let Some(b) = whole else {
         return;
     };
     let pad = if sites { 70.0 } else { 0.0 };
@@ -864,12 +856,11 @@ fn outlines(
                     let boxes: Vec<Rect> = hosts
                         .iter()
                         .filter_map(|h| {
-                            let rows: Vec<Item> = items
+                            let rows = items
                                 .iter()
                                 .filter(|i| i.kind == ItemKind::Vm && members.contains(&i.id) && i.parent.as_deref() == Some(*h))
-                                .cloned()
-                                .collect();
-                            scene::bounds(&rows).map(|r| Rect { x: r.x - 3.0, y: r.y - 2.0, w: r.w + 6.0, h: r.h + 4.0 })
+                                .map(|i| i.rect);
+                            scene::union(rows).map(|r| Rect { x: r.x - 3.0, y: r.y - 2.0, w: r.w + 6.0, h: r.h + 4.0 })
                         })
                         .collect();
                     // Its name is in the legend and the tooltip: the rows keep their own labels.
@@ -901,7 +892,7 @@ fn Regions(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
             d.sites
                 .iter()
                 .filter_map(|s| {
-                    let inside: Vec<Item> = items
+                    let inside = items
                         .iter()
                         .filter(|i| {
                             let site = d.hosts.iter().find(|h| h.id == i.id).map(|h| &h.site)
@@ -909,9 +900,8 @@ fn Regions(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
                                 .or_else(|| d.storage.iter().find(|x| x.id == i.id).map(|x| &x.site));
                             site.is_some_and(|x| x.as_deref() == Some(s.id.as_str()))
                         })
-                        .cloned()
-                        .collect();
-                    let r = scene::bounds(&inside)?;
+                        .map(|i| i.rect);
+                    let r = scene::union(inside)?;
                     let r = Rect { x: r.x - 34.0, y: r.y - 62.0, w: r.w + 68.0, h: r.h + 96.0 };
                     Some(view! {
                         <g class="site" data-testid=format!("site-{}", s.id)>
