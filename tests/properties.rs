@@ -2,7 +2,7 @@
 //! every event (see `Engine::check_invariants`), time never goes backwards, and runs repeat.
 
 mod common;
-use clusterlab::model::Scenario;
+use clusterlab::model::{Failback, Operation, Scenario, ScheduledOp};
 use clusterlab::sim::Engine;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -247,6 +247,34 @@ fn build(d: &DesignSpec, faults: &[FaultSpec]) -> Scenario {
     }))
 }
 
+/// Random planned operations on a built design: migrations to any host, drains, resumes,
+/// shutdowns and starts, at random times among the faults.
+fn op_spec() -> impl Strategy<Value = (u64, u8, usize, usize)> {
+    (0u64..600_000, 0u8..6, 0usize..64, 0usize..64)
+}
+
+fn with_ops(mut s: Scenario, ops: &[(u64, u8, usize, usize)]) -> Scenario {
+    let n = s.design.hosts.len();
+    let vms: Vec<String> = s.design.vms.iter().map(|v| v.id.clone()).collect();
+    for &(at_ms, kind, a, b) in ops {
+        let host = format!("h{}", a % n);
+        let (vm, to) = (vms[b % vms.len()].clone(), format!("h{}", b % n));
+        let op = match kind {
+            0 => Operation::LiveMigrate { vm, to },
+            1 => Operation::QuickMigrate { vm, to },
+            2 => Operation::Drain { host },
+            3 => Operation::Resume {
+                host,
+                failback: Failback::ALL[b % 3],
+            },
+            4 => Operation::Shutdown { host },
+            _ => Operation::Start { host },
+        };
+        s.operations.push(ScheduledOp { at_ms, op });
+    }
+    s
+}
+
 const HORIZON: u64 = 1_000_000;
 
 fn run_checked(s: &Scenario) -> Option<Engine> {
@@ -293,6 +321,21 @@ proptest! {
         let again = clusterlab::sim::run(&s, HORIZON).unwrap();
         prop_assert_eq!(e.events(), again.events());
         prop_assert_eq!(e.metrics(), again.metrics());
+    }
+
+    #[test]
+    fn invariants_hold_under_random_operations_and_faults(
+        d in design_spec(),
+        faults in prop::collection::vec(fault_spec(), 0..6),
+        ops in prop::collection::vec(op_spec(), 1..10),
+    ) {
+        let s = with_ops(build(&d, &faults), &ops);
+        // Every VM is listed on exactly one host after every event (run_checked): never on two.
+        let e = run_checked(&s);
+        prop_assume!(e.is_some(), "the design has errors");
+        let e = e.unwrap();
+        let again = clusterlab::sim::run(&s, HORIZON).unwrap();
+        prop_assert_eq!(e.events(), again.events());
     }
 
     #[test]

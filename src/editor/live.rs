@@ -618,14 +618,21 @@ fn instance_row(
             ("booting", format!("booting {pct}%"), Some(pct))
         }
         VmState::Paused { .. } => ("paused", "paused-critical: storage lost".to_string(), None),
-        VmState::Migrating { to, .. } => (
-            "migrating",
-            format!(
-                "live migrating to {}",
-                d.hosts.get(to).map_or("?", |h| &h.id)
-            ),
-            None,
-        ),
+        VmState::Migrating { to, since, until } | VmState::QuickMigrating { to, since, until } => {
+            let span = until.saturating_sub(since).max(1);
+            let pct = (now.clamp(since, until) - since) * 100 / span;
+            let how = if matches!(v.state, VmState::Migrating { .. }) {
+                "live migrating"
+            } else {
+                "quick migrating (down)"
+            };
+            let to = d.hosts.get(to).map_or("?", |h| &h.id);
+            (
+                "migrating",
+                format!("{how} to {to} {pct}%"),
+                Some(pct as u32),
+            )
+        }
         VmState::Stopped if v.failed => ("failed", format!("failed: {}", v.reason), None),
         VmState::Stopped => ("stopped", format!("down: {}", v.reason), None),
     };

@@ -116,6 +116,8 @@ pub struct Timing {
     pub start_hour: u8,
     /// From a VM's start until its cluster resource is online.
     pub vm_start_ms: u64,
+    /// A drain live-migrates VMs of at least this priority value, quick-migrates the rest.
+    pub move_type_threshold: u32,
 }
 
 impl Timing {
@@ -146,6 +148,7 @@ impl Timing {
             live_migration_gbps: t.live_migration_gbps.unwrap_or(10).max(1),
             start_hour: s.start_hour.unwrap_or(9).min(23),
             vm_start_ms: t.vm_start_ms.unwrap_or(2_000),
+            move_type_threshold: t.move_type_threshold.unwrap_or(2_000),
         }
     }
 

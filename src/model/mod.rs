@@ -7,6 +7,7 @@ mod defaults;
 mod fault_json;
 mod names;
 pub mod network;
+mod operation;
 mod witness_json;
 // Checks that load with the simulator, the page's second module (see `validate`).
 #[cfg(feature = "simulate")]
@@ -15,6 +16,7 @@ pub mod validate;
 pub mod versions;
 
 pub use defaults::{Beat, HeartbeatTiming, Timing};
+pub use operation::{Failback, Operation, ScheduledOp};
 use serde::{Deserialize, Serialize};
 
 /// A component id, unique within a design (`host-1`, `web`, `vsw-lan`).
@@ -42,6 +44,9 @@ pub struct Scenario {
     /// Timed faults and repairs, in any order (the engine sorts them by time, stably).
     #[serde(default)]
     pub faults: Vec<ScheduledFault>,
+    /// Planned operations (migrations, drains, shutdowns), in any order, beside the faults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<ScheduledOp>,
 }
 
 fn format_version() -> u32 {
@@ -118,6 +123,10 @@ pub struct TimingSettings {
     pub restart_window_ms: Option<u64>,
     /// RetryPeriodOnFailure: a role left Failed is tried again after this (default 3 600 000).
     pub retry_period_ms: Option<u64>,
+    /// MoveTypeThreshold of the Virtual Machine resource type: a drain live-migrates VMs whose
+    /// priority is at least this and quick-migrates the rest (default 2000: High 3000 and
+    /// Medium 2000 live, Low 1000 quick; 3001 quick-migrates every VM).
+    pub move_type_threshold: Option<u32>,
     /// Window of the failover threshold (default 21 600 000 = 6 h; N-1 failovers allowed).
     pub failover_period_ms: Option<u64>,
     /// Time for VM Monitoring to notice a stopped service in the guest (default 60 000).
@@ -318,6 +327,18 @@ pub enum Priority {
     Low,
     /// Never restarted automatically after a failure.
     NoAutoStart,
+}
+
+impl Priority {
+    /// The cluster group's Priority property: High 3000, Medium 2000, Low 1000, No Auto Start 0.
+    pub fn value(self) -> u32 {
+        match self {
+            Priority::High => 3000,
+            Priority::Medium => 2000,
+            Priority::Low => 1000,
+            Priority::NoAutoStart => 0,
+        }
+    }
 }
 
 /// What the host cluster can see inside a VM.

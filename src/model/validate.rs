@@ -613,6 +613,18 @@ fn check_faults(s: &Scenario, r: &mut Report) {
             );
         }
     }
+    for o in &s.operations {
+        if !o.op.names_known(d) {
+            r.error(
+                &[],
+                format!(
+                    "the operation at {} ms names something that is not in the design: {}",
+                    o.at_ms,
+                    o.op.subjects().join(", ")
+                ),
+            );
+        }
+    }
 }
 
 /// Settings that run but will not do what they look like they do.

@@ -25,10 +25,10 @@ pub fn check(s: &Scenario) -> Result<(), LinkError> {
             "it has {components} components; at most {MAX_COMPONENTS} are supported"
         ));
     }
-    if s.faults.len() > MAX_FAULTS {
+    if s.faults.len() + s.operations.len() > MAX_FAULTS {
         return out(format!(
-            "it scripts {} faults; at most {MAX_FAULTS} are supported",
-            s.faults.len()
+            "it scripts {} faults and operations; at most {MAX_FAULTS} are supported",
+            s.faults.len() + s.operations.len()
         ));
     }
     if let Some(v) = d.vms.iter().find(|v| v.replicas > MAX_REPLICAS) {
@@ -47,6 +47,9 @@ pub fn check(s: &Scenario) -> Result<(), LinkError> {
     };
     for f in &s.faults {
         time("a fault's time", f.at_ms)?;
+    }
+    for o in &s.operations {
+        time("an operation's time", o.at_ms)?;
     }
     for v in &d.vms {
         time("a VM's boot time", v.boot_ms)?;

@@ -30,7 +30,7 @@ pub fn encode(shared: &Shared) -> Wire {
     }
 }
 
-/// Reads a wire written by link version `version` (1 or 2).
+/// Reads a wire written by link version `version` (1 to 3).
 pub fn decode(wire: Wire, version: u32) -> Result<Shared, LinkError> {
     let mut r = Reader {
         strings: strings::unpack(wire.strings)?,
@@ -326,6 +326,64 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     if version >= 2 {
         added_in_v2(p, shared)?;
     }
+    if version >= 3 {
+        added_in_v3(p, shared)?;
+    }
+    Ok(())
+}
+
+/// Link version 3: planned operations (issue 12) and the drain's move-type threshold.
+fn added_in_v3<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
+    let s = &mut shared.scenario;
+    p.column();
+    opt_u32(p, &mut s.settings.timing.move_type_threshold)?;
+    let n = p.len(s.operations.len())?;
+    if n + s.faults.len() > super::check::MAX_FAULTS {
+        return Err(LinkError::OutOfRange(format!(
+            "it scripts more than {} faults and operations",
+            super::check::MAX_FAULTS
+        )));
+    }
+    s.operations.resize_with(n, || ScheduledOp {
+        at_ms: 0,
+        op: Operation::Start { host: Id::new() },
+    });
+    let v = &mut s.operations;
+    col(p, v, |p, x| ms(p, &mut x.at_ms, 0))?;
+    col(p, v, |p, x| operation(p, &mut x.op))
+}
+
+fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
+    use Operation::*;
+    let taken = std::mem::replace(o, Start { host: Id::new() });
+    let (mut kind, mut a, mut b, mut failback) = match taken {
+        LiveMigrate { vm, to } => (0, vm, to, Failback::default()),
+        QuickMigrate { vm, to } => (1, vm, to, Failback::default()),
+        Drain { host } => (2, host, Id::new(), Failback::default()),
+        Resume { host, failback } => (3, host, Id::new(), failback),
+        Shutdown { host } => (4, host, Id::new(), Failback::default()),
+        Start { host } => (5, host, Id::new(), Failback::default()),
+    };
+    p.raw(&mut kind)?;
+    p.string(&mut a)?;
+    *o = match kind {
+        0 | 1 => {
+            p.string(&mut b)?;
+            if kind == 0 {
+                LiveMigrate { vm: a, to: b }
+            } else {
+                QuickMigrate { vm: a, to: b }
+            }
+        }
+        2 => Drain { host: a },
+        3 => {
+            choice(p, &mut failback, &Failback::ALL, "failback")?;
+            Resume { host: a, failback }
+        }
+        4 => Shutdown { host: a },
+        5 => Start { host: a },
+        _ => return Err(range("operation kind")),
+    };
     Ok(())
 }
 

@@ -84,7 +84,7 @@ impl Engine {
     }
 
     /// Everything that can follow a change of the network, power or storage.
-    fn after_change(&mut self) {
+    pub(super) fn after_change(&mut self) {
         self.network_changed();
         self.check_storage_all();
         for ci in 0..self.clusters.len() {
@@ -118,7 +118,7 @@ impl Engine {
     }
 
     /// Powers a host off (`step` 1) or back on (`-1`), with its VMs.
-    fn host_power(&mut self, h: usize, step: i32, why: &str) {
+    pub(super) fn host_power(&mut self, h: usize, step: i32, why: &str) {
         let was_up = self.health.host_up(h);
         bump(&mut self.health.host_down[h], step);
         let up = self.health.host_up(h);

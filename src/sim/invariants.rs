@@ -29,7 +29,7 @@ impl Engine {
                         return Err(format!("{} is stopped with no recorded reason", vm.id));
                     }
                 }
-                VmState::Migrating { to, .. } => {
+                VmState::Migrating { to, .. } | VmState::QuickMigrating { to, .. } => {
                     mem[vm.host] += u64::from(vm.memory_gb);
                     mem[to] += u64::from(vm.memory_gb);
                 }
@@ -111,8 +111,7 @@ impl Engine {
                         NodeState::Up => {}
                         NodeState::Isolated { .. } if vm.unmonitored => {}
                         // Being live-migrated off a quarantined node.
-                        NodeState::Quarantined { .. }
-                            if matches!(vm.state, VmState::Migrating { .. }) => {}
+                        NodeState::Quarantined { .. } if vm.state.moving().is_some() => {}
                         state => {
                             return Err(format!(
                                 "{} runs on {} whose node state is {state:?}",

@@ -12,6 +12,7 @@ mod membership;
 mod metrics;
 pub mod migration;
 mod nlb;
+mod operations;
 mod ordering;
 mod placement;
 pub mod player;
@@ -21,6 +22,7 @@ mod storage;
 
 pub use faults::describe;
 pub use metrics::{Metrics, Sample};
+pub use operations::{DrainStatus, describe_op};
 pub use snapshot::{
     ClusterView, HEARTBEAT_VISUAL_MS, Heartbeat, HostView, NlbView, NodeView, RING_ABOVE, Snapshot,
     VmView,
@@ -83,6 +85,17 @@ pub enum EventKind {
     NlbConverged,
     NlbConvergenceStuck,
     NlbMemberCutOff,
+    /// A planned operation from the script (the administrator's action).
+    Operation,
+    /// An operation that cannot run now, and why.
+    OperationRefused,
+    NodePaused,
+    NodeResumed,
+    DrainCompleted,
+    DrainFailed,
+    /// A node left its cluster gracefully (shut down), handing its vote over.
+    NodeLeft,
+    NodeStarted,
 }
 
 /// One line of the event log.
@@ -99,6 +112,7 @@ pub struct Event {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Ev {
     Fault(usize),
+    Op(usize),
     Heartbeat {
         cluster: usize,
         sender: usize,
@@ -114,6 +128,14 @@ enum Ev {
     },
     /// A live migration slot freed up: start what waits for one.
     MigrationSlots,
+    QuickMigrationDone {
+        vm: usize,
+        token: u32,
+    },
+    /// A VM of a draining host changed: the drain may be over.
+    DrainCheck {
+        host: usize,
+    },
     MonitorDetect {
         vm: usize,
         token: u32,
@@ -193,6 +215,8 @@ pub struct Engine {
     host_vms: Vec<Vec<usize>>,
     /// Live migrations running and waiting on each host (see `migration`).
     lanes: migration::Lanes,
+    /// Planned operations: their script and what they leave behind (paused, drained, off).
+    ops: operations::Ops,
 }
 
 impl Engine {
@@ -233,11 +257,17 @@ impl Engine {
             host_mem: Vec::new(),
             host_vms: Vec::new(),
             lanes: migration::Lanes::new(scenario.design.hosts.len()),
+            ops: operations::Ops::new(scenario.design.hosts.len(), &scenario.operations),
         };
         // Faults first: at equal times a fault precedes the heartbeat it would stop.
         for i in 0..e.faults.len() {
             let at = e.faults[i].at_ms;
             e.schedule(at, Ev::Fault(i));
+        }
+        // Then operations: at equal times a fault comes first (the operator reacts to it).
+        let ops: Vec<(usize, u64)> = e.ops.times().collect();
+        for (i, at) in ops {
+            e.schedule(at, Ev::Op(i));
         }
         e.init_vms();
         e.init_clusters();
@@ -327,6 +357,9 @@ impl Engine {
     fn handle(&mut self, ev: Ev) {
         match ev {
             Ev::Fault(i) => self.apply_fault(i),
+            Ev::Op(i) => self.apply_op(i),
+            Ev::QuickMigrationDone { vm, token } => self.quick_migration_done(vm, token),
+            Ev::DrainCheck { host } => self.drain_progress(host),
             Ev::Heartbeat {
                 cluster,
                 sender,

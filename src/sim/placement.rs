@@ -87,7 +87,7 @@ impl Engine {
     }
 
     /// Why VM `v` cannot run on host `h` right now, if it cannot.
-    fn start_blocker(&self, v: usize, h: usize) -> Option<String> {
+    pub(super) fn start_blocker(&self, v: usize, h: usize) -> Option<String> {
         let vm = &self.vms[v];
         let host = &self.scenario.design.hosts[h];
         if !self.health.host_up(h) {
@@ -148,14 +148,15 @@ impl Engine {
         }
         self.account(v, true);
         self.dirty = true;
+        self.drain_watch(old);
     }
 
     fn account(&mut self, v: usize, add: bool) {
         let vm = &self.vms[v];
         let mem = u64::from(vm.memory_gb);
-        let hosts = match vm.state {
-            VmState::Stopped => [None, None],
-            VmState::Migrating { to, .. } => [Some(vm.host), Some(to)],
+        let hosts = match (vm.state, vm.state.moving()) {
+            (VmState::Stopped, _) => [None, None],
+            (_, Some((to, _, _))) => [Some(vm.host), Some(to)],
             _ => [Some(vm.host), None],
         };
         for h in hosts.into_iter().flatten() {
@@ -451,7 +452,7 @@ impl Engine {
     }
 
     /// Active nodes that may run `v` apart from capacity, or the reason none can.
-    fn candidates(&self, ci: usize, v: usize) -> (Vec<usize>, String) {
+    pub(super) fn candidates(&self, ci: usize, v: usize) -> (Vec<usize>, String) {
         let c = &self.clusters[ci];
         let vm = &self.vms[v];
         let spec = &self.scenario.design.vms[vm.entry];
@@ -463,6 +464,7 @@ impl Engine {
                 Member::Host(h)
                     if c.node[m] == NodeState::Up
                         && self.health.host_up(h)
+                        && !self.ops.is_paused(h)
                         && Some(h) != vm.avoid =>
                 {
                     Some(h)
@@ -649,7 +651,12 @@ impl Engine {
 
     /// The host of host-cluster member `m` and the VMs of cluster `ci` on it (only those holding
     /// memory when `running`). `None` for guest clusters.
-    fn node_roles(&self, ci: usize, m: usize, running: bool) -> Option<(usize, Vec<usize>)> {
+    pub(super) fn node_roles(
+        &self,
+        ci: usize,
+        m: usize,
+        running: bool,
+    ) -> Option<(usize, Vec<usize>)> {
         let Member::Host(h) = self.clusters[ci].members[m] else {
             return None;
         };
@@ -776,6 +783,7 @@ impl Engine {
             || vm.state != VmState::Running
             || vm.host == h
             || !self.host_node_up(ci, h)
+            || self.ops.is_paused(h)
             || self.free_memory(h) < u64::from(vm.memory_gb)
             || self.storage_access(v, h).is_none()
         {
@@ -828,7 +836,7 @@ impl Engine {
 
     /// Live-migrates a VM, or queues it while its hosts already run as many live migrations
     /// as they take at once.
-    fn live_migrate(&mut self, v: usize, to: usize, why: String) {
+    pub(super) fn live_migrate(&mut self, v: usize, to: usize, why: String) {
         let h = self.vms[v].host;
         if self.lanes.is_waiting(v) {
             return;
@@ -875,7 +883,8 @@ impl Engine {
             migration::DIRTY_MB_S,
         );
         let until = self.now + copy.total_ms();
-        self.set_vm(v, h, VmState::Migrating { to, until });
+        let since = self.now;
+        self.set_vm(v, h, VmState::Migrating { to, since, until });
         let token = self.vms[v].token;
         let rounds = if copy.rounds == 1 {
             "1 round".to_string()

@@ -39,6 +39,10 @@ pub struct HostView {
     pub memory_used_gb: u64,
     pub memory_gb: u32,
     pub cpu_pct: u32,
+    /// Paused by an operation: it keeps its roles and takes no new ones.
+    pub paused: bool,
+    /// Its last drain, if any (NodeDrainStatus).
+    pub drain: Option<super::DrainStatus>,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -144,6 +148,8 @@ impl Engine {
                 cpu_pct: sample
                     .and_then(|s| s.host_cpu_pct.get(h).copied())
                     .unwrap_or(0),
+                paused: self.ops.is_paused(h),
+                drain: self.ops.drain_status(h),
             })
             .collect();
         let vms = self

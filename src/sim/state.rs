@@ -16,9 +16,16 @@ pub enum VmState {
     Paused {
         since: u64,
     },
-    /// Live migrating to `to`; keeps running on its host until `until`.
+    /// Live migrating to `to` since `since`; keeps running on its host until `until`.
     Migrating {
         to: usize,
+        since: u64,
+        until: u64,
+    },
+    /// Quick migration to `to`: saved, moved and restored; down from `since` until `until`.
+    QuickMigrating {
+        to: usize,
+        since: u64,
         until: u64,
     },
     Stopped,
@@ -28,6 +35,15 @@ impl VmState {
     /// The guest OS is up in this state: running, or running on while it migrates.
     pub fn guest_up(&self) -> bool {
         matches!(self, VmState::Running | VmState::Migrating { .. })
+    }
+
+    /// On its way to another host (live or quick): where to, and from when until when.
+    pub fn moving(&self) -> Option<(usize, u64, u64)> {
+        match *self {
+            VmState::Migrating { to, since, until }
+            | VmState::QuickMigrating { to, since, until } => Some((to, since, until)),
+            _ => None,
+        }
     }
 }
 
@@ -74,7 +90,8 @@ pub struct VmInst {
 }
 
 impl VmInst {
-    /// Holds memory on its host (running, booting, paused or migrating away).
+    /// Holds memory on its host (running, booting, paused or migrating away; a quick migration
+    /// reserves it on both hosts until the restore).
     pub fn holds_memory(&self) -> bool {
         self.state != VmState::Stopped
     }

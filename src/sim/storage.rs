@@ -73,7 +73,11 @@ impl Engine {
 
     /// Reacts to VM `v` gaining or losing its path to its disks.
     pub(super) fn check_storage(&mut self, v: usize) {
-        if self.vms[v].state == VmState::Stopped {
+        // A quick migration's restore checks the target's path when it ends.
+        if matches!(
+            self.vms[v].state,
+            VmState::Stopped | VmState::QuickMigrating { .. }
+        ) {
             return;
         }
         let h = self.vms[v].host;

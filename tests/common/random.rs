@@ -163,6 +163,26 @@ impl Gen {
         }
     }
 
+    fn operation(&mut self) -> Operation {
+        match self.n(5) {
+            0 => Operation::LiveMigrate {
+                vm: self.r(),
+                to: self.r(),
+            },
+            1 => Operation::QuickMigrate {
+                vm: self.r(),
+                to: self.r(),
+            },
+            2 => Operation::Drain { host: self.r() },
+            3 => Operation::Resume {
+                host: self.r(),
+                failback: self.pick(&Failback::ALL),
+            },
+            4 => Operation::Shutdown { host: self.r() },
+            _ => Operation::Start { host: self.r() },
+        }
+    }
+
     // Filled field by field: the order of the draws is the order of the ids.
     #[allow(clippy::field_reassign_with_default)]
     pub fn scenario(&mut self) -> Scenario {
@@ -350,8 +370,15 @@ impl Gen {
                 nlb_convergence_ms: self.opt(Gen::ms),
                 live_migration_gbps: self.opt(Gen::u32),
                 vm_start_ms: self.opt(Gen::ms),
+                move_type_threshold: self.opt(Gen::u32),
             },
         };
+        let operations = (0..self.n(if big { 40 } else { 5 }))
+            .map(|_| ScheduledOp {
+                at_ms: self.ms(),
+                op: self.operation(),
+            })
+            .collect();
         Scenario {
             format: FORMAT_VERSION,
             name: self.text(),
@@ -364,6 +391,7 @@ impl Gen {
             settings,
             design: d,
             faults,
+            operations,
         }
     }
 

@@ -1,0 +1,205 @@
+//! Planned operations: what an administrator does on purpose, at a time in the script, beside
+//! the faults. In JSON: `{"at_ms": 60000, "op": "drain", "host": "host-2"}` (see `RawOp`: one
+//! flat struct, for clear errors and little code in the browser download).
+
+use super::{Id, parse_vm_ref};
+use serde::{Deserialize, Serialize};
+
+/// An operation at a time.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(try_from = "RawOp", into = "RawOp")]
+pub struct ScheduledOp {
+    pub at_ms: u64,
+    pub op: Operation,
+}
+
+/// Resume-ClusterNode -Failback: what happens to the roles that were drained from the node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Failback {
+    /// Move them back now (live migration).
+    #[default]
+    Immediate,
+    /// Leave them where they are.
+    No,
+    /// Move back only the VMs that allow failback, within their failback window.
+    Policy,
+}
+
+impl Failback {
+    pub const ALL: [Failback; 3] = [Failback::Immediate, Failback::No, Failback::Policy];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Failback::Immediate => "immediate",
+            Failback::No => "no",
+            Failback::Policy => "policy",
+        }
+    }
+}
+
+/// What the administrator does. VMs are named like faults name them (`web` or `web#2`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// Move-ClusterVirtualMachineRole -MigrationType Live: the VM keeps running.
+    LiveMigrate { vm: Id, to: Id },
+    /// Save state, move, restore: the VM is down while its memory is written and read back.
+    QuickMigrate { vm: Id, to: Id },
+    /// Suspend-ClusterNode -Drain: pause the node and move its roles off, by priority.
+    Drain { host: Id },
+    /// Resume-ClusterNode, with or without failing the drained roles back.
+    Resume { host: Id, failback: Failback },
+    /// A graceful shutdown: the node drains (2012 R2+), hands its vote over and powers off.
+    Shutdown { host: Id },
+    /// Powers a shut-down host on again: it boots and rejoins its cluster.
+    Start { host: Id },
+}
+
+impl Operation {
+    /// The ids it names, for the event log.
+    pub fn subjects(&self) -> Vec<Id> {
+        match self {
+            Operation::LiveMigrate { vm, to } | Operation::QuickMigrate { vm, to } => {
+                vec![vm.clone(), to.clone()]
+            }
+            Operation::Drain { host }
+            | Operation::Resume { host, .. }
+            | Operation::Shutdown { host }
+            | Operation::Start { host } => vec![host.clone()],
+        }
+    }
+
+    /// The VM it moves, if it moves one.
+    pub fn vm(&self) -> Option<&str> {
+        match self {
+            Operation::LiveMigrate { vm, .. } | Operation::QuickMigrate { vm, .. } => Some(vm),
+            _ => None,
+        }
+    }
+
+    /// The host it acts on (a migration's target).
+    pub fn host(&self) -> &str {
+        match self {
+            Operation::LiveMigrate { to, .. } | Operation::QuickMigrate { to, .. } => to,
+            Operation::Drain { host }
+            | Operation::Resume { host, .. }
+            | Operation::Shutdown { host }
+            | Operation::Start { host } => host,
+        }
+    }
+
+    /// It names only things that exist in the design.
+    pub fn names_known(&self, d: &super::Design) -> bool {
+        let host_ok = d.hosts.iter().any(|h| h.id == self.host());
+        let vm_ok = self.vm().is_none_or(|r| {
+            parse_vm_ref(r).is_some_and(|(e, k)| d.vms.iter().any(|v| v.id == e && k <= v.replicas))
+        });
+        host_ok && vm_ok
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOp {
+    at_ms: u64,
+    op: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    vm: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    to: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    host: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    failback: Option<String>,
+}
+
+const KINDS: &str = "live_migrate, quick_migrate, drain, resume, shutdown, start";
+
+impl TryFrom<RawOp> for ScheduledOp {
+    type Error = String;
+
+    fn try_from(r: RawOp) -> Result<ScheduledOp, String> {
+        let kind = r.op.as_str();
+        let need = |v: Option<Id>, field: &str| {
+            v.ok_or_else(|| format!("operation {kind} needs \"{field}\""))
+        };
+        let refuse = |field: &str, given: bool| {
+            if given {
+                Err(format!("operation {kind} does not take \"{field}\""))
+            } else {
+                Ok(())
+            }
+        };
+        let op = match kind {
+            "live_migrate" | "quick_migrate" => {
+                refuse("host", r.host.is_some())?;
+                refuse("failback", r.failback.is_some())?;
+                let (vm, to) = (need(r.vm, "vm")?, need(r.to, "to")?);
+                if kind == "live_migrate" {
+                    Operation::LiveMigrate { vm, to }
+                } else {
+                    Operation::QuickMigrate { vm, to }
+                }
+            }
+            "drain" | "resume" | "shutdown" | "start" => {
+                refuse("vm", r.vm.is_some())?;
+                refuse("to", r.to.is_some())?;
+                let host = need(r.host, "host")?;
+                if kind != "resume" {
+                    refuse("failback", r.failback.is_some())?;
+                }
+                match kind {
+                    "drain" => Operation::Drain { host },
+                    "shutdown" => Operation::Shutdown { host },
+                    "start" => Operation::Start { host },
+                    _ => {
+                        let failback = match r.failback.as_deref() {
+                            None => Failback::default(),
+                            Some(w) => Failback::ALL
+                                .into_iter()
+                                .find(|f| f.word() == w)
+                                .ok_or_else(|| {
+                                    format!("failback \"{w}\" is not one of immediate, no, policy")
+                                })?,
+                        };
+                        Operation::Resume { host, failback }
+                    }
+                }
+            }
+            other => return Err(format!("unknown operation \"{other}\" (one of {KINDS})")),
+        };
+        Ok(ScheduledOp { at_ms: r.at_ms, op })
+    }
+}
+
+impl From<ScheduledOp> for RawOp {
+    fn from(s: ScheduledOp) -> RawOp {
+        let mut r = RawOp {
+            at_ms: s.at_ms,
+            op: String::new(),
+            vm: None,
+            to: None,
+            host: None,
+            failback: None,
+        };
+        let kind = match s.op {
+            Operation::LiveMigrate { vm, to } => {
+                (r.vm, r.to) = (Some(vm), Some(to));
+                "live_migrate"
+            }
+            Operation::QuickMigrate { vm, to } => {
+                (r.vm, r.to) = (Some(vm), Some(to));
+                "quick_migrate"
+            }
+            Operation::Drain { host } => (r.host = Some(host), "drain").1,
+            Operation::Resume { host, failback } => {
+                r.host = Some(host);
+                r.failback = Some(failback.word().to_string());
+                "resume"
+            }
+            Operation::Shutdown { host } => (r.host = Some(host), "shutdown").1,
+            Operation::Start { host } => (r.host = Some(host), "start").1,
+        };
+        r.op = kind.to_string();
+        r
+    }
+}

@@ -1,0 +1,128 @@
+//! Planned operations from the script: migrations on demand, pausing and draining a node,
+//! resuming it, graceful shutdown and start. The subsystem keeps its own state (`Ops`); the
+//! engine asks it only whether a node is paused and tells it when a draining node's VMs move.
+
+mod drain;
+mod moves;
+
+use super::{Engine, EventKind};
+use crate::model::{Failback, Operation, ScheduledOp, parse_vm_ref};
+
+/// NodeDrainStatus: where a node's last drain got to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrainStatus {
+    InProgress,
+    Completed,
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Drain {
+    status: DrainStatus,
+    /// A graceful shutdown waits for the drain, then powers the host off.
+    then_shutdown: bool,
+}
+
+/// The operations' own state, per host.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Ops {
+    script: Vec<ScheduledOp>,
+    /// Paused: the node keeps its roles but takes no new ones.
+    paused: Vec<bool>,
+    drains: Vec<Option<Drain>>,
+    /// The VMs the node's last drain moved off (a resume may fail them back).
+    drained: Vec<Vec<usize>>,
+    /// Powered off by a graceful shutdown (a start powers it on).
+    off: Vec<bool>,
+}
+
+impl Ops {
+    /// The script's operations, ordered by time (stably); returns their times to schedule.
+    pub(super) fn new(hosts: usize, script: &[ScheduledOp]) -> Ops {
+        let mut script = script.to_vec();
+        script.sort_by_key(|o| o.at_ms);
+        Ops {
+            script,
+            paused: vec![false; hosts],
+            drains: vec![None; hosts],
+            drained: vec![Vec::new(); hosts],
+            off: vec![false; hosts],
+        }
+    }
+
+    pub(super) fn times(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.script.iter().map(|o| o.at_ms).enumerate()
+    }
+
+    pub(super) fn is_paused(&self, h: usize) -> bool {
+        self.paused[h]
+    }
+
+    pub(super) fn drain_status(&self, h: usize) -> Option<DrainStatus> {
+        self.drains[h].map(|d| d.status)
+    }
+
+    pub(super) fn is_draining(&self, h: usize) -> bool {
+        self.drain_status(h) == Some(DrainStatus::InProgress)
+    }
+}
+
+impl Engine {
+    pub(super) fn apply_op(&mut self, i: usize) {
+        let op = self.ops.script[i].op.clone();
+        self.emit(EventKind::Operation, op.subjects(), describe_op(&op));
+        let host = self.net.hosts.get(op.host()).copied();
+        let vm = op.vm().and_then(|r| self.vm_ref(r));
+        match (&op, host, vm) {
+            (Operation::LiveMigrate { .. }, Some(to), Some(v)) => self.op_migrate(v, to, true),
+            (Operation::QuickMigrate { .. }, Some(to), Some(v)) => self.op_migrate(v, to, false),
+            (Operation::Drain { .. }, Some(h), _) => self.drain(h, false),
+            (Operation::Resume { failback, .. }, Some(h), _) => self.resume(h, *failback),
+            (Operation::Shutdown { .. }, Some(h), _) => self.shutdown(h),
+            (Operation::Start { .. }, Some(h), _) => self.start_host(h),
+            // Validation refuses scripts that name what is not in the design.
+            _ => {}
+        }
+    }
+
+    /// The VM instance a script names (`web` or `web#2`).
+    fn vm_ref(&self, r: &str) -> Option<usize> {
+        let (entry, k) = parse_vm_ref(r)?;
+        let e = self
+            .scenario
+            .design
+            .vms
+            .iter()
+            .position(|v| v.id == entry)?;
+        (k <= self.scenario.design.vms[e].replicas).then(|| self.entry_first[e] + k as usize - 1)
+    }
+
+    /// An operation that cannot run says why, and changes nothing.
+    fn refuse(&mut self, subjects: Vec<String>, why: String) {
+        self.emit(EventKind::OperationRefused, subjects, why);
+    }
+}
+
+/// What an operation does, in words (the log line and the script list).
+pub fn describe_op(op: &Operation) -> String {
+    match op {
+        Operation::LiveMigrate { vm, to } => {
+            format!("operation: live-migrate VM {vm} to {to}")
+        }
+        Operation::QuickMigrate { vm, to } => {
+            format!("operation: quick-migrate VM {vm} to {to} (save, move, restore)")
+        }
+        Operation::Drain { host } => format!("operation: pause host {host} and drain its roles"),
+        Operation::Resume { host, failback } => format!(
+            "operation: resume host {host}{}",
+            match failback {
+                Failback::Immediate => " and fail its roles back",
+                Failback::No => " without failing roles back",
+                Failback::Policy => " and fail roles back by their failback policy",
+            }
+        ),
+        Operation::Shutdown { host } => format!("operation: shut host {host} down gracefully"),
+        Operation::Start { host } => format!("operation: power host {host} on"),
+    }
+}

@@ -1,0 +1,491 @@
+//! Planned operations from the script: live and quick migration on demand, pause and drain,
+//! resume with and without failback, graceful shutdown (vote hand-over) and start. Exact times.
+
+mod common;
+use clusterlab::sim::EventKind::*;
+use clusterlab::sim::migration::{precopy, quick};
+use clusterlab::sim::state::VmState;
+use common::*;
+use serde_json::{Value, json};
+
+fn op(at_ms: u64, v: Value) -> Value {
+    let mut o = v;
+    o["at_ms"] = json!(at_ms);
+    o
+}
+
+fn add_ops(s: &mut Value, ops: Vec<Value>) {
+    s["operations"] = json!(ops);
+}
+
+fn live(vm: &str, to: &str) -> Value {
+    json!({"op": "live_migrate", "vm": vm, "to": to})
+}
+
+fn host_op(kind: &str, host: &str) -> Value {
+    json!({"op": kind, "host": host})
+}
+
+/// The app tier's availability (permille) at `t`.
+fn app_at(e: &clusterlab::sim::Engine, t: u64) -> u32 {
+    e.metrics().at(t).unwrap().availability_permille[0]
+}
+
+#[test]
+fn a_live_migration_on_demand_copies_memory_while_the_vm_runs_and_loses_nothing() {
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    add_ops(&mut s, vec![op(10_000, live("vm-1", "host-2"))]);
+    let e = run(&scenario(s), 60_000);
+    let copy = precopy(16, 10, 50);
+    assert_eq!(copy.total_ms(), 13_533);
+    let started = only(&e, VmMigrating, "vm-1");
+    assert_eq!(started.t_ms, 10_000);
+    assert!(
+        started.message.starts_with(
+            "vm-1 is live-migrated by the administrator: live migration to host-2 copies 16 GB"
+        ),
+        "{}",
+        started.message
+    );
+    assert_eq!(only(&e, VmMigrated, "vm-1").t_ms, 10_000 + 13_533);
+    assert_eq!(vm_state(&e, "vm-1"), ("host-2".into(), VmState::Running));
+    // Under the TCP timeout: the tier never lost a request.
+    assert!(
+        e.metrics()
+            .samples
+            .iter()
+            .all(|x| x.availability_permille[0] == 1000)
+    );
+}
+
+#[test]
+fn a_migration_the_target_cannot_take_is_refused_with_the_reason_and_changes_nothing() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    // host-2 is full (vm-2 fills its 16 GB); host-3 is not guarded and vm-1 is shielded.
+    s["design"]["hosts"][0]["guarded"] = json!(true);
+    s["design"]["hosts"][1]["guarded"] = json!(true);
+    s["design"]["hosts"][1]["memory_gb"] = json!(16);
+    s["design"]["vms"][0]["shielded"] = json!(true);
+    add_ops(
+        &mut s,
+        vec![
+            op(5_000, live("vm-1", "host-2")),
+            op(6_000, live("vm-1", "host-3")),
+            op(7_000, live("vm-2", "host-2")),
+            op(8_000, live("vm-3", "host-1")),
+        ],
+    );
+    let e = run(&scenario(s), 30_000);
+    let refusals: Vec<(u64, &str)> = e
+        .events()
+        .iter()
+        .filter(|x| x.kind == VmMigrationFailed)
+        .map(|x| (x.t_ms, x.message.as_str()))
+        .collect();
+    assert_eq!(
+        refusals,
+        vec![
+            (
+                5_000,
+                "live migration of vm-1 to host-2 cannot start: host-2 has 0 GB of free memory and it needs 16 GB"
+            ),
+            (
+                6_000,
+                "live migration of vm-1 to host-3 cannot start: it is shielded and host-3 is not a guarded host"
+            ),
+            (
+                7_000,
+                "live migration of vm-2 to host-2 cannot start: it already runs on host-2"
+            ),
+        ],
+        "{}",
+        log_text(&e)
+    );
+    // Nothing moved but the one that could.
+    assert_eq!(vm_state(&e, "vm-1").0, "host-1");
+    assert_eq!(vm_state(&e, "vm-3").0, "host-1");
+}
+
+#[test]
+fn a_quick_migration_saves_moves_and_restores_and_the_vm_is_down_meanwhile() {
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    add_ops(
+        &mut s,
+        vec![op(
+            10_000,
+            json!({"op": "quick_migrate", "vm": "vm-1", "to": "host-2"}),
+        )],
+    );
+    let e = run(&scenario(s), 300_000);
+    // 16 000 MB at 150 MB/s: 106.667 s to save, 2 s to move the disks, 106.667 s to restore.
+    let q = quick(16);
+    assert_eq!(
+        (q.save_ms, q.move_ms, q.restore_ms),
+        (106_667, 2_000, 106_667)
+    );
+    let done = 10_000 + q.total_ms();
+    let moved = only(&e, VmMigrated, "vm-1");
+    assert_eq!(moved.t_ms, done);
+    assert_eq!(
+        moved.message,
+        "vm-1 now runs on host-2 (quick migrated from host-1: down for 3.6 min)"
+    );
+    // Half the app tier is down for the whole move, then all of it is back.
+    assert_eq!(app_at(&e, 9_999), 1000);
+    assert_eq!(app_at(&e, 10_000), 500);
+    assert_eq!(app_at(&e, done - 1), 500);
+    assert_eq!(app_at(&e, done), 1000);
+    // Quicker for a small VM: downtime grows with memory.
+    assert!(quick(2).total_ms() < 30_000 && quick(2).total_ms() > 25_000);
+}
+
+/// host-1 runs a (High), b (Medium) and c (Low); host-2 and host-3 have room.
+fn three_priorities() -> Value {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    let vm = |id: &str, prio: &str, gb: u32| {
+        json!({"id": id, "tier": "app", "hosts": ["host-1"], "storage": "csv",
+            "nics": [{"switch": "lan"}], "memory_gb": gb, "priority": prio})
+    };
+    s["design"]["vms"] = json!([
+        vm("c", "low", 4),
+        vm("b", "medium", 16),
+        vm("a", "high", 16)
+    ]);
+    s
+}
+
+#[test]
+fn a_drain_pauses_the_node_and_moves_roles_by_priority_high_and_medium_live_low_quick() {
+    let mut s = three_priorities();
+    add_ops(&mut s, vec![op(20_000, host_op("drain", "host-1"))]);
+    let e = run(&scenario(s), 200_000);
+    let paused = only(&e, NodePaused, "host-1");
+    assert_eq!(paused.t_ms, 20_000);
+    assert_eq!(
+        paused.message,
+        "host-1 is paused: it takes no new roles, and its 3 roles leave in priority order; VMs of priority 2000 or more by live migration, the others by quick migration (MoveTypeThreshold 2000)"
+    );
+    // High first, then Medium, then Low, all at once (two live lanes; quick needs none).
+    let order: Vec<&str> = e
+        .events()
+        .iter()
+        .filter(|x| x.kind == VmMigrating)
+        .map(|x| x.subjects[0].as_str())
+        .collect();
+    assert_eq!(order, ["a", "b", "c"]);
+    assert!(
+        only(&e, VmMigrating, "a")
+            .message
+            .contains("live migration to host-2")
+    );
+    assert!(
+        only(&e, VmMigrating, "b")
+            .message
+            .contains("live migration to host-3")
+    );
+    assert!(
+        only(&e, VmMigrating, "c")
+            .message
+            .contains("(Low priority: quick migration)")
+    );
+    let live = precopy(16, 10, 50).total_ms();
+    assert_eq!(only(&e, VmMigrated, "a").t_ms, 20_000 + live);
+    assert_eq!(only(&e, VmMigrated, "b").t_ms, 20_000 + live);
+    let q = quick(4).total_ms();
+    assert_eq!(only(&e, VmMigrated, "c").t_ms, 20_000 + q);
+    let done = only(&e, DrainCompleted, "host-1");
+    assert_eq!(done.t_ms, 20_000 + q);
+    assert_eq!(
+        done.message,
+        "host-1 is drained: every role has left (NodeDrainStatus Completed)"
+    );
+    // The Low VM was down during its quick migration: planned downtime, a third of the tier.
+    assert_eq!(app_at(&e, 20_000 + 1), 666);
+    assert_eq!(
+        e.snapshot().hosts[0].drain,
+        Some(clusterlab::sim::DrainStatus::Completed)
+    );
+    assert!(e.snapshot().hosts[0].paused);
+}
+
+#[test]
+fn move_type_threshold_3001_quick_migrates_every_vm() {
+    let mut s = three_priorities();
+    s["settings"]["timing"] = json!({"move_type_threshold": 3001});
+    add_ops(&mut s, vec![op(20_000, host_op("drain", "host-1"))]);
+    let e = run(&scenario(s), 400_000);
+    for id in ["a", "b", "c"] {
+        assert!(
+            only(&e, VmMigrating, id)
+                .message
+                .contains("quick migration"),
+            "{}",
+            log_text(&e)
+        );
+    }
+    assert_eq!(
+        only(&e, DrainCompleted, "host-1").t_ms,
+        20_000 + quick(16).total_ms()
+    );
+}
+
+#[test]
+fn a_role_that_cannot_move_stays_and_the_drain_fails_then_the_paused_node_takes_no_failover() {
+    let mut s = three_priorities();
+    // Nobody else has room for a 100 GB VM.
+    s["design"]["hosts"][0]["memory_gb"] = json!(256);
+    s["design"]["vms"][2]["memory_gb"] = json!(100);
+    add_ops(&mut s, vec![op(20_000, host_op("drain", "host-1"))]);
+    add_faults(&mut s, vec![fault(120_000, crash("host-2"))]);
+    let e = run(&scenario(s), 500_000);
+    let stuck = only(&e, VmMigrationFailed, "a");
+    assert_eq!(
+        stuck.message,
+        "a cannot leave paused host-1: no other node has 100 GB of free memory for it; it keeps running there"
+    );
+    let failed = only(&e, DrainFailed, "host-1");
+    assert_eq!(failed.t_ms, 20_000 + quick(4).total_ms());
+    assert_eq!(
+        failed.message,
+        "drain of host-1 failed: a could not move and keeps running on the paused node (NodeDrainStatus Failed)"
+    );
+    assert_eq!(vm_state(&e, "a"), ("host-1".into(), VmState::Running));
+    // host-2's VM fails over to host-3, not to paused host-1 with more free memory.
+    assert!(
+        only(&e, VmFailover, "b")
+            .message
+            .starts_with("b fails over to host-3"),
+        "{}",
+        log_text(&e)
+    );
+    none(&e, VmFailover, "host-1");
+}
+
+#[test]
+fn resume_fails_the_drained_roles_back_or_leaves_them() {
+    for (failback, home) in [("immediate", "host-1"), ("no", "host-3")] {
+        let mut s = three_priorities();
+        add_ops(
+            &mut s,
+            vec![
+                op(20_000, host_op("drain", "host-1")),
+                op(
+                    100_000,
+                    json!({"op": "resume", "host": "host-1", "failback": failback}),
+                ),
+            ],
+        );
+        let e = run(&scenario(s), 200_000);
+        let resumed = only(&e, NodeResumed, "host-1");
+        assert_eq!(resumed.t_ms, 100_000);
+        assert_eq!(vm_state(&e, "b").0, home, "{failback}:\n{}", log_text(&e));
+        assert!(!e.snapshot().hosts[0].paused);
+    }
+    // Immediate: b comes home by live migration, at once.
+    let mut s = three_priorities();
+    add_ops(
+        &mut s,
+        vec![
+            op(20_000, host_op("drain", "host-1")),
+            op(100_000, json!({"op": "resume", "host": "host-1"})),
+        ],
+    );
+    let e = run(&scenario(s), 200_000);
+    let back = events(&e, VmMigrated, "b");
+    assert_eq!(back.len(), 2);
+    assert_eq!(back[1].t_ms, 100_000 + precopy(16, 10, 50).total_ms());
+    assert_eq!(
+        back[1].message,
+        "b now runs on host-1 (live migrated from host-3)"
+    );
+}
+
+/// Which node of a 2-node cluster without a witness holds the one vote at the start.
+fn voter(s: &Value) -> String {
+    let e = run(&scenario(s.clone()), 1_000);
+    let snap = e.snapshot();
+    let c = &snap.clusters[0];
+    c.nodes.iter().find(|n| n.vote).unwrap().id.clone()
+}
+
+#[test]
+fn two_nodes_without_a_witness_survive_a_graceful_shutdown_of_either_node_but_not_a_crash_of_the_voter()
+ {
+    let base = host_cluster(2, no_witness(), "2016+");
+    let voting = voter(&base);
+    for host in ["host-1", "host-2"] {
+        let mut s = base.clone();
+        add_ops(&mut s, vec![op(30_000, host_op("shutdown", host))]);
+        let e = run(&scenario(s), 200_000);
+        let left = only(&e, NodeLeft, host);
+        assert_eq!(
+            left.t_ms,
+            30_000 + precopy(16, 10, 50).total_ms(),
+            "drains first:\n{}",
+            log_text(&e)
+        );
+        none(&e, QuorumLost, "hv");
+        let other = if host == "host-1" { "host-2" } else { "host-1" };
+        // Both VMs run on the survivor, and the vote is on it.
+        assert_eq!(vm_state(&e, "vm-1").0, other);
+        assert_eq!(vm_state(&e, "vm-2").0, other);
+        let snap = e.snapshot();
+        let n = snap.clusters[0]
+            .nodes
+            .iter()
+            .find(|n| n.id == other)
+            .unwrap();
+        assert!(
+            n.vote,
+            "{host}: the vote was handed over:\n{}",
+            log_text(&e)
+        );
+    }
+    // A crash of the voter hands nothing over: the survivor holds 0 of 1 votes.
+    let mut s = base.clone();
+    add_faults(&mut s, vec![fault(30_000, crash(&voting))]);
+    let e = run(&scenario(s), 200_000);
+    assert!(!events(&e, QuorumLost, "hv").is_empty(), "{}", log_text(&e));
+}
+
+#[test]
+fn a_started_host_rejoins_still_paused_until_it_is_resumed() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    add_ops(
+        &mut s,
+        vec![
+            op(10_000, host_op("shutdown", "host-1")),
+            op(60_000, host_op("start", "host-1")),
+            op(
+                90_000,
+                json!({"op": "resume", "host": "host-1", "failback": "immediate"}),
+            ),
+        ],
+    );
+    let e = run(&scenario(s), 200_000);
+    let started = only(&e, NodeStarted, "host-1");
+    assert_eq!(started.t_ms, 60_000);
+    assert!(
+        started.message.contains("it is still paused"),
+        "{}",
+        started.message
+    );
+    assert!(
+        !events(&e, NodeJoined, "host-1").is_empty(),
+        "{}",
+        log_text(&e)
+    );
+    // vm-1 comes home only on the resume.
+    let home = events(&e, VmMigrated, "vm-1");
+    assert_eq!(
+        home.last().unwrap().t_ms,
+        90_000 + precopy(16, 10, 50).total_ms()
+    );
+    assert_eq!(vm_state(&e, "vm-1").0, "host-1");
+}
+
+#[test]
+fn operations_that_cannot_run_say_why() {
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    add_ops(
+        &mut s,
+        vec![
+            op(1_000, json!({"op": "resume", "host": "host-1"})),
+            op(2_000, host_op("start", "host-2")),
+            op(3_000, host_op("drain", "host-1")),
+            op(4_000, host_op("drain", "host-1")),
+        ],
+    );
+    let e = run(&scenario(s), 10_000);
+    let refused: Vec<&str> = e
+        .events()
+        .iter()
+        .filter(|x| x.kind == OperationRefused)
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "host-1 is not paused",
+            "host-2 was not shut down, so there is nothing to start",
+            "host-1 is already draining"
+        ]
+    );
+}
+
+#[test]
+fn windows_server_2008_r2_has_no_drain_and_its_graceful_shutdown_quick_migrates() {
+    let mut s = host_cluster(2, disk_witness(), "2008r2");
+    add_ops(
+        &mut s,
+        vec![
+            op(1_000, host_op("drain", "host-1")),
+            op(5_000, host_op("shutdown", "host-1")),
+        ],
+    );
+    let e = run(&scenario(s), 400_000);
+    assert!(
+        only(&e, OperationRefused, "host-1")
+            .message
+            .contains("2008 R2 has no drain"),
+        "{}",
+        log_text(&e)
+    );
+    assert!(
+        only(&e, VmMigrating, "vm-1")
+            .message
+            .contains("quick migration")
+    );
+    assert_eq!(
+        only(&e, NodeLeft, "host-1").t_ms,
+        5_000 + quick(16).total_ms()
+    );
+}
+
+#[test]
+fn operations_read_and_write_as_json_with_clear_errors() {
+    let s = {
+        let mut s = host_cluster(2, disk_witness(), "2016+");
+        add_ops(
+            &mut s,
+            vec![
+                op(1_000, live("vm-1", "host-2")),
+                op(
+                    2_000,
+                    json!({"op": "resume", "host": "host-1", "failback": "policy"}),
+                ),
+            ],
+        );
+        scenario(s)
+    };
+    let text = s.to_json();
+    assert!(text.contains(r#""op": "live_migrate""#), "{text}");
+    assert_eq!(clusterlab::model::Scenario::from_json(&text).unwrap(), s);
+    let bad = |o: Value| {
+        let mut v = host_cluster(2, disk_witness(), "2016+");
+        add_ops(&mut v, vec![o]);
+        clusterlab::model::Scenario::from_json(&v.to_string()).unwrap_err()
+    };
+    assert!(
+        bad(op(1, json!({"op": "fly", "host": "host-1"}))).contains("unknown operation \"fly\"")
+    );
+    assert!(bad(op(1, json!({"op": "drain"}))).contains("operation drain needs \"host\""));
+    assert!(
+        bad(op(1, json!({"op": "drain", "host": "h", "vm": "x"})))
+            .contains("operation drain does not take \"vm\"")
+    );
+    assert!(
+        bad(op(
+            1,
+            json!({"op": "resume", "host": "h", "failback": "later"})
+        ))
+        .contains("failback \"later\" is not one of")
+    );
+    // Names that are not in the design are an error of the scenario.
+    let mut v = host_cluster(2, disk_witness(), "2016+");
+    add_ops(&mut v, vec![op(1, live("vm-9", "host-2"))]);
+    let problems = scenario(v).validate();
+    assert!(problems.iter().any(|p| p.message.contains(
+        "the operation at 1 ms names something that is not in the design: vm-9, host-2"
+    )));
+}
