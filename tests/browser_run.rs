@@ -95,7 +95,11 @@ async fn play_until(ui: &Ui, t_ms: u64) {
 
 /// A right-click (a `contextmenu` event) at the middle of `el`.
 fn right_click(el: &Element) {
-    let at = center(el);
+    right_click_at(el, center(el));
+}
+
+/// A right-click at a client point over `el`.
+fn right_click_at(el: &Element, at: (f64, f64)) {
     let init = MouseEventInit::new();
     init.set_bubbles(true);
     init.set_cancelable(true);
@@ -545,4 +549,95 @@ async fn the_charts_show_the_run_from_the_first_fault_and_the_values_under_the_p
     assert_eq!(text("chart-when"), "at 0:59.0 ");
     assert!(text("chart-availability").contains("db 100%"));
     let _ = ui;
+}
+
+#[wasm_bindgen_test]
+async fn dragging_a_vm_onto_another_host_live_migrates_it_and_the_menu_drains_a_host() {
+    use clusterlab::model::{Operation, ScheduledOp};
+    let ui = open(include_str!("../examples/host-cluster.json"), false).await;
+    slide("timeline", 10_000.0).await;
+    let row = find("vm-vm-1");
+    assert_eq!(row.get_attribute("data-host").unwrap(), "host-1");
+    let r = row.get_bounding_client_rect();
+    let start = (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0);
+    let target = find("host-host-3").get_bounding_client_rect();
+    let to = (target.left() + 20.0, target.top() + 10.0);
+    drag(&row, start, to, false).await;
+    let ops = ui
+        .editor
+        .with_untracked(|e| e.scenario().operations.clone());
+    assert_eq!(
+        ops,
+        vec![ScheduledOp {
+            at_ms: 10_000,
+            op: Operation::LiveMigrate {
+                vm: "vm-1".into(),
+                to: "host-3".into()
+            }
+        }]
+    );
+    assert!(!exists("vm-drag"), "the ghost goes away on drop");
+    assert!(log_has("vm migrating", "live migration to host-3"));
+    play_until(&ui, 40_000).await;
+    assert_eq!(
+        find("vm-vm-1").get_attribute("data-host").unwrap(),
+        "host-3"
+    );
+
+    // A drop the engine refuses says why and adds nothing: host-3 is where it already is.
+    let row = find("vm-vm-1");
+    let r = row.get_bounding_client_rect();
+    let start = (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0);
+    let paused = find("host-host-2").get_bounding_client_rect();
+    // Drain host-2 from its context menu first, then try to drop onto it.
+    // On the host's title bar: its middle holds its VM rows.
+    right_click_at(
+        &find("host-host-2"),
+        (paused.left() + 20.0, paused.top() + 10.0),
+    );
+    settle().await;
+    assert!(text("context-menu").contains("Pause host-2 and drain its roles"));
+    click("action-d");
+    settle().await;
+    let ops = ui
+        .editor
+        .with_untracked(|e| e.scenario().operations.clone());
+    assert_eq!(ops.len(), 2);
+    assert_eq!(
+        ops[1].op,
+        Operation::Drain {
+            host: "host-2".into()
+        }
+    );
+    assert!(text("script").contains("pause host host-2 and drain its roles"));
+    drag(
+        &row,
+        start,
+        (paused.left() + 20.0, paused.top() + 10.0),
+        false,
+    )
+    .await;
+    assert_eq!(
+        ui.editor.with_untracked(|e| e.scenario().operations.len()),
+        2,
+        "nothing added"
+    );
+    assert!(
+        text("status").contains("vm-1 cannot be live-migrated to host-2: host-2 is paused"),
+        "{}",
+        text("status")
+    );
+    play_until(&ui, 80_000).await;
+    assert_ne!(
+        find("vm-vm-2").get_attribute("data-host").unwrap(),
+        "host-2"
+    );
+    assert!(
+        find("host-host-2")
+            .text_content()
+            .unwrap()
+            .contains("PAUSED"),
+        "a drained host says so"
+    );
+    same_as_engine(&ui);
 }

@@ -3,7 +3,7 @@
 
 use clusterlab::editor::{Command, Editor};
 use clusterlab::model::{Fault, Scenario};
-use clusterlab::sim::actions::{actions, active_faults};
+use clusterlab::sim::actions::{Act, actions, active_faults, operations};
 use clusterlab::sim::player::{Player, position_of, speed_at};
 use clusterlab::sim::{self, EventKind};
 
@@ -198,7 +198,7 @@ fn actions_toggle_between_failing_and_repairing() {
         let ids: Vec<String> = ids.iter().map(|x| x.to_string()).collect();
         actions(&s, t, &ids)
             .into_iter()
-            .map(|a| (a.label, a.key, a.repair))
+            .map(|a| (a.label.clone(), a.key, a.restores()))
             .collect()
     };
     assert_eq!(
@@ -220,8 +220,11 @@ fn actions_toggle_between_failing_and_repairing() {
     assert_eq!(vm[0].0, "Crash VM vm-1");
     assert_eq!(vm[1].0, "Fail the application in vm-1");
     let two = actions(&s, 0, &["host-1".into(), "host-2".into()]);
-    match &two[0].fault {
-        Fault::Partition { a, b } => {
+    match &two[0].act {
+        Act::Fault {
+            fault: Fault::Partition { a, b },
+            ..
+        } => {
             assert_eq!(a, &["host-1", "host-2"]);
             assert!(b.contains(&"host-3".to_string()) && !b.contains(&"host-1".to_string()));
         }
@@ -301,4 +304,66 @@ mod random_use {
             }
         }
     }
+}
+
+#[test]
+fn operations_offered_follow_the_state_of_the_run() {
+    let mut s = example("host-cluster");
+    s.faults.clear();
+    let labels = |e: &clusterlab::sim::Engine, id: &str| -> Vec<(String, char)> {
+        operations(&s, &e.snapshot(), &[id.to_string()])
+            .into_iter()
+            .map(|a| (a.label, a.key))
+            .collect()
+    };
+    let e = clusterlab::sim::run(&s, 1_000).unwrap();
+    let host = labels(&e, "host-1");
+    assert_eq!(
+        host,
+        [
+            ("Pause host-1 and drain its roles".to_string(), 'd'),
+            ("Shut host-1 down gracefully".to_string(), 'g')
+        ]
+    );
+    let snap = e.snapshot();
+    let vm = &snap.vms[0];
+    let moves = labels(&e, &vm.id);
+    assert!(
+        moves[0]
+            .0
+            .starts_with(&format!("Live migrate {} to ", vm.id)),
+        "{moves:?}"
+    );
+    assert_eq!((moves[0].1, moves[1].1), ('m', 'q'));
+    assert!(
+        moves.iter().all(|(l, _)| !l.ends_with(&vm.host)),
+        "never to its own host: {moves:?}"
+    );
+    // Once drained, the host offers resume (with or without failback), not drain.
+    let mut drained = s.clone();
+    drained.operations.push(clusterlab::model::ScheduledOp {
+        at_ms: 1_000,
+        op: clusterlab::model::Operation::Drain {
+            host: "host-1".into(),
+        },
+    });
+    let e = clusterlab::sim::run(&drained, 200_000).unwrap();
+    let host = labels(&e, "host-1");
+    assert_eq!(
+        host[0],
+        ("Resume host-1 and fail roles back".to_string(), 'd')
+    );
+    assert_eq!(host[1].0, "Resume host-1 without failback");
+    // Nobody live-migrates onto a paused node.
+    let vm = e
+        .snapshot()
+        .vms
+        .into_iter()
+        .find(|v| v.host != "host-1")
+        .unwrap();
+    assert!(
+        labels(&e, &vm.id)
+            .iter()
+            .all(|(l, _)| !l.ends_with("host-1"))
+    );
 }

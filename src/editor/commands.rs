@@ -93,6 +93,14 @@ pub enum Command {
     RemoveFault {
         index: usize,
     },
+    /// Adds a planned operation to the script (done now or planned for later).
+    #[cfg(feature = "simulate")]
+    AddOp(ScheduledOp),
+    /// Removes the operation at this index of the script's operations.
+    #[cfg(feature = "simulate")]
+    RemoveOp {
+        index: usize,
+    },
 }
 
 impl Command {
@@ -128,6 +136,10 @@ impl Command {
             Command::AddFault(_) => "add fault".into(),
             #[cfg(feature = "simulate")]
             Command::RemoveFault { .. } => "remove fault".into(),
+            #[cfg(feature = "simulate")]
+            Command::AddOp(o) => op_label(&o.op).into(),
+            #[cfg(feature = "simulate")]
+            Command::RemoveOp { .. } => "remove operation".into(),
         }
     }
 
@@ -273,7 +285,40 @@ impl Command {
                 s.faults.remove(index);
                 Ok(None)
             }
+            #[cfg(feature = "simulate")]
+            Command::AddOp(o) => {
+                if !o.op.names_known(&s.design) {
+                    return Err(format!(
+                        "{} is not in the design",
+                        o.op.subjects().join(", ")
+                    ));
+                }
+                let i = s.operations.partition_point(|x| x.at_ms <= o.at_ms);
+                s.operations.insert(i, o);
+                Ok(None)
+            }
+            #[cfg(feature = "simulate")]
+            Command::RemoveOp { index } => {
+                if index >= s.operations.len() {
+                    return Err("that operation is no longer in the script".into());
+                }
+                s.operations.remove(index);
+                Ok(None)
+            }
         }
+    }
+}
+
+#[cfg(feature = "simulate")]
+fn op_label(op: &crate::model::Operation) -> &'static str {
+    use crate::model::Operation::*;
+    match op {
+        LiveMigrate { .. } => "live migration",
+        QuickMigrate { .. } => "quick migration",
+        Drain { .. } => "drain",
+        Resume { .. } => "resume",
+        Shutdown { .. } => "shutdown",
+        Start { .. } => "start",
     }
 }
 

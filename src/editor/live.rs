@@ -8,7 +8,7 @@ use super::route;
 use super::scene::{self, Item, ItemKind, Rect};
 use crate::model::{Design, Pos, display_name};
 use crate::sim::state::{NodeState, RoleState, VmState};
-use crate::sim::{Snapshot, VmView};
+use crate::sim::{DrainStatus, Snapshot, VmView};
 use std::collections::HashMap;
 
 /// How long (simulated) a moved VM takes to slide from its old host to its new one.
@@ -382,11 +382,18 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             } else {
                 "up"
             },
-            node: match node_of.get(host.id.as_str()) {
-                Some(NodeState::Down) if up => Some("declared down"),
-                Some(NodeState::Isolated { .. }) => Some("isolated node"),
-                Some(NodeState::Quarantined { .. }) => Some("quarantined"),
-                Some(NodeState::NoQuorum) => Some("no quorum"),
+            node: match (node_of.get(host.id.as_str()), view) {
+                (_, Some(v)) if v.off => Some("shut down"),
+                (Some(NodeState::Down), _) if up => Some("declared down"),
+                (Some(NodeState::Isolated { .. }), _) => Some("isolated node"),
+                (Some(NodeState::Quarantined { .. }), _) => Some("quarantined"),
+                (Some(NodeState::NoQuorum), _) => Some("no quorum"),
+                // A paused node keeps running its roles and takes no new ones.
+                (_, Some(v)) if v.paused => Some(match v.drain {
+                    Some(DrainStatus::InProgress) => "paused · draining",
+                    Some(DrainStatus::Failed) => "paused · drain failed",
+                    _ => "paused",
+                }),
                 _ => None,
             },
             cpu_pct: view.map_or(0, |v| v.cpu_pct),

@@ -1,17 +1,38 @@
-//! What the user can break or repair on a component at a moment of the run. Every action is a
-//! toggle: the same key fails a healthy component and repairs a failed one.
+//! What the user can break, repair or do on purpose to a component at a moment of the run.
+//! Every fault is a toggle: the same key fails a healthy component and repairs a failed one; so
+//! are drain / resume and shut down / start.
 
-use crate::model::{Fault, Id, Scenario, parse_vm_ref};
+use super::Snapshot;
+use crate::model::{Failback, Fault, Id, Operation, Scenario, parse_vm_ref};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Action {
     /// Imperative words for a button ("Crash host-2", "Power on host-2").
     pub label: String,
-    /// The keyboard shortcut on a focused component.
+    /// The keyboard shortcut on a focused component (`'-'`: none).
     pub key: char,
-    pub fault: Fault,
-    pub repair: bool,
+    pub act: Act,
 }
+
+/// What an action adds to the script.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Act {
+    Fault { fault: Fault, repair: bool },
+    Op(Operation),
+}
+
+impl Action {
+    /// A repair, or an operation that undoes one (resume, start): drawn as a repair.
+    pub fn restores(&self) -> bool {
+        match &self.act {
+            Act::Fault { repair, .. } => *repair,
+            Act::Op(op) => matches!(op, Operation::Resume { .. } | Operation::Start { .. }),
+        }
+    }
+}
+
+/// No shortcut: reached from the menu only.
+pub const NO_KEY: char = '-';
 
 /// The faults in force at `t`: applied by the script at or before `t` and not yet repaired.
 pub fn active_faults(s: &Scenario, t: u64) -> Vec<Fault> {
@@ -41,8 +62,7 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
         Action {
             label: if on { repair } else { fail },
             key,
-            fault,
-            repair: on,
+            act: Act::Fault { fault, repair: on },
         }
     };
     let d = &s.design;
@@ -151,6 +171,114 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
             'f',
             format!("Fail storage {id}"),
             format!("Repair storage {id}"),
+        ));
+    }
+    out
+}
+
+/// The planned operations for one selected host or VM in the state of the run `snap`: drain or
+/// resume and shut down or start a host; live or quick migrate a running clustered VM to each
+/// other node that could take it (M and Q: to the one with the most free memory).
+pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
+    let [id] = ids else {
+        return Vec::new();
+    };
+    let d = &s.design;
+    let cluster_of = |host: &str| {
+        d.clusters
+            .iter()
+            .find(|c| c.nodes.iter().any(|n| n == host))
+    };
+    let op = |label: String, key: char, op: Operation| Action {
+        label,
+        key,
+        act: Act::Op(op),
+    };
+    let mut out = Vec::new();
+    if let Some(h) = snap.hosts.iter().find(|h| &h.id == id) {
+        let host = id.clone();
+        if cluster_of(id).is_some() && !h.off {
+            out.push(if h.paused {
+                op(
+                    format!("Resume {id} and fail roles back"),
+                    'd',
+                    Operation::Resume {
+                        host: host.clone(),
+                        failback: Failback::Immediate,
+                    },
+                )
+            } else {
+                op(
+                    format!("Pause {id} and drain its roles"),
+                    'd',
+                    Operation::Drain { host: host.clone() },
+                )
+            });
+            if h.paused {
+                out.push(op(
+                    format!("Resume {id} without failback"),
+                    NO_KEY,
+                    Operation::Resume {
+                        host: host.clone(),
+                        failback: Failback::No,
+                    },
+                ));
+            }
+        }
+        if h.off {
+            out.push(op(format!("Start {id}"), 'g', Operation::Start { host }));
+        } else if h.up {
+            out.push(op(
+                format!("Shut {id} down gracefully"),
+                'g',
+                Operation::Shutdown { host },
+            ));
+        }
+        return out;
+    }
+    let Some(vm) = snap.vms.iter().find(|v| &v.id == id) else {
+        return out;
+    };
+    if vm.state != super::state::VmState::Running {
+        return out;
+    }
+    let Some(c) = cluster_of(&vm.host) else {
+        return out;
+    };
+    let need = d
+        .vms
+        .iter()
+        .find(|v| v.id == vm.entry)
+        .map_or(0, |v| u64::from(v.memory_gb));
+    let mut targets: Vec<&super::HostView> = snap
+        .hosts
+        .iter()
+        .filter(|h| {
+            h.id != vm.host
+                && c.nodes.contains(&h.id)
+                && h.up
+                && !h.paused
+                && u64::from(h.memory_gb).saturating_sub(h.memory_used_gb) >= need
+        })
+        .collect();
+    targets.sort_by_key(|h| {
+        std::cmp::Reverse(u64::from(h.memory_gb).saturating_sub(h.memory_used_gb))
+    });
+    for (i, h) in targets.iter().enumerate() {
+        let to = h.id.clone();
+        let best = i == 0;
+        out.push(op(
+            format!("Live migrate {id} to {to}"),
+            if best { 'm' } else { NO_KEY },
+            Operation::LiveMigrate {
+                vm: id.clone(),
+                to: to.clone(),
+            },
+        ));
+        out.push(op(
+            format!("Quick migrate {id} to {to}"),
+            if best { 'q' } else { NO_KEY },
+            Operation::QuickMigrate { vm: id.clone(), to },
         ));
     }
     out

@@ -144,11 +144,10 @@ impl Player {
 
     /// How long the timeline is: the whole fault script and some time after it, or more.
     pub fn timeline_end(&self) -> u64 {
-        let last = self
-            .scenario
-            .faults
-            .iter()
-            .map(|f| f.at_ms)
+        let s = &self.scenario;
+        let faults = s.faults.iter().map(|f| f.at_ms);
+        let last = faults
+            .chain(s.operations.iter().map(|o| o.at_ms))
             .max()
             .unwrap_or(0);
         let end = (last + 180_000).max(300_000).max(self.now());

@@ -43,6 +43,8 @@ pub struct HostView {
     pub paused: bool,
     /// Its last drain, if any (NodeDrainStatus).
     pub drain: Option<super::DrainStatus>,
+    /// Shut down by an operation (a start powers it on).
+    pub off: bool,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -150,6 +152,7 @@ impl Engine {
                     .unwrap_or(0),
                 paused: self.ops.is_paused(h),
                 drain: self.ops.drain_status(h),
+                off: self.ops.is_off(h),
             })
             .collect();
         let vms = self

@@ -1,32 +1,65 @@
-//! Breaking and repairing things during a run: the context menu on a component, the actions for
-//! the selection, planning a fault at a later time, and the fault script.
+//! Breaking, repairing and operating things during a run: the context menu on a component, the
+//! actions for the selection, planning one at a later time, and the script.
 
 use super::Ui;
 use super::run::clock;
 use crate::editor::Command;
-use crate::model::ScheduledFault;
-use crate::sim::actions::{Action, actions};
-use crate::sim::describe;
+use crate::model::{ScheduledFault, ScheduledOp};
+use crate::sim::actions::{Act, Action, NO_KEY, actions, operations};
+use crate::sim::{describe, describe_op};
 use leptos::prelude::*;
 
+/// What adding an action to the script at `at_ms` is, as one undoable command.
+pub fn command(act: &Act, at_ms: u64) -> Command {
+    match act {
+        Act::Fault { fault, repair } => Command::AddFault(ScheduledFault {
+            at_ms,
+            repair: *repair,
+            fault: fault.clone(),
+        }),
+        Act::Op(op) => Command::AddOp(ScheduledOp {
+            at_ms,
+            op: op.clone(),
+        }),
+    }
+}
+
+/// Faults and repairs for the selection at `at`, then the operations its state allows.
+pub fn all_actions(ui: Ui, at: u64, ids: &[String]) -> Vec<Action> {
+    let mut list = ui.editor.with(|e| actions(e.scenario(), at, ids));
+    ui.run.snap.with(|snap| {
+        if let Some(snap) = snap {
+            ui.editor
+                .with(|e| list.extend(operations(e.scenario(), snap, ids)))
+        }
+    });
+    list
+}
+
 fn current_actions(ui: Ui, ids: &[String]) -> Vec<Action> {
-    let now = ui.run.now.get();
-    ui.editor.with(|e| actions(e.scenario(), now, ids))
+    all_actions(ui, ui.run.now.get(), ids)
 }
 
 fn action_button(ui: Ui, a: Action, close_menu: bool) -> impl IntoView {
     let label = a.label.clone();
     let key = a.key;
+    let keyed = key != NO_KEY;
+    let testid = if keyed {
+        format!("action-{key}")
+    } else {
+        "action".to_string()
+    };
     view! {
-        <button class="action" class:repair=a.repair role="menuitem" data-testid=format!("action-{key}")
-            title=format!("Key {} on the focused component", key.to_ascii_uppercase())
+        <button class="action" class:repair=a.restores() class:op=matches!(a.act, Act::Op(_))
+            role="menuitem" data-testid=testid
+            title=keyed.then(|| format!("Key {} on the focused component", key.to_ascii_uppercase()))
             on:click=move |_| {
                 ui.run.act(ui, &a);
                 if close_menu {
                     ui.run.menu.set(None);
                 }
             }>
-            {label}<kbd>{key.to_ascii_uppercase().to_string()}</kbd>
+            {label}{keyed.then(|| view! { <kbd>{key.to_ascii_uppercase().to_string()}</kbd> })}
         </button>
     }
 }
@@ -65,7 +98,7 @@ pub fn ContextMenu(ui: Ui) -> impl IntoView {
                 on:keydown=move |ev| if ev.key() == "Escape" { ui.run.menu.set(None); }>
                 <div class="menu-title">{menu.ids.join(", ")}</div>
                 {if list.is_empty() {
-                    view! { <p class="hint">"Nothing to break here."</p> }.into_any()
+                    view! { <p class="hint">"Nothing to do here."</p> }.into_any()
                 } else {
                     list.into_iter().map(|a| action_button(ui, a, true)).collect_view().into_any()
                 }}
@@ -127,7 +160,7 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
     let plannable = move || {
         let ids = selected();
         let at = planned().unwrap_or_else(|| ui.run.now.get());
-        ui.editor.with(|e| actions(e.scenario(), at, &ids))
+        all_actions(ui, at, &ids)
     };
     let plan = move |_| {
         let Some(at_ms) = planned() else {
@@ -140,45 +173,53 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
         let Some(a) = plannable().get(plan_choice.get_untracked()).cloned() else {
             return;
         };
-        ui.apply(Command::AddFault(ScheduledFault {
-            at_ms,
-            repair: a.repair,
-            fault: a.fault.clone(),
-        }));
+        ui.apply(command(&a.act, at_ms));
         ui.say(format!("planned at {}: {}", clock(at_ms), a.label));
     };
+    // Faults and operations in one list, by time (faults first at equal times, as they run).
     let script = move || {
-        let faults = ui.editor.with(|e| e.scenario().faults.clone());
+        let mut entries: Vec<(u64, String, Command)> = ui.editor.with(|e| {
+            let s = e.scenario();
+            let faults = s.faults.iter().enumerate().map(|(i, f)| {
+                let text = describe(&f.fault, f.repair).1;
+                (f.at_ms, text, Command::RemoveFault { index: i })
+            });
+            let ops = s
+                .operations
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.at_ms, describe_op(&o.op), Command::RemoveOp { index: i }));
+            faults.chain(ops).collect()
+        });
+        entries.sort_by_key(|e| e.0);
         let now = ui.run.now.get();
-        faults
+        entries
             .into_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let (_, text) = describe(&f.fault, f.repair);
-                let at = f.at_ms;
+            .map(|(at, text, remove)| {
+                let remove = StoredValue::new(remove);
                 view! {
                     <li class:past=at <= now data-testid="script-entry">
                         <button class="jump" title="Show this moment" on:click=move |_| ui.run.seek(at)>
                             <span class="t">{clock(at)}</span>" "{text}
                         </button>
                         <button class="remove" aria-label="Remove from the script" title="Remove from the script"
-                            on:click=move |_| ui.apply(Command::RemoveFault { index: i })>"✕"</button>
+                            on:click=move |_| ui.apply(remove.get_value())>"✕"</button>
                     </li>
                 }
             })
             .collect_view()
     };
     view! {
-        <section class="faults" aria-label="Break and repair">
-            <h2>"Break and repair"</h2>
+        <section class="faults" aria-label="Break, repair and operate">
+            <h2>"Break, repair, operate"</h2>
             <Show when=move || !selected().is_empty()
-                fallback=|| view! { <p class="hint">"Click a host, VM, switch, link or storage to break it (or right-click it). Shift-click several to partition them from the rest."</p> }>
+                fallback=|| view! { <p class="hint">"Click a host, VM, switch, link or storage to break it, or to drain, shut down or migrate it (or right-click it). Shift-click several to partition them from the rest."</p> }>
                 <p class="picked" data-testid="picked"><strong>{move || selected().join(", ")}</strong>" "<span>{detail}</span></p>
                 <div class="action-list" data-testid="actions">
                     {move || current_actions(ui, &selected()).into_iter().map(|a| action_button(ui, a, false)).collect_view()}
                 </div>
                 <div class="plan">
-                    <select aria-label="Fault to plan" data-testid="plan-action"
+                    <select aria-label="Fault or operation to plan" data-testid="plan-action"
                         on:change=move |ev| plan_choice.set(event_target_value(&ev).parse().unwrap_or(0))>
                         {move || plannable().into_iter().enumerate()
                             .map(|(i, a)| view! { <option value=i.to_string()>{a.label}</option> })
@@ -189,7 +230,7 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
                     <button data-testid="plan" on:click=plan>"Plan"</button>
                 </div>
             </Show>
-            <h2>"Fault script"</h2>
+            <h2>"Script"</h2>
             <ol class="script" data-testid="script">{script}</ol>
         </section>
     }

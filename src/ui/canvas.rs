@@ -327,6 +327,12 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
             }
             return;
         }
+        if super::run::running(ui)
+            && let Some(p) = to_canvas(ui, client)
+            && run_drag(ui, live, p)
+        {
+            return;
+        }
         if ui.tool.with_untracked(|t| *t == Tool::Panning) {
             if let (Some(now), Some(prev)) = (svg_point(client), last_pan.get_value()) {
                 ui.view.update(|v| {
@@ -354,6 +360,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
         }
         if super::run::running(ui) {
             ui.tool.set(Tool::Idle);
+            run_drop(ui);
             return;
         }
         let p = to_canvas(ui, client_of(&ev));
@@ -492,7 +499,10 @@ fn run_pick(ui: Ui, live: LiveMemo, p: (f64, f64), shift: bool) {
                 s.push(id);
             }
         }),
-        Some(id) => ui.run.selection.set(vec![id]),
+        Some(id) => {
+            ui.run.selection.set(vec![id]);
+            super::migrate::press(ui, live, p);
+        }
         None => {
             if !shift {
                 ui.run.selection.set(Vec::new());
@@ -525,8 +535,27 @@ fn run_menu(ui: Ui, live: LiveMemo, ev: &web_sys::MouseEvent) {
     ui.run.menu.set(Some(super::run::Menu { at: client, ids }));
 }
 
+/// A pointer moving during a run: a VM being dragged follows it.
+#[cfg(feature = "simulate")]
+fn run_drag(ui: Ui, live: LiveMemo, p: (f64, f64)) -> bool {
+    super::migrate::follow(ui, live, p)
+}
+
+#[cfg(feature = "simulate")]
+fn run_drop(ui: Ui) {
+    super::migrate::drop(ui);
+}
+
 #[cfg(not(feature = "simulate"))]
 fn run_pick(_: Ui, _: LiveMemo, _: (f64, f64), _: bool) {}
+
+#[cfg(not(feature = "simulate"))]
+fn run_drag(_: Ui, _: LiveMemo, _: (f64, f64)) -> bool {
+    false
+}
+
+#[cfg(not(feature = "simulate"))]
+fn run_drop(_: Ui) {}
 
 #[cfg(not(feature = "simulate"))]
 fn run_menu(_: Ui, _: LiveMemo, _: &web_sys::MouseEvent) {}

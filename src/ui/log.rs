@@ -21,6 +21,8 @@ pub fn category(kind: EventKind) -> &'static str {
             "applications"
         }
         NlbConvergenceStarted | NlbConverged | NlbConvergenceStuck => "nlb",
+        Operation | OperationRefused | NodePaused | NodeResumed | DrainCompleted | DrainFailed
+        | NodeLeft | NodeStarted => "operations",
         _ => "vms",
     }
 }
@@ -28,6 +30,7 @@ pub fn category(kind: EventKind) -> &'static str {
 const CATEGORIES: &[(&str, &str)] = &[
     ("", "All kinds"),
     ("faults", "Faults and repairs"),
+    ("operations", "Operations: drain, shutdown, migrate"),
     ("detection", "Heartbeats and membership"),
     ("quorum", "Quorum and votes"),
     ("vms", "VMs: stop, failover, boot"),

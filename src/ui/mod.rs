@@ -22,6 +22,8 @@ mod keys;
 mod library;
 #[cfg(feature = "simulate")]
 mod log;
+#[cfg(feature = "simulate")]
+mod migrate;
 mod palette;
 mod problems;
 pub mod run;

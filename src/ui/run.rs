@@ -4,7 +4,6 @@
 #[cfg(feature = "simulate")]
 use super::Ui;
 #[cfg(feature = "simulate")]
-use crate::editor::Command;
 #[cfg(feature = "simulate")]
 use crate::sim::Snapshot;
 #[cfg(feature = "simulate")]
@@ -70,6 +69,9 @@ pub struct Run {
     pub selection: RwSignal<Vec<String>>,
     #[cfg(feature = "simulate")]
     pub menu: RwSignal<Option<Menu>>,
+    /// A VM dragged onto another host (a live migration on drop).
+    #[cfg(feature = "simulate")]
+    pub drag: RwSignal<Option<super::migrate::VmDrag>>,
     /// Whether an animation frame is scheduled.
     #[cfg(feature = "simulate")]
     looping: StoredValue<bool>,
@@ -101,6 +103,8 @@ impl Run {
             selection: RwSignal::new(Vec::new()),
             #[cfg(feature = "simulate")]
             menu: RwSignal::new(None),
+            #[cfg(feature = "simulate")]
+            drag: RwSignal::new(None),
             #[cfg(feature = "simulate")]
             looping: StoredValue::new(false),
         }
@@ -203,12 +207,10 @@ impl Run {
 
     /// Applies a fail or repair action now: it joins the fault script (undoable, saved, shared).
     pub fn act(&self, ui: Ui, action: &Action) {
-        let Some(fault) =
-            self.with_player(|p| Some(p.now_fault(action.fault.clone(), action.repair)))
-        else {
+        let Some(now) = self.with_player(|p| Some(p.now())) else {
             return;
         };
-        ui.apply(Command::AddFault(fault));
+        ui.apply(super::actions::command(&action.act, now));
         ui.say(format!(
             "{} at {}",
             action.label,

@@ -4,7 +4,6 @@
 use super::Ui;
 use crate::editor::live::{Live, LiveBox, LiveHost, LiveRow};
 use crate::editor::scene::{ItemKind, Rect};
-use crate::sim::actions::actions;
 use leptos::prelude::*;
 
 #[component]
@@ -96,6 +95,7 @@ pub fn Stage(ui: Ui, live: Memo<Live>) -> impl IntoView {
             <For each=move || live.with(|l| l.boxes.clone()) key=|b| format!("{b:?}") children=move |b| live_box(ui, b)/>
             <For each=move || live.with(|l| l.hosts.clone()) key=|h| format!("{h:?}") children=move |h| live_host(ui, h)/>
             <For each=move || live.with(|l| l.rows.clone()) key=|r| format!("{r:?}") children=move |r| live_row(ui, r)/>
+            <super::migrate::DragGhost ui=ui live=live/>
         </g>
     }
 }
@@ -124,10 +124,10 @@ fn item_events(ui: Ui, id: String) -> impl Fn(web_sys::KeyboardEvent) + 'static 
             return;
         };
         let ids = vec![id.clone()];
-        let found = ui.editor.with_untracked(|e| {
-            actions(e.scenario(), ui.run.now.get_untracked(), &ids)
+        let found = untrack(|| {
+            super::actions::all_actions(ui, ui.run.now.get_untracked(), &ids)
                 .into_iter()
-                .find(|a| a.key == c.to_ascii_lowercase())
+                .find(|a| a.key != crate::sim::actions::NO_KEY && a.key == c.to_ascii_lowercase())
         });
         if let Some(a) = found {
             ev.prevent_default();
@@ -194,6 +194,7 @@ fn live_host(ui: Ui, h: LiveHost) -> impl IntoView {
     let state_word = match (h.state, h.node) {
         // The cluster cannot tell a dead node from a cut-off one: say what it believes too.
         ("down", Some("isolated node")) => "POWERED OFF · ISOLATED".to_string(),
+        ("down", Some("shut down")) => "SHUT DOWN".to_string(),
         ("down", _) => "POWERED OFF".to_string(),
         (_, Some(n)) => n.to_ascii_uppercase(),
         ("isolated", None) => "NICS DOWN".to_string(),

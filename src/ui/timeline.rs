@@ -49,16 +49,21 @@ pub fn Timeline(ui: Ui) -> impl IntoView {
     let end = timeline_end(ui);
     let marks = move || {
         let end = end.get().max(1) as f64;
+        let mark = move |at: u64, class: &'static str, text: String| {
+            let left = format!("left:{:.2}%", at as f64 * 100.0 / end);
+            view! { <span class=format!("mark {class}") style=left title=format!("{} {text}", clock(at))></span> }
+        };
         ui.editor.with(|e| {
-            e.scenario()
-                .faults
+            let s = e.scenario();
+            let faults = s.faults.iter().map(|f| {
+                let (_, text) = crate::sim::describe(&f.fault, f.repair);
+                mark(f.at_ms, if f.repair { "repair" } else { "fault" }, text)
+            });
+            let ops = s
+                .operations
                 .iter()
-                .map(|f| {
-                    let (_, text) = crate::sim::describe(&f.fault, f.repair);
-                    let left = format!("left:{:.2}%", f.at_ms as f64 * 100.0 / end);
-                    view! { <span class="mark" class:repair=f.repair style=left title=format!("{} {text}", clock(f.at_ms))></span> }
-                })
-                .collect_view()
+                .map(|o| mark(o.at_ms, "op", crate::sim::describe_op(&o.op)));
+            faults.chain(ops).collect_view()
         })
     };
     view! {

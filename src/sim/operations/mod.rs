@@ -63,6 +63,10 @@ impl Ops {
         self.drains[h].map(|d| d.status)
     }
 
+    pub(super) fn is_off(&self, h: usize) -> bool {
+        self.off[h]
+    }
+
     pub(super) fn is_draining(&self, h: usize) -> bool {
         self.drain_status(h) == Some(DrainStatus::InProgress)
     }
@@ -96,6 +100,18 @@ impl Engine {
             .iter()
             .position(|v| v.id == entry)?;
         (k <= self.scenario.design.vms[e].replicas).then(|| self.entry_first[e] + k as usize - 1)
+    }
+
+    /// Whether VM instance `vm` could be migrated to host `to` now, or why not (the page asks
+    /// before it adds a dragged migration to the script).
+    pub fn migration_check(&self, vm: &str, to: &str) -> Result<(), String> {
+        let v = self.vm_ref(vm).ok_or_else(|| format!("{vm} is not a VM"))?;
+        let h = *self
+            .net
+            .hosts
+            .get(to)
+            .ok_or_else(|| format!("{to} is not a host"))?;
+        self.move_blocker(v, h).map_or(Ok(()), Err)
     }
 
     /// An operation that cannot run says why, and changes nothing.
