@@ -36,7 +36,12 @@ fn the_format_example_parses_validates_and_runs() {
     let ops: std::collections::HashSet<String> = scenario
         .operations
         .iter()
-        .map(|o| serde_json::to_value(o).unwrap()["op"].as_str().unwrap().to_string())
+        .map(|o| {
+            serde_json::to_value(o).unwrap()["op"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(ops.len(), 6, "every kind of operation appears: {ops:?}");
     let mut e = clusterlab::sim::Engine::new(&scenario).unwrap();

@@ -1,110 +1,156 @@
-//! The JSON shape of a scheduled fault: `{"at_ms": 30000, "fault": "host_crash", "host": "h1"}`.
-//! Read through one flat struct: clearer errors than serde's flattened tagged enum, and far less
-//! code in the browser download.
+//! The JSON shape of a script entry: a fault `{"at_ms": 30000, "fault": "host_crash", "host":
+//! "h1"}` or an operation `{"at_ms": 60000, "op": "drain", "host": "h2"}`. Both are read
+//! through one flat struct: clearer errors than serde's flattened tagged enums, and one copy of
+//! the reading code in the browser download for both lists.
 
 use super::{Fault, Id, ScheduledFault};
 use serde::{Deserialize, Serialize};
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawFault {
-    at_ms: u64,
+pub(super) struct RawEntry {
+    pub(super) at_ms: u64,
     #[serde(default, skip_serializing_if = "is_false")]
-    repair: bool,
-    fault: String,
+    pub(super) repair: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    host: Option<Id>,
+    pub(super) fault: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    vm: Option<Id>,
+    pub(super) op: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    switch: Option<Id>,
+    pub(super) host: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    link: Option<Id>,
+    pub(super) vm: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    storage: Option<Id>,
+    pub(super) to: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    site: Option<Id>,
+    pub(super) switch: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    a: Option<Vec<Id>>,
+    pub(super) link: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    b: Option<Vec<Id>>,
+    pub(super) storage: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) site: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) a: Option<Vec<Id>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) b: Option<Vec<Id>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) failback: Option<String>,
+}
+
+/// Reads a script list (faults or operations) through one list of `RawEntry`: both lists share
+/// the reading code, and an entry that is wrong says which one it is.
+pub(super) fn entries<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<RawEntry, Error = String>,
+{
+    raw_entries(d)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            T::try_from(r).map_err(|e| serde::de::Error::custom(format!("entry {}: {e}", i + 1)))
+        })
+        .collect()
+}
+
+/// Not inlined: the two lists share one copy of the reading code.
+#[inline(never)]
+fn raw_entries<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<RawEntry>, D::Error> {
+    Vec::<RawEntry>::deserialize(d)
 }
 
 fn is_false(b: &bool) -> bool {
     !*b
 }
 
-const KINDS: &str = "host_crash, host_isolation, vm_crash, app_failure, guest_hang, switch_failure, link_cut, storage_failure, site_failure, partition";
+/// Each fault kind and the target fields it takes.
+const FAULTS: [(&str, &str); 10] = [
+    ("host_crash", "host"),
+    ("host_isolation", "host"),
+    ("vm_crash", "vm"),
+    ("app_failure", "vm"),
+    ("guest_hang", "vm"),
+    ("switch_failure", "switch"),
+    ("link_cut", "link"),
+    ("storage_failure", "storage"),
+    ("site_failure", "site"),
+    ("partition", "a b"),
+];
 
-impl TryFrom<RawFault> for ScheduledFault {
+impl RawEntry {
+    /// Refuses any field beyond `takes` (space-separated names) for `what` (`fault host_crash`).
+    pub(super) fn only(&self, what: &str, takes: &str) -> Result<(), String> {
+        let given = [
+            (
+                "fault",
+                self.fault.is_some() && what.starts_with("operation"),
+            ),
+            ("op", self.op.is_some() && what.starts_with("fault")),
+            ("repair", self.repair && what.starts_with("operation")),
+            ("host", self.host.is_some()),
+            ("vm", self.vm.is_some()),
+            ("to", self.to.is_some()),
+            ("failback", self.failback.is_some()),
+            ("switch", self.switch.is_some()),
+            ("link", self.link.is_some()),
+            ("storage", self.storage.is_some()),
+            ("site", self.site.is_some()),
+            ("a", self.a.is_some()),
+            ("b", self.b.is_some()),
+        ];
+        match given
+            .iter()
+            .find(|(f, g)| *g && !takes.split(' ').any(|t| t == *f))
+        {
+            Some((f, _)) => Err(format!("{what} does not take \"{f}\"")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A required target field.
+pub(super) fn need(v: Option<Id>, what: &str, field: &str) -> Result<Id, String> {
+    v.ok_or_else(|| format!("{what} needs \"{field}\""))
+}
+
+impl TryFrom<RawEntry> for ScheduledFault {
     type Error = String;
 
-    fn try_from(r: RawFault) -> Result<ScheduledFault, String> {
-        let kind = r.fault.as_str();
-        let need =
-            |v: Option<Id>, field: &str| v.ok_or_else(|| format!("fault {kind} needs \"{field}\""));
-        let given = [
-            ("host", r.host.is_some()),
-            ("vm", r.vm.is_some()),
-            ("switch", r.switch.is_some()),
-            ("link", r.link.is_some()),
-            ("storage", r.storage.is_some()),
-            ("site", r.site.is_some()),
-            ("a", r.a.is_some()),
-            ("b", r.b.is_some()),
-        ];
-        let fault = match kind {
-            "host_crash" => Fault::HostCrash {
-                host: need(r.host, "host")?,
+    fn try_from(r: RawEntry) -> Result<ScheduledFault, String> {
+        let kind = r
+            .fault
+            .clone()
+            .ok_or("a fault entry needs \"fault\" (its kind)")?;
+        let Some(k) = FAULTS.iter().position(|(x, _)| *x == kind) else {
+            let all: Vec<&str> = FAULTS.iter().map(|(x, _)| *x).collect();
+            return Err(format!(
+                "unknown fault \"{kind}\" (one of {})",
+                all.join(", ")
+            ));
+        };
+        let what = format!("fault {kind}");
+        r.only(&what, FAULTS[k].1)?;
+        let one = |v| need(v, &what, FAULTS[k].1);
+        let fault = match k {
+            0 => Fault::HostCrash { host: one(r.host)? },
+            1 => Fault::HostIsolation { host: one(r.host)? },
+            2 => Fault::VmCrash { vm: one(r.vm)? },
+            3 => Fault::AppFailure { vm: one(r.vm)? },
+            4 => Fault::GuestHang { vm: one(r.vm)? },
+            5 => Fault::SwitchFailure {
+                switch: one(r.switch)?,
             },
-            "host_isolation" => Fault::HostIsolation {
-                host: need(r.host, "host")?,
+            6 => Fault::LinkCut { link: one(r.link)? },
+            7 => Fault::StorageFailure {
+                storage: one(r.storage)?,
             },
-            "vm_crash" => Fault::VmCrash {
-                vm: need(r.vm, "vm")?,
-            },
-            "app_failure" => Fault::AppFailure {
-                vm: need(r.vm, "vm")?,
-            },
-            "guest_hang" => Fault::GuestHang {
-                vm: need(r.vm, "vm")?,
-            },
-            "switch_failure" => Fault::SwitchFailure {
-                switch: need(r.switch, "switch")?,
-            },
-            "link_cut" => Fault::LinkCut {
-                link: need(r.link, "link")?,
-            },
-            "storage_failure" => Fault::StorageFailure {
-                storage: need(r.storage, "storage")?,
-            },
-            "site_failure" => Fault::SiteFailure {
-                site: need(r.site, "site")?,
-            },
-            "partition" => Fault::Partition {
+            8 => Fault::SiteFailure { site: one(r.site)? },
+            _ => Fault::Partition {
                 a: r.a.ok_or("fault partition needs \"a\" (one side)")?,
                 b: r.b.ok_or("fault partition needs \"b\" (the other side)")?,
             },
-            other => return Err(format!("unknown fault \"{other}\" (one of {KINDS})")),
         };
-        let expected = RawFault::from(ScheduledFault {
-            at_ms: 0,
-            repair: false,
-            fault: fault.clone(),
-        });
-        let wanted = [
-            expected.host.is_some(),
-            expected.vm.is_some(),
-            expected.switch.is_some(),
-            expected.link.is_some(),
-            expected.storage.is_some(),
-            expected.site.is_some(),
-            expected.a.is_some(),
-            expected.b.is_some(),
-        ];
-        if let Some(((field, _), _)) = given.iter().zip(wanted).find(|((_, g), w)| *g && !w) {
-            return Err(format!("fault {kind} does not take \"{field}\""));
-        }
         Ok(ScheduledFault {
             at_ms: r.at_ms,
             repair: r.repair,
@@ -113,22 +159,14 @@ impl TryFrom<RawFault> for ScheduledFault {
     }
 }
 
-impl From<ScheduledFault> for RawFault {
-    fn from(f: ScheduledFault) -> RawFault {
-        let mut r = RawFault {
+impl From<ScheduledFault> for RawEntry {
+    fn from(f: ScheduledFault) -> RawEntry {
+        let mut r = RawEntry {
             at_ms: f.at_ms,
             repair: f.repair,
-            fault: String::new(),
-            host: None,
-            vm: None,
-            switch: None,
-            link: None,
-            storage: None,
-            site: None,
-            a: None,
-            b: None,
+            ..RawEntry::default()
         };
-        r.fault = match f.fault {
+        let kind = match f.fault {
             Fault::HostCrash { host } => (r.host = Some(host), "host_crash").1,
             Fault::HostIsolation { host } => (r.host = Some(host), "host_isolation").1,
             Fault::VmCrash { vm } => (r.vm = Some(vm), "vm_crash").1,
@@ -143,8 +181,8 @@ impl From<ScheduledFault> for RawFault {
                 r.b = Some(b);
                 "partition"
             }
-        }
-        .to_string();
+        };
+        r.fault = Some(kind.to_string());
         r
     }
 }

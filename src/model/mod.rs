@@ -42,10 +42,14 @@ pub struct Scenario {
     pub settings: Settings,
     pub design: Design,
     /// Timed faults and repairs, in any order (the engine sorts them by time, stably).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "fault_json::entries")]
     pub faults: Vec<ScheduledFault>,
     /// Planned operations (migrations, drains, shutdowns), in any order, beside the faults.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "fault_json::entries"
+    )]
     pub operations: Vec<ScheduledOp>,
 }
 
@@ -605,7 +609,7 @@ pub struct Tier {
 /// A fault or a repair at a time. In JSON: `{"at_ms": 30000, "fault": "host_crash", "host": "h1"}`
 /// (see `fault_json`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(try_from = "fault_json::RawFault", into = "fault_json::RawFault")]
+#[serde(try_from = "fault_json::RawEntry", into = "fault_json::RawEntry")]
 pub struct ScheduledFault {
     pub at_ms: u64,
     /// `true`: undo this fault (restore power, reconnect, ...).

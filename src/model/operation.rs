@@ -1,13 +1,14 @@
 //! Planned operations: what an administrator does on purpose, at a time in the script, beside
-//! the faults. In JSON: `{"at_ms": 60000, "op": "drain", "host": "host-2"}` (see `RawOp`: one
-//! flat struct, for clear errors and little code in the browser download).
+//! the faults. In JSON: `{"at_ms": 60000, "op": "drain", "host": "host-2"}` (read through the
+//! script entries' one flat struct, `fault_json::RawEntry`).
 
+use super::fault_json::{RawEntry, need};
 use super::{Id, parse_vm_ref};
 use serde::{Deserialize, Serialize};
 
 /// An operation at a time.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(try_from = "RawOp", into = "RawOp")]
+#[serde(try_from = "RawEntry", into = "RawEntry")]
 pub struct ScheduledOp {
     pub at_ms: u64,
     pub op: Operation,
@@ -97,89 +98,66 @@ impl Operation {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOp {
-    at_ms: u64,
-    op: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    vm: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    to: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    host: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    failback: Option<String>,
-}
+/// Each operation and the fields it takes.
+const OPS: [(&str, &str); 6] = [
+    ("live_migrate", "vm to"),
+    ("quick_migrate", "vm to"),
+    ("drain", "host"),
+    ("resume", "host failback"),
+    ("shutdown", "host"),
+    ("start", "host"),
+];
 
-const KINDS: &str = "live_migrate, quick_migrate, drain, resume, shutdown, start";
-
-impl TryFrom<RawOp> for ScheduledOp {
+impl TryFrom<RawEntry> for ScheduledOp {
     type Error = String;
 
-    fn try_from(r: RawOp) -> Result<ScheduledOp, String> {
-        let kind = r.op.as_str();
-        let need = |v: Option<Id>, field: &str| {
-            v.ok_or_else(|| format!("operation {kind} needs \"{field}\""))
+    fn try_from(r: RawEntry) -> Result<ScheduledOp, String> {
+        let kind = r.op.clone().ok_or("an operation needs \"op\" (its kind)")?;
+        let Some(k) = OPS.iter().position(|(x, _)| *x == kind) else {
+            let all: Vec<&str> = OPS.iter().map(|(x, _)| *x).collect();
+            return Err(format!(
+                "unknown operation \"{kind}\" (one of {})",
+                all.join(", ")
+            ));
         };
-        let refuse = |field: &str, given: bool| {
-            if given {
-                Err(format!("operation {kind} does not take \"{field}\""))
+        let what = format!("operation {kind}");
+        r.only(&what, OPS[k].1)?;
+        let op = if k < 2 {
+            let (vm, to) = (need(r.vm, &what, "vm")?, need(r.to, &what, "to")?);
+            if k == 0 {
+                Operation::LiveMigrate { vm, to }
             } else {
-                Ok(())
+                Operation::QuickMigrate { vm, to }
             }
-        };
-        let op = match kind {
-            "live_migrate" | "quick_migrate" => {
-                refuse("host", r.host.is_some())?;
-                refuse("failback", r.failback.is_some())?;
-                let (vm, to) = (need(r.vm, "vm")?, need(r.to, "to")?);
-                if kind == "live_migrate" {
-                    Operation::LiveMigrate { vm, to }
-                } else {
-                    Operation::QuickMigrate { vm, to }
+        } else {
+            let host = need(r.host, &what, "host")?;
+            match k {
+                2 => Operation::Drain { host },
+                3 => {
+                    let failback = match r.failback.as_deref() {
+                        None => Failback::default(),
+                        Some(w) => Failback::ALL
+                            .into_iter()
+                            .find(|f| f.word() == w)
+                            .ok_or_else(|| {
+                                format!("failback \"{w}\" is not one of immediate, no, policy")
+                            })?,
+                    };
+                    Operation::Resume { host, failback }
                 }
+                4 => Operation::Shutdown { host },
+                _ => Operation::Start { host },
             }
-            "drain" | "resume" | "shutdown" | "start" => {
-                refuse("vm", r.vm.is_some())?;
-                refuse("to", r.to.is_some())?;
-                let host = need(r.host, "host")?;
-                if kind != "resume" {
-                    refuse("failback", r.failback.is_some())?;
-                }
-                match kind {
-                    "drain" => Operation::Drain { host },
-                    "shutdown" => Operation::Shutdown { host },
-                    "start" => Operation::Start { host },
-                    _ => {
-                        let failback = match r.failback.as_deref() {
-                            None => Failback::default(),
-                            Some(w) => Failback::ALL
-                                .into_iter()
-                                .find(|f| f.word() == w)
-                                .ok_or_else(|| {
-                                    format!("failback \"{w}\" is not one of immediate, no, policy")
-                                })?,
-                        };
-                        Operation::Resume { host, failback }
-                    }
-                }
-            }
-            other => return Err(format!("unknown operation \"{other}\" (one of {KINDS})")),
         };
         Ok(ScheduledOp { at_ms: r.at_ms, op })
     }
 }
 
-impl From<ScheduledOp> for RawOp {
-    fn from(s: ScheduledOp) -> RawOp {
-        let mut r = RawOp {
+impl From<ScheduledOp> for RawEntry {
+    fn from(s: ScheduledOp) -> RawEntry {
+        let mut r = RawEntry {
             at_ms: s.at_ms,
-            op: String::new(),
-            vm: None,
-            to: None,
-            host: None,
-            failback: None,
+            ..RawEntry::default()
         };
         let kind = match s.op {
             Operation::LiveMigrate { vm, to } => {
@@ -199,7 +177,7 @@ impl From<ScheduledOp> for RawOp {
             Operation::Shutdown { host } => (r.host = Some(host), "shutdown").1,
             Operation::Start { host } => (r.host = Some(host), "start").1,
         };
-        r.op = kind.to_string();
+        r.op = Some(kind.to_string());
         r
     }
 }
