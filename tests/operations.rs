@@ -489,3 +489,59 @@ fn operations_read_and_write_as_json_with_clear_errors() {
         "the operation at 1 ms names something that is not in the design: vm-9, host-2"
     )));
 }
+
+/// A two-member guest cluster on two clustered hosts with a 1 Gbit/s live-migration network;
+/// its members' guests write 100 MB/s to 8 GB of memory. `threshold`: the guest cluster's.
+fn guest_on_hosts(threshold: u32) -> Value {
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    s["settings"]["timing"] = json!({"live_migration_gbps": 1});
+    let d = &mut s["design"];
+    d["vms"] = json!((1..=2).map(|i| json!({"id": format!("sql-{i}"), "hosts": [format!("host-{i}")], "storage": "csv",
+        "nics": [{"switch": "lan"}], "memory_gb": 8, "memory_write_mb_s": 100})).collect::<Vec<_>>());
+    d["guest_clusters"] = json!([{"id": "g", "members": ["sql-1", "sql-2"], "witness": {"kind": "file_share", "storage": "share"},
+        "heartbeat": {"same_subnet_threshold": threshold}, "role": {"name": "SQL", "tier": "db"}}]);
+    add_ops(&mut s, vec![op(60_000, live("sql-1", "host-2"))]);
+    s
+}
+
+#[test]
+fn a_long_live_migration_pause_evicts_a_guest_cluster_member_unless_its_threshold_is_raised_to_20()
+{
+    // 8 GB over 1 Gbit/s while the guest writes 100 MB/s: pre-copy never gets the rest under
+    // 300 ms; after 10 passes the VM pauses for the 859 MB still dirty (6.874 s) and switches over: 7.1 s.
+    let copy = precopy(8, 1, 100);
+    assert_eq!((copy.rounds, copy.last_mb), (10, 859));
+    assert_eq!(copy.blackout_ms, 6_874 + 200);
+    let pause = 60_000 + copy.copy_ms;
+    // Threshold 5: five heartbeats missed in the pause, and the guest cluster evicts sql-1
+    // though the migration succeeds; the SQL role moves to sql-2.
+    let e = run(&scenario(guest_on_hosts(5)), 600_000);
+    let down = only(&e, NodeDown, "sql-1");
+    assert!(
+        down.t_ms > pause && down.t_ms <= pause + 6_000,
+        "{}",
+        log_text(&e)
+    );
+    assert_eq!(only(&e, VmMigrated, "sql-1").t_ms, pause + copy.blackout_ms);
+    assert!(
+        !events(&e, RoleStarting, "sql-2").is_empty(),
+        "{}",
+        log_text(&e)
+    );
+    assert_eq!(only(&e, NodeJoined, "sql-1").t_ms, pause + copy.blackout_ms);
+    // Threshold 20 (about 20 s, the TCP timeout): the member rides the pause out.
+    let e = run(&scenario(guest_on_hosts(20)), 600_000);
+    none(&e, NodeDown, "sql-1");
+    none(&e, RoleStarting, "sql-2");
+    assert!(
+        !events(&e, HeartbeatsMissed, "sql-1").is_empty(),
+        "it did miss some"
+    );
+    // Clients' connections survive a pause under the TCP timeout: the tier never drops.
+    assert!(
+        e.metrics()
+            .samples
+            .iter()
+            .all(|x| x.availability_permille[0] == 1000)
+    );
+}

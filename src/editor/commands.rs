@@ -539,6 +539,7 @@ fn add_vm(d: &mut Design, host: &str) -> Result<Id, String> {
         failback_window: None,
         boot_ms: 30_000,
         cpu_utilization_pct: 20,
+        memory_write_mb_s: 50,
     });
     Ok(id)
 }

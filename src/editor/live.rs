@@ -628,7 +628,9 @@ fn instance_row(
         VmState::Migrating { to, since, until } | VmState::QuickMigrating { to, since, until } => {
             let span = until.saturating_sub(since).max(1);
             let pct = (now.clamp(since, until) - since) * 100 / span;
-            let how = if matches!(v.state, VmState::Migrating { .. }) {
+            let how = if v.switching_over {
+                "paused, switching over"
+            } else if matches!(v.state, VmState::Migrating { .. }) {
                 "live migrating"
             } else {
                 "quick migrating (down)"

@@ -422,6 +422,10 @@ pub struct Vm {
     /// Average CPU use of each vCPU, percent (default 20).
     #[serde(default = "d_util")]
     pub cpu_utilization_pct: u32,
+    /// How fast the guest writes to its memory, MB/s (default 50): what live migration must copy
+    /// again round after round, and so how long its final pause is.
+    #[serde(default = "d_write")]
+    pub memory_write_mb_s: u32,
 }
 
 /// In JSON: `{"kind": "disk", "storage": "lun"}` (see `witness_json`).
@@ -695,6 +699,9 @@ fn d_boot() -> u64 {
 }
 fn d_util() -> u32 {
     20
+}
+fn d_write() -> u32 {
+    50
 }
 fn d_role_start() -> u64 {
     10_000

@@ -328,15 +328,24 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     }
     if version >= 3 {
         added_in_v3(p, shared)?;
+    } else {
+        // What version 3 added, at its defaults.
+        for v in &mut shared.scenario.design.vms {
+            v.memory_write_mb_s = 50;
+        }
     }
     Ok(())
 }
 
-/// Link version 3: planned operations (issue 12) and the drain's move-type threshold.
+/// Link version 3: planned operations (issue 12), the drain's move-type threshold and each VM's
+/// memory write rate.
 fn added_in_v3<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
     let s = &mut shared.scenario;
     p.column();
     opt_u32(p, &mut s.settings.timing.move_type_threshold)?;
+    col(p, &mut s.design.vms, |p, x| {
+        val32(p, &mut x.memory_write_mb_s, 50)
+    })?;
     let n = p.len(s.operations.len())?;
     if n + s.faults.len() > super::check::MAX_FAULTS {
         return Err(LinkError::OutOfRange(format!(

@@ -128,6 +128,12 @@ enum Ev {
     },
     /// A live migration slot freed up: start what waits for one.
     MigrationSlots,
+    /// Pre-copy is over: the VM pauses for the switch-over.
+    MigrationBlackout {
+        vm: usize,
+        token: u32,
+        drops: bool,
+    },
     QuickMigrationDone {
         vm: usize,
         token: u32,
@@ -368,6 +374,7 @@ impl Engine {
             Ev::BootDone { vm, token } => self.boot_done(vm, token),
             Ev::MigrationDone { vm, token } => self.migration_done(vm, token),
             Ev::MigrationSlots => self.start_waiting_migrations(),
+            Ev::MigrationBlackout { vm, token, drops } => self.migration_blackout(vm, token, drops),
             Ev::MonitorDetect { vm, token } => self.monitor_detect(vm, token),
             Ev::RoleHealth { cluster, token } => self.role_health(cluster, token),
             Ev::RoleOnline { cluster, token } => self.role_online(cluster, token),

@@ -41,6 +41,8 @@ impl Engine {
                     reason: String::new(),
                     app_failed: false,
                     hung: false,
+                    blackout: false,
+                    blackout_drops: false,
                     unmonitored: false,
                     redirected: false,
                     cluster: cluster_of_host[host],
@@ -58,6 +60,7 @@ impl Engine {
                     priority: vm.priority,
                     boot_ms: vm.boot_ms,
                     storage: self.net.storage.get(&vm.storage).copied(),
+                    write_mb_s: u64::from(vm.memory_write_mb_s),
                 });
             }
         }
@@ -140,6 +143,8 @@ impl Engine {
         vm.host = host;
         vm.state = state;
         vm.token += 1;
+        vm.blackout = false;
+        vm.blackout_drops = false;
         if state == VmState::Stopped {
             // A stopped VM boots afresh: a hung guest is gone with it.
             vm.redirected = false;
@@ -880,7 +885,7 @@ impl Engine {
         let copy = migration::precopy(
             self.vms[v].memory_gb,
             self.timing.live_migration_gbps,
-            migration::DIRTY_MB_S,
+            self.vms[v].write_mb_s,
         );
         let until = self.now + copy.total_ms();
         let since = self.now;
@@ -912,7 +917,27 @@ impl Engine {
             self.host_id(to).to_string(),
         ];
         self.emit(EventKind::VmMigrating, subjects, msg);
+        self.schedule(
+            since + copy.copy_ms,
+            Ev::MigrationBlackout {
+                vm: v,
+                token,
+                drops: copy.blackout_ms > migration::TCP_TIMEOUT_MS,
+            },
+        );
         self.schedule(until, Ev::MigrationDone { vm: v, token });
+    }
+
+    /// Pre-copy is over: the VM is paused on its host for the last pages and the switch-over.
+    /// Its guest sends no heartbeat meanwhile: a guest cluster with a short threshold may evict it.
+    pub(super) fn migration_blackout(&mut self, v: usize, token: u32, drops: bool) {
+        if self.vms[v].token != token || !matches!(self.vms[v].state, VmState::Migrating { .. }) {
+            return;
+        }
+        self.vms[v].blackout = true;
+        self.vms[v].blackout_drops = drops;
+        self.dirty = true;
+        self.vm_guest_changed(v);
     }
 
     pub(super) fn migration_done(&mut self, v: usize, token: u32) {

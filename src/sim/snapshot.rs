@@ -62,6 +62,8 @@ pub struct VmView {
     pub redirected_io: bool,
     pub waiting_for_node: bool,
     pub failed: bool,
+    /// Paused at the end of a live migration (the last pages, the switch-over).
+    pub switching_over: bool,
     /// The host it last moved from and when: the page draws the move for a moment.
     pub moved_from: Option<(String, u64)>,
 }
@@ -170,6 +172,7 @@ impl Engine {
                 redirected_io: vm.redirected,
                 waiting_for_node: vm.pending,
                 failed: vm.failed,
+                switching_over: vm.blackout,
                 moved_from: vm.moved_from.map(|(h, t)| (d.hosts[h].id.clone(), t)),
             })
             .collect();

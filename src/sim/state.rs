@@ -59,6 +59,11 @@ pub struct VmInst {
     pub app_failed: bool,
     /// The guest OS hangs: Hyper-V still shows the VM running, nothing inside answers.
     pub hung: bool,
+    /// Paused for the end of a live migration (the last pages, the switch-over): no heartbeat
+    /// leaves the guest. `blackout_drops`: longer than the TCP timeout, so clients' connections
+    /// drop too.
+    pub blackout: bool,
+    pub blackout_drops: bool,
     /// Running on an isolated node: the cluster cannot watch it (2016+ compute resiliency).
     pub unmonitored: bool,
     /// Reaching its CSV through the coordinator over the network.
@@ -87,6 +92,8 @@ pub struct VmInst {
     pub priority: Priority,
     pub boot_ms: u64,
     pub storage: Option<usize>,
+    /// MB/s the guest writes to its memory (live migration copies it again).
+    pub write_mb_s: u64,
 }
 
 impl VmInst {
@@ -97,10 +104,11 @@ impl VmInst {
     }
     /// The guest OS is up (heartbeats, serves if its application works).
     pub fn guest_up(&self) -> bool {
-        self.state.guest_up() && !self.hung
+        self.state.guest_up() && !self.hung && !self.blackout
     }
+    /// Answers its clients: a pause under the TCP timeout only delays them.
     pub fn serving(&self) -> bool {
-        self.guest_up() && !self.app_failed
+        self.state.guest_up() && !self.hung && !self.blackout_drops && !self.app_failed
     }
 }
 

@@ -266,6 +266,7 @@ impl Gen {
                 }),
                 boot_ms: self.ms(),
                 cpu_utilization_pct: self.u32(),
+                memory_write_mb_s: self.u32(),
             })
             .collect();
         d.clusters = (0..self.n(2))

@@ -266,6 +266,12 @@ const VM: &[Field] = &[
         num(0, 100),
         "20",
     ),
+    adv(
+        "memory_write_mb_s",
+        "Memory written by the guest (MB/s): the live migration pause grows with it",
+        num(0, 100_000),
+        "50",
+    ),
 ];
 
 const CLUSTER: &[Field] = &{
