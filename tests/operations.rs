@@ -545,3 +545,151 @@ fn a_long_live_migration_pause_evicts_a_guest_cluster_member_unless_its_threshol
             .all(|x| x.availability_permille[0] == 1000)
     );
 }
+
+/// host_cluster(n) plus host-(n+1), cabled like the others but in no cluster yet.
+fn with_spare(n: usize, witness: Value) -> Value {
+    let mut s = host_cluster(n + 1, witness, "2016+");
+    s["design"]["clusters"][0]["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    s["design"]["vms"].as_array_mut().unwrap().pop();
+    s
+}
+
+#[test]
+fn an_added_node_gets_a_vote_and_the_witness_vote_is_decided_again() {
+    let mut s = with_spare(2, disk_witness());
+    add_ops(
+        &mut s,
+        vec![op(
+            30_000,
+            json!({"op": "add_node", "host": "host-3", "cluster": "hv"}),
+        )],
+    );
+    let e = run(&scenario(s), 60_000);
+    let added = only(&e, NodeAdded, "host-3");
+    assert_eq!(added.t_ms, 30_000);
+    assert_eq!(only(&e, NodeJoined, "host-3").t_ms, 30_000);
+    // Two nodes and the witness held 3 votes; three nodes hold 3 and the witness steps back.
+    let votes = events(&e, VotesChanged, "hv");
+    let last = votes.last().unwrap();
+    assert_eq!(last.t_ms, 30_000);
+    assert!(
+        last.message
+            .contains("host-1, host-2, host-3 vote; the witness does not vote because the node votes are odd (3 votes in all)"),
+        "{}",
+        last.message
+    );
+}
+
+#[test]
+fn vm_load_balancing_moves_vms_onto_a_new_node_from_nodes_above_80_percent() {
+    let mut s = with_spare(2, disk_witness());
+    // Three 18 GB VMs on each 64 GB node: 84 % of memory.
+    let vm = |id: String, host: &str| json!({"id": id, "hosts": [host], "storage": "csv", "nics": [{"switch": "lan"}], "memory_gb": 18});
+    s["design"]["vms"] = json!(
+        (1..=6)
+            .map(|i| vm(format!("vm-{i}"), if i <= 3 { "host-1" } else { "host-2" }))
+            .collect::<Vec<_>>()
+    );
+    add_ops(
+        &mut s,
+        vec![op(
+            30_000,
+            json!({"op": "add_node", "host": "host-3", "cluster": "hv"}),
+        )],
+    );
+    let e = run(&scenario(s.clone()), 120_000);
+    let moves: Vec<(u64, &str)> = e
+        .events()
+        .iter()
+        .filter(|x| x.kind == VmMigrating)
+        .map(|x| (x.t_ms, x.subjects[0].as_str()))
+        .collect();
+    // One VM from each node: 66 % left behind, 56 % on the new node.
+    assert_eq!(
+        moves,
+        [(30_000, "vm-1"), (30_000, "vm-4")],
+        "{}",
+        log_text(&e)
+    );
+    assert!(
+        only(&e, VmMigrating, "vm-1")
+            .message
+            .contains("VM load balancing: the node is above 80 %")
+    );
+    let snap = e.snapshot();
+    let used: Vec<u64> = snap.hosts.iter().map(|h| h.memory_used_gb).collect();
+    assert_eq!(used, [36, 36, 36]);
+    // Before 2016 there is no VM load balancing; AutoBalancerMode 0 turns it off.
+    s["settings"]["timing"] = json!({"auto_balancer_mode": 0});
+    let e = run(&scenario(s), 120_000);
+    assert!(e.events().iter().all(|x| x.kind != VmMigrating));
+}
+
+#[test]
+fn every_30_minutes_vm_load_balancing_relieves_a_node_above_the_threshold() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    let vm = |i: usize, host: &str| json!({"id": format!("vm-{i}"), "hosts": [host], "storage": "csv", "nics": [{"switch": "lan"}], "memory_gb": 20});
+    // host-1 runs three 20 GB VMs (94 %), the others one each.
+    s["design"]["vms"] = json!([
+        vm(1, "host-1"),
+        vm(2, "host-1"),
+        vm(3, "host-1"),
+        vm(4, "host-2"),
+        vm(5, "host-3")
+    ]);
+    let e = run(&scenario(s.clone()), 1_900_000);
+    let first = events(&e, VmMigrating, "vm-1");
+    assert_eq!(first.len(), 1, "{}", log_text(&e));
+    assert_eq!(first[0].t_ms, 1_800_000);
+    assert!(e.snapshot().hosts[0].memory_used_gb <= 51);
+    // AutoBalancerMode 1 balances only when a node joins.
+    s["settings"]["timing"] = json!({"auto_balancer_mode": 1});
+    let e = run(&scenario(s), 1_900_000);
+    assert!(e.events().iter().all(|x| x.kind != VmMigrating));
+}
+
+#[test]
+fn an_evicted_node_drains_then_leaves_for_good_and_another_add_waits_for_add_evict_delay() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    add_ops(
+        &mut s,
+        vec![
+            op(10_000, host_op("evict", "host-3")),
+            op(
+                40_000,
+                json!({"op": "add_node", "host": "host-3", "cluster": "hv"}),
+            ),
+            op(
+                100_000,
+                json!({"op": "add_node", "host": "host-3", "cluster": "hv"}),
+            ),
+        ],
+    );
+    let e = run(&scenario(s), 200_000);
+    let live = precopy(16, 10, 50).total_ms();
+    assert_eq!(only(&e, VmMigrated, "vm-3").t_ms, 10_000 + live);
+    let left = only(&e, NodeLeft, "host-3");
+    assert_eq!(left.t_ms, 10_000 + live);
+    assert!(
+        left.message
+            .starts_with("host-3 leaves hv as it is evicted"),
+        "{}",
+        left.message
+    );
+    let refused = only(&e, OperationRefused, "host-3");
+    assert_eq!(refused.t_ms, 40_000);
+    assert!(
+        refused
+            .message
+            .contains("it adds no node until AddEvictDelay (60 s) has passed"),
+        "{}",
+        refused.message
+    );
+    // Heartbeats from an evicted node do not bring it back; an add does.
+    let joined = events(&e, NodeJoined, "host-3");
+    assert_eq!(joined.len(), 1, "{}", log_text(&e));
+    assert_eq!(joined[0].t_ms, 100_000);
+}

@@ -322,7 +322,8 @@ fn operations_offered_follow_the_state_of_the_run() {
         host,
         [
             ("Pause host-1 and drain its roles".to_string(), 'd'),
-            ("Shut host-1 down gracefully".to_string(), 'g')
+            ("Shut host-1 down gracefully".to_string(), 'g'),
+            ("Evict host-1 from hv-cluster".to_string(), 'e')
         ]
     );
     let snap = e.snapshot();

@@ -319,6 +319,8 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
         Resume { .. } => "resume",
         Shutdown { .. } => "shutdown",
         Start { .. } => "start",
+        AddNode { .. } => "add node",
+        Evict { .. } => "eviction",
     }
 }
 

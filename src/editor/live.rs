@@ -387,6 +387,7 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
                 (Some(NodeState::Down), _) if up => Some("declared down"),
                 (Some(NodeState::Isolated { .. }), _) => Some("isolated node"),
                 (Some(NodeState::Quarantined { .. }), _) => Some("quarantined"),
+                (Some(NodeState::Evicted), _) => Some("evicted"),
                 (Some(NodeState::NoQuorum), _) => Some("no quorum"),
                 // A paused node keeps running its roles and takes no new ones.
                 (_, Some(v)) if v.paused => Some(match v.drain {
@@ -408,13 +409,20 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         let Some(fc) = d.clusters.iter().find(|x| x.id == c.id) else {
             continue;
         };
+        // Its nodes as the run has them: added ones in, evicted ones out.
+        let nodes: Vec<String> = c
+            .nodes
+            .iter()
+            .filter(|n| n.state != NodeState::Evicted)
+            .map(|n| n.id.clone())
+            .collect();
         let rects: Vec<Item> = live
             .hosts
             .iter()
-            .filter(|h| fc.nodes.contains(&h.id))
+            .filter(|h| nodes.contains(&h.id))
             .map(|h| item(&h.id, ItemKind::Host, h.rect, None, 0))
             .collect();
-        let Some(r) = scene::outline(&rects, &fc.nodes, 14.0) else {
+        let Some(r) = scene::outline(&rects, &nodes, 14.0) else {
             continue;
         };
         let up = c.nodes.iter().filter(|n| n.state == NodeState::Up).count();

@@ -118,6 +118,11 @@ pub struct Timing {
     pub vm_start_ms: u64,
     /// A drain live-migrates VMs of at least this priority value, quick-migrates the rest.
     pub move_type_threshold: u32,
+    /// VM load balancing (2016+): on a node joining, and periodically (`balance_every_ms`).
+    pub balance_on_join: bool,
+    pub balance_every_ms: Option<u64>,
+    /// A node above this share of its memory or CPU (percent) is relieved.
+    pub balance_above_pct: u32,
 }
 
 impl Timing {
@@ -149,6 +154,15 @@ impl Timing {
             start_hour: s.start_hour.unwrap_or(9).min(23),
             vm_start_ms: t.vm_start_ms.unwrap_or(2_000),
             move_type_threshold: t.move_type_threshold.unwrap_or(2_000),
+            // VM load balancing came in 2016: AutoBalancerMode 2, AutoBalancerLevel 1.
+            balance_on_join: v >= Version::W2016 && t.auto_balancer_mode.unwrap_or(2) >= 1,
+            balance_every_ms: (v >= Version::W2016 && t.auto_balancer_mode.unwrap_or(2) >= 2)
+                .then_some(1_800_000),
+            balance_above_pct: match t.auto_balancer_level.unwrap_or(1) {
+                3 => 60,
+                2 => 70,
+                _ => 80,
+            },
         }
     }
 

@@ -23,6 +23,8 @@ pub(super) struct RawEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) to: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) cluster: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) switch: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) link: Option<Id>,
@@ -91,6 +93,7 @@ impl RawEntry {
             ("host", self.host.is_some()),
             ("vm", self.vm.is_some()),
             ("to", self.to.is_some()),
+            ("cluster", self.cluster.is_some()),
             ("failback", self.failback.is_some()),
             ("switch", self.switch.is_some()),
             ("link", self.link.is_some()),

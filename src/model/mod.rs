@@ -131,6 +131,12 @@ pub struct TimingSettings {
     /// priority is at least this and quick-migrates the rest (default 2000: High 3000 and
     /// Medium 2000 live, Low 1000 quick; 3001 quick-migrates every VM).
     pub move_type_threshold: Option<u32>,
+    /// AutoBalancerMode (2016+ VM load balancing): 0 off, 1 when a node joins, 2 (default) when
+    /// a node joins and every 30 minutes.
+    pub auto_balancer_mode: Option<u32>,
+    /// AutoBalancerLevel: how loaded a node must be before VMs move off it: 1 (default) above
+    /// 80 % of its memory or CPU, 2 above 70 %, 3 above 60 %.
+    pub auto_balancer_level: Option<u32>,
     /// Window of the failover threshold (default 21 600 000 = 6 h; N-1 failovers allowed).
     pub failover_period_ms: Option<u64>,
     /// Time for VM Monitoring to notice a stopped service in the guest (default 60 000).

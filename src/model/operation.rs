@@ -53,6 +53,10 @@ pub enum Operation {
     Shutdown { host: Id },
     /// Powers a shut-down host on again: it boots and rejoins its cluster.
     Start { host: Id },
+    /// Add-ClusterNode: the host joins a running cluster with a vote.
+    AddNode { host: Id, cluster: Id },
+    /// Remove-ClusterNode: the node drains, then leaves the cluster for good.
+    Evict { host: Id },
 }
 
 impl Operation {
@@ -62,10 +66,12 @@ impl Operation {
             Operation::LiveMigrate { vm, to } | Operation::QuickMigrate { vm, to } => {
                 vec![vm.clone(), to.clone()]
             }
+            Operation::AddNode { host, cluster } => vec![host.clone(), cluster.clone()],
             Operation::Drain { host }
             | Operation::Resume { host, .. }
             | Operation::Shutdown { host }
-            | Operation::Start { host } => vec![host.clone()],
+            | Operation::Start { host }
+            | Operation::Evict { host } => vec![host.clone()],
         }
     }
 
@@ -84,7 +90,9 @@ impl Operation {
             Operation::Drain { host }
             | Operation::Resume { host, .. }
             | Operation::Shutdown { host }
-            | Operation::Start { host } => host,
+            | Operation::Start { host }
+            | Operation::AddNode { host, .. }
+            | Operation::Evict { host } => host,
         }
     }
 
@@ -94,18 +102,24 @@ impl Operation {
         let vm_ok = self.vm().is_none_or(|r| {
             parse_vm_ref(r).is_some_and(|(e, k)| d.vms.iter().any(|v| v.id == e && k <= v.replicas))
         });
-        host_ok && vm_ok
+        let cluster_ok = match self {
+            Operation::AddNode { cluster, .. } => d.clusters.iter().any(|c| &c.id == cluster),
+            _ => true,
+        };
+        host_ok && vm_ok && cluster_ok
     }
 }
 
 /// Each operation and the fields it takes.
-const OPS: [(&str, &str); 6] = [
+const OPS: [(&str, &str); 8] = [
     ("live_migrate", "vm to"),
     ("quick_migrate", "vm to"),
     ("drain", "host"),
     ("resume", "host failback"),
     ("shutdown", "host"),
     ("start", "host"),
+    ("add_node", "host cluster"),
+    ("evict", "host"),
 ];
 
 impl TryFrom<RawEntry> for ScheduledOp {
@@ -146,7 +160,12 @@ impl TryFrom<RawEntry> for ScheduledOp {
                     Operation::Resume { host, failback }
                 }
                 4 => Operation::Shutdown { host },
-                _ => Operation::Start { host },
+                5 => Operation::Start { host },
+                6 => Operation::AddNode {
+                    host,
+                    cluster: need(r.cluster, &what, "cluster")?,
+                },
+                _ => Operation::Evict { host },
             }
         };
         Ok(ScheduledOp { at_ms: r.at_ms, op })
@@ -176,6 +195,11 @@ impl From<ScheduledOp> for RawEntry {
             }
             Operation::Shutdown { host } => (r.host = Some(host), "shutdown").1,
             Operation::Start { host } => (r.host = Some(host), "start").1,
+            Operation::AddNode { host, cluster } => {
+                (r.host, r.cluster) = (Some(host), Some(cluster));
+                "add_node"
+            }
+            Operation::Evict { host } => (r.host = Some(host), "evict").1,
         };
         r.op = Some(kind.to_string());
         r

@@ -343,6 +343,8 @@ fn added_in_v3<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
     let s = &mut shared.scenario;
     p.column();
     opt_u32(p, &mut s.settings.timing.move_type_threshold)?;
+    opt_u32(p, &mut s.settings.timing.auto_balancer_mode)?;
+    opt_u32(p, &mut s.settings.timing.auto_balancer_level)?;
     col(p, &mut s.design.vms, |p, x| {
         val32(p, &mut x.memory_write_mb_s, 50)
     })?;
@@ -372,12 +374,21 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         Resume { host, failback } => (3, host, Id::new(), failback),
         Shutdown { host } => (4, host, Id::new(), Failback::default()),
         Start { host } => (5, host, Id::new(), Failback::default()),
+        AddNode { host, cluster } => (6, host, cluster, Failback::default()),
+        Evict { host } => (7, host, Id::new(), Failback::default()),
     };
     p.raw(&mut kind)?;
     p.string(&mut a)?;
     *o = match kind {
-        0 | 1 => {
+        0 | 1 | 6 => {
             p.string(&mut b)?;
+            if kind == 6 {
+                *o = AddNode {
+                    host: a,
+                    cluster: b,
+                };
+                return Ok(());
+            }
             if kind == 0 {
                 LiveMigrate { vm: a, to: b }
             } else {
@@ -391,6 +402,7 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         }
         4 => Shutdown { host: a },
         5 => Start { host: a },
+        7 => Evict { host: a },
         _ => return Err(range("operation kind")),
     };
     Ok(())

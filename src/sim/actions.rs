@@ -177,17 +177,21 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
 }
 
 /// The planned operations for one selected host or VM in the state of the run `snap`: drain or
-/// resume and shut down or start a host; live or quick migrate a running clustered VM to each
+/// resume, shut down or start, evict or add a host; live or quick migrate a running clustered VM to each
 /// other node that could take it (M and Q: to the one with the most free memory).
 pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
     let [id] = ids else {
         return Vec::new();
     };
     let d = &s.design;
+    // Membership as the run has it (nodes added or evicted since the start).
     let cluster_of = |host: &str| {
-        d.clusters
-            .iter()
-            .find(|c| c.nodes.iter().any(|n| n == host))
+        snap.clusters.iter().find(|c| {
+            !c.guest
+                && c.nodes
+                    .iter()
+                    .any(|n| n.id == host && n.state != super::state::NodeState::Evicted)
+        })
     };
     let op = |label: String, key: char, op: Operation| Action {
         label,
@@ -226,13 +230,36 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
             }
         }
         if h.off {
-            out.push(op(format!("Start {id}"), 'g', Operation::Start { host }));
+            out.push(op(
+                format!("Start {id}"),
+                'g',
+                Operation::Start { host: host.clone() },
+            ));
         } else if h.up {
             out.push(op(
                 format!("Shut {id} down gracefully"),
                 'g',
-                Operation::Shutdown { host },
+                Operation::Shutdown { host: host.clone() },
             ));
+        }
+        match cluster_of(id) {
+            Some(c) => out.push(op(
+                format!("Evict {id} from {}", c.id),
+                'e',
+                Operation::Evict { host },
+            )),
+            None => {
+                for c in snap.clusters.iter().filter(|c| !c.guest) {
+                    out.push(op(
+                        format!("Add {id} to cluster {}", c.id),
+                        NO_KEY,
+                        Operation::AddNode {
+                            host: host.clone(),
+                            cluster: c.id.clone(),
+                        },
+                    ));
+                }
+            }
         }
         return out;
     }
@@ -255,7 +282,9 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
         .iter()
         .filter(|h| {
             h.id != vm.host
-                && c.nodes.contains(&h.id)
+                && c.nodes
+                    .iter()
+                    .any(|n| n.id == h.id && n.state == super::state::NodeState::Up)
                 && h.up
                 && !h.paused
                 && u64::from(h.memory_gb).saturating_sub(h.memory_used_gb) >= need

@@ -144,6 +144,77 @@ impl Engine {
         }
     }
 
+    /// Add-ClusterNode: a new member in every per-member table, its heartbeats scheduled (and
+    /// those of members that had no peer at its distance yet). It joins through `check_joins`.
+    pub(super) fn add_member(&mut self, ci: usize, member: Member) -> usize {
+        let id = self.member_id(&member).to_string();
+        let classes: Vec<u8> = self.clusters[ci]
+            .members
+            .iter()
+            .map(|&x| self.pair_class(member, x) as u8)
+            .collect();
+        let c = &self.clusters[ci];
+        let max_delay = c
+            .beats
+            .same_subnet
+            .delay_ms
+            .max(c.beats.cross_subnet.delay_ms)
+            .max(c.beats.cross_site.delay_ms);
+        let phase = self.rng.random_range(0..max_delay.max(1));
+        let c = &mut self.clusters[ci];
+        let m = c.members.len();
+        let delays_before: Vec<Vec<u64>> = (0..m)
+            .map(|a| {
+                (0..m)
+                    .filter(|&b| b != a)
+                    .map(|b| beat(&c.beats, c.class[a][b]).delay_ms)
+                    .collect()
+            })
+            .collect();
+        c.members.push(member);
+        c.member_ids.push(id);
+        c.node.push(NodeState::Down);
+        c.vote.push(false);
+        for row in &mut c.missed {
+            row.push(0);
+        }
+        c.missed.push(vec![0; m + 1]);
+        for (row, &k) in c.class.iter_mut().zip(&classes) {
+            row.push(k);
+        }
+        let mut own = classes.clone();
+        own.push(0);
+        c.class.push(own);
+        c.phase.push(phase);
+        c.leaves.push(Vec::new());
+        c.token.push(0);
+        let mut rounds = Vec::new();
+        let mut mine: Vec<u64> = Vec::new();
+        for a in 0..m {
+            let d = beat(&c.beats, classes[a]).delay_ms;
+            if !delays_before[a].contains(&d) {
+                rounds.push((a, d, c.phase[a] % d));
+            }
+            if !mine.contains(&d) {
+                mine.push(d);
+                rounds.push((m, d, phase % d));
+            }
+        }
+        for (sender, delay, offset) in rounds {
+            // The next round of that schedule after now.
+            let at = self.now + (offset + delay - self.now % delay) % delay;
+            self.schedule(
+                at.max(self.now),
+                Ev::Heartbeat {
+                    cluster: ci,
+                    sender,
+                    delay,
+                },
+            );
+        }
+        m
+    }
+
     fn pair_class(&self, a: Member, b: Member) -> PathClass {
         match (a, b) {
             (Member::Host(x), Member::Host(y)) => self.net.path_class(x, y),
@@ -296,7 +367,7 @@ impl Engine {
         let n = self.clusters[ci].members.len();
         let participants: Vec<usize> = (0..n)
             .filter(|&m| {
-                !matches!(self.clusters[ci].node[m], NodeState::Quarantined { .. })
+                !self.clusters[ci].node[m].kept_out()
                     && self.member_alive(self.clusters[ci].members[m])
             })
             .collect();
@@ -342,7 +413,7 @@ impl Engine {
             let alive = participants.contains(&m);
             let c = &mut self.clusters[ci];
             let next = match (old[m], in_winner, alive) {
-                (NodeState::Quarantined { .. }, _, _) => old[m],
+                (NodeState::Quarantined { .. } | NodeState::Evicted, _, _) => old[m],
                 (_, true, _) => NodeState::Up,
                 (NodeState::Isolated { .. }, false, _) => old[m],
                 (NodeState::Up, false, _) if isolate && winner.is_some() => NodeState::Isolated {
@@ -504,7 +575,7 @@ impl Engine {
                 EventKind::NodeDown,
                 format!("{id} is out of {}: {why}", c.name),
             ),
-            NodeState::Quarantined { .. } => return,
+            NodeState::Quarantined { .. } | NodeState::Evicted => return,
         };
         self.emit(kind, vec![id, c.id.clone()], msg);
     }
@@ -729,10 +800,8 @@ impl Engine {
         let c = &self.clusters[ci];
         let n = c.members.len();
         if !c.has_quorum {
-            let any_alive = (0..n).any(|m| {
-                !matches!(c.node[m], NodeState::Quarantined { .. })
-                    && self.member_alive(c.members[m])
-            });
+            let any_alive =
+                (0..n).any(|m| !c.node[m].kept_out() && self.member_alive(c.members[m]));
             if any_alive {
                 self.regroup(ci, "connectivity changed");
             }
@@ -741,7 +810,7 @@ impl Engine {
         let joining = (0..n).any(|m| {
             let c = &self.clusters[ci];
             c.node[m] != NodeState::Up
-                && !matches!(c.node[m], NodeState::Quarantined { .. })
+                && !c.node[m].kept_out()
                 && self.member_alive(c.members[m])
                 && (0..n).any(|u| {
                     c.node[u] == NodeState::Up && self.members_connected(c.members[m], c.members[u])

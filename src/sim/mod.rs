@@ -96,6 +96,7 @@ pub enum EventKind {
     /// A node left its cluster gracefully (shut down), handing its vote over.
     NodeLeft,
     NodeStarted,
+    NodeAdded,
 }
 
 /// One line of the event log.
@@ -141,6 +142,10 @@ enum Ev {
     /// A VM of a draining host changed: the drain may be over.
     DrainCheck {
         host: usize,
+    },
+    /// VM load balancing's periodic pass.
+    Balance {
+        cluster: usize,
     },
     MonitorDetect {
         vm: usize,
@@ -278,6 +283,7 @@ impl Engine {
         e.init_vms();
         e.init_clusters();
         e.init_nlbs();
+        e.start_balancing();
         e.sample_metrics();
         Ok(e)
     }
@@ -366,6 +372,7 @@ impl Engine {
             Ev::Op(i) => self.apply_op(i),
             Ev::QuickMigrationDone { vm, token } => self.quick_migration_done(vm, token),
             Ev::DrainCheck { host } => self.drain_progress(host),
+            Ev::Balance { cluster } => self.balance_tick(cluster),
             Ev::Heartbeat {
                 cluster,
                 sender,

@@ -528,7 +528,7 @@ impl Engine {
         (hosts, String::new())
     }
 
-    fn anti_affinity_clash(&self, v: usize, h: usize) -> bool {
+    pub(super) fn anti_affinity_clash(&self, v: usize, h: usize) -> bool {
         let d = &self.scenario.design;
         let Some(class) = d.vms[self.vms[v].entry].anti_affinity.as_ref() else {
             return false;

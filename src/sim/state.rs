@@ -124,8 +124,18 @@ pub enum NodeState {
     Isolated { since: u64, until: u64 },
     /// Isolated too often: kept out until `until`.
     Quarantined { until: u64 },
+    /// Removed from the cluster by the administrator (Remove-ClusterNode): out for good, unless
+    /// it is added again.
+    Evicted,
     /// Alive but in a partition without quorum: its cluster service stopped.
     NoQuorum,
+}
+
+impl NodeState {
+    /// Kept out of the membership whatever its heartbeats say (quarantined or evicted).
+    pub fn kept_out(&self) -> bool {
+        matches!(self, NodeState::Quarantined { .. } | NodeState::Evicted)
+    }
 }
 
 /// What a cluster is made of: hosts (a host cluster) or VM instances (a guest cluster).

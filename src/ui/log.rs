@@ -22,7 +22,7 @@ pub fn category(kind: EventKind) -> &'static str {
         }
         NlbConvergenceStarted | NlbConverged | NlbConvergenceStuck => "nlb",
         Operation | OperationRefused | NodePaused | NodeResumed | DrainCompleted | DrainFailed
-        | NodeLeft | NodeStarted => "operations",
+        | NodeLeft | NodeStarted | NodeAdded => "operations",
         _ => "vms",
     }
 }

@@ -164,7 +164,12 @@ impl Gen {
     }
 
     fn operation(&mut self) -> Operation {
-        match self.n(5) {
+        match self.n(7) {
+            6 => Operation::AddNode {
+                host: self.r(),
+                cluster: self.r(),
+            },
+            7 => Operation::Evict { host: self.r() },
             0 => Operation::LiveMigrate {
                 vm: self.r(),
                 to: self.r(),
@@ -372,6 +377,8 @@ impl Gen {
                 live_migration_gbps: self.opt(Gen::u32),
                 vm_start_ms: self.opt(Gen::ms),
                 move_type_threshold: self.opt(Gen::u32),
+                auto_balancer_mode: self.opt(Gen::u32),
+                auto_balancer_level: self.opt(Gen::u32),
             },
         };
         let operations = (0..self.n(if big { 40 } else { 5 }))

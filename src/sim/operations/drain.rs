@@ -10,12 +10,12 @@
 use super::super::membership::Tell;
 use super::super::state::{Member, NodeState, VmState};
 use super::super::{Engine, Ev, EventKind, names, plural};
-use super::{Drain, DrainStatus};
+use super::{After, Drain, DrainStatus};
 use crate::model::{Failback, Version};
 
 impl Engine {
     /// The host cluster host `h` is a node of, and its member index.
-    fn node_of(&self, h: usize) -> Option<(usize, usize)> {
+    pub(super) fn node_of(&self, h: usize) -> Option<(usize, usize)> {
         self.clusters.iter().enumerate().find_map(|(ci, c)| {
             if c.guest {
                 return None;
@@ -25,8 +25,8 @@ impl Engine {
         })
     }
 
-    /// Pauses the node and moves its roles off; `then_shutdown` powers it off afterwards.
-    pub(super) fn drain(&mut self, h: usize, then_shutdown: bool) {
+    /// Pauses the node and moves its roles off; `then` is what waits for the drain.
+    pub(super) fn drain(&mut self, h: usize, then: After) {
         let hid = self.host_id(h).to_string();
         let Some((ci, m)) = self.node_of(h) else {
             let why = format!(
@@ -46,7 +46,7 @@ impl Engine {
         }
         // Node drain and role priorities arrived in 2012; 2008 R2 moves everything by saving it.
         let quick_all = self.timing.version < Version::W2012R2;
-        if quick_all && !then_shutdown {
+        if quick_all && then == After::Nothing {
             let why = format!(
                 "cannot drain {hid}: Windows Server 2008 R2 has no drain (it came in 2012); move its VMs one by one"
             );
@@ -55,7 +55,7 @@ impl Engine {
         self.ops.paused[h] = true;
         self.ops.drains[h] = Some(Drain {
             status: DrainStatus::InProgress,
-            then_shutdown,
+            then,
         });
         self.ops.drained[h].clear();
         let mut roles = self
@@ -165,8 +165,10 @@ impl Engine {
         };
         self.ops.drains[h] = Some(Drain { status, ..d });
         self.emit(kind, vec![hid], msg);
-        if d.then_shutdown {
-            self.power_off_gracefully(h);
+        match d.then {
+            After::Nothing => {}
+            After::Shutdown => self.power_off_gracefully(h),
+            After::Evict => self.evict_now(h),
         }
     }
 
@@ -239,11 +241,11 @@ impl Engine {
                 if self.ops.is_draining(h) {
                     // Already draining: shut down when it is over.
                     if let Some(d) = &mut self.ops.drains[h] {
-                        d.then_shutdown = true;
+                        d.then = After::Shutdown;
                     }
                 } else {
                     self.ops.drains[h] = None;
-                    self.drain(h, true);
+                    self.drain(h, After::Shutdown);
                 }
             }
             // Standalone, or not an active node: nothing to move its VMs to.
@@ -253,26 +255,13 @@ impl Engine {
 
     /// The node leaves its cluster telling the others (its vote handed over first), then powers
     /// off; what is still on it stops, and the cluster places it elsewhere if it can.
-    fn power_off_gracefully(&mut self, h: usize) {
+    pub(super) fn power_off_gracefully(&mut self, h: usize) {
         let hid = self.host_id(h).to_string();
         let node = self
             .node_of(h)
             .filter(|&(ci, m)| self.clusters[ci].node[m] == NodeState::Up);
         if let Some((ci, m)) = node {
-            let c = &mut self.clusters[ci];
-            c.node[m] = NodeState::Down;
-            c.token[m] += 1;
-            for r in 0..c.members.len() {
-                c.missed[r][m] = 0;
-                c.missed[m][r] = 0;
-            }
-            let msg = format!(
-                "{hid} leaves {} gracefully: it tells the other nodes, so nobody waits for missed heartbeats, and its vote is handed over before it goes",
-                c.name
-            );
-            let subjects = vec![hid.clone(), c.id.clone()];
-            self.emit(EventKind::NodeLeft, subjects, msg);
-            self.recalc_votes(ci, Tell::Always);
+            self.leave(ci, m, NodeState::Down, "gracefully");
         }
         self.ops.off[h] = true;
         self.host_power(h, 1, &format!("{hid} was shut down"));
@@ -282,6 +271,26 @@ impl Engine {
             self.regroup(ci, &format!("{hid} shut down"));
         }
         self.after_change();
+    }
+
+    /// Member `m` leaves cluster `ci` telling the others (it becomes `next`): nobody waits for
+    /// its heartbeats, and the votes are counted again among those who stay before it goes.
+    pub(super) fn leave(&mut self, ci: usize, m: usize, next: NodeState, how: &str) {
+        let c = &mut self.clusters[ci];
+        c.node[m] = next;
+        c.token[m] += 1;
+        for r in 0..c.members.len() {
+            c.missed[r][m] = 0;
+            c.missed[m][r] = 0;
+        }
+        let id = c.member_ids[m].clone();
+        let msg = format!(
+            "{id} leaves {} {how}: it tells the other nodes, so nobody waits for missed heartbeats, and its vote is handed over before it goes",
+            c.name
+        );
+        let subjects = vec![id, c.id.clone()];
+        self.emit(EventKind::NodeLeft, subjects, msg);
+        self.recalc_votes(ci, Tell::Always);
     }
 
     /// Powers on a host that was shut down: it rejoins its cluster (still paused if it was).

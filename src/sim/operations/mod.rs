@@ -2,8 +2,10 @@
 //! resuming it, graceful shutdown and start. The subsystem keeps its own state (`Ops`); the
 //! engine asks it only whether a node is paused and tells it when a draining node's VMs move.
 
+mod balance;
 mod drain;
 mod moves;
+mod nodes;
 
 use super::{Engine, EventKind};
 use crate::model::{Failback, Operation, ScheduledOp, parse_vm_ref};
@@ -20,8 +22,19 @@ pub enum DrainStatus {
 #[derive(Clone, Copy, Debug)]
 struct Drain {
     status: DrainStatus,
-    /// A graceful shutdown waits for the drain, then powers the host off.
-    then_shutdown: bool,
+    /// What waits for the drain to end.
+    then: After,
+}
+
+/// What a drain was started for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum After {
+    /// Maintenance: the node stays paused.
+    Nothing,
+    /// A graceful shutdown: then the host powers off.
+    Shutdown,
+    /// An eviction: then the node leaves the cluster for good.
+    Evict,
 }
 
 /// The operations' own state, per host.
@@ -35,6 +48,8 @@ pub(super) struct Ops {
     drained: Vec<Vec<usize>>,
     /// Powered off by a graceful shutdown (a start powers it on).
     off: Vec<bool>,
+    /// When each cluster last evicted a node (AddEvictDelay counts from it).
+    last_evict: Vec<Option<u64>>,
 }
 
 impl Ops {
@@ -48,6 +63,7 @@ impl Ops {
             drains: vec![None; hosts],
             drained: vec![Vec::new(); hosts],
             off: vec![false; hosts],
+            last_evict: Vec::new(),
         }
     }
 
@@ -81,10 +97,12 @@ impl Engine {
         match (&op, host, vm) {
             (Operation::LiveMigrate { .. }, Some(to), Some(v)) => self.op_migrate(v, to, true),
             (Operation::QuickMigrate { .. }, Some(to), Some(v)) => self.op_migrate(v, to, false),
-            (Operation::Drain { .. }, Some(h), _) => self.drain(h, false),
+            (Operation::Drain { .. }, Some(h), _) => self.drain(h, After::Nothing),
             (Operation::Resume { failback, .. }, Some(h), _) => self.resume(h, *failback),
             (Operation::Shutdown { .. }, Some(h), _) => self.shutdown(h),
             (Operation::Start { .. }, Some(h), _) => self.start_host(h),
+            (Operation::AddNode { cluster, .. }, Some(h), _) => self.add_node(h, cluster),
+            (Operation::Evict { .. }, Some(h), _) => self.evict(h),
             // Validation refuses scripts that name what is not in the design.
             _ => {}
         }
@@ -140,5 +158,9 @@ pub fn describe_op(op: &Operation) -> String {
         ),
         Operation::Shutdown { host } => format!("operation: shut host {host} down gracefully"),
         Operation::Start { host } => format!("operation: power host {host} on"),
+        Operation::AddNode { host, cluster } => {
+            format!("operation: add host {host} to cluster {cluster}")
+        }
+        Operation::Evict { host } => format!("operation: evict host {host} from its cluster"),
     }
 }

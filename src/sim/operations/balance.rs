@@ -1,0 +1,125 @@
+//! VM load balancing (node fairness, Windows Server 2016+): when a node joins, and every 30
+//! minutes, VMs move by live migration from nodes loaded above the AutoBalancerLevel threshold
+//! (80 % of memory or CPU by default) to the least loaded nodes, as long as the target stays
+//! under it. Possible owners, anti-affinity and paused nodes are respected.
+
+use super::super::state::{Member, NodeState, VmState};
+use super::super::{Engine, Ev};
+
+impl Engine {
+    /// Load of host `h` in percent: the higher of its memory and its CPU demand, counting the
+    /// moves already decided in this pass (`extra_gb` on the memory `base` it had before).
+    fn pressure(&self, base: &[u64], h: usize, extra_gb: i64) -> u32 {
+        let host = &self.scenario.design.hosts[h];
+        let mem = (base[h] as i64 + extra_gb).max(0) as u64;
+        let mem_pct = (mem * 100 / u64::from(host.memory_gb.max(1))) as u32;
+        mem_pct.max(self.cpu_pct(h))
+    }
+
+    fn cpu_pct(&self, h: usize) -> u32 {
+        let d = &self.scenario.design;
+        let demand: u64 = self.host_vms[h]
+            .iter()
+            .filter(|&&v| self.vms[v].host == h && self.vms[v].guest_up())
+            .map(|&v| {
+                u64::from(self.vms[v].vcpus)
+                    * u64::from(d.vms[self.vms[v].entry].cpu_utilization_pct)
+            })
+            .sum();
+        (demand / u64::from(d.hosts[h].cpu_cores.max(1))) as u32
+    }
+
+    /// One balancing pass of cluster `ci`; `joined`: only towards this new node.
+    pub(super) fn balance(&mut self, ci: usize, joined: Option<usize>) {
+        if self.clusters[ci].guest || !self.clusters[ci].has_quorum {
+            return;
+        }
+        let limit = self.timing.balance_above_pct;
+        let nodes: Vec<usize> = self.clusters[ci]
+            .members
+            .iter()
+            .zip(&self.clusters[ci].node)
+            .filter_map(|(m, s)| match *m {
+                Member::Host(h) if *s == NodeState::Up && !self.ops.is_paused(h) => Some(h),
+                _ => None,
+            })
+            .collect();
+        // Memory as the pass found it: a started migration reserves memory on its target at
+        // once, a queued one later; counting moves on this base counts each exactly once.
+        let base = self.host_mem.clone();
+        let mut shift = vec![0i64; self.scenario.design.hosts.len()];
+        // The most loaded node first.
+        let mut over: Vec<usize> = nodes
+            .iter()
+            .copied()
+            .filter(|&h| self.pressure(&base, h, 0) > limit)
+            .collect();
+        over.sort_by_key(|&h| (std::cmp::Reverse(self.pressure(&base, h, 0)), h));
+        for from in over {
+            // Lowest priority, then smallest first: the least disturbance for the most relief.
+            let mut vms: Vec<usize> = self.host_vms[from]
+                .iter()
+                .copied()
+                .filter(|&v| {
+                    self.vms[v].host == from
+                        && self.vms[v].cluster == Some(ci)
+                        && self.vms[v].state == VmState::Running
+                        && !self.lanes.is_waiting(v)
+                })
+                .collect();
+            vms.sort_by_key(|&v| {
+                (
+                    std::cmp::Reverse(self.vms[v].priority),
+                    self.vms[v].memory_gb,
+                    v,
+                )
+            });
+            for v in vms {
+                if self.pressure(&base, from, shift[from]) <= limit {
+                    break;
+                }
+                let gb = i64::from(self.vms[v].memory_gb);
+                let target = nodes
+                    .iter()
+                    .copied()
+                    .filter(|&t| t != from && joined.is_none_or(|j| j == t))
+                    .filter(|&t| self.pressure(&base, t, shift[t] + gb) <= limit)
+                    .filter(|&t| self.move_blocker(v, t).is_none())
+                    .filter(|&t| {
+                        let c = &self.clusters[ci];
+                        !c.enforce_anti_affinity || !self.anti_affinity_clash(v, t)
+                    })
+                    .min_by_key(|&t| (self.pressure(&base, t, shift[t]), t));
+                let Some(t) = target else {
+                    continue;
+                };
+                shift[from] -= gb;
+                shift[t] += gb;
+                let why = format!(
+                    "moves off {} (VM load balancing: the node is above {limit} % of its memory or CPU)",
+                    self.host_id(from)
+                );
+                self.live_migrate(v, t, why);
+            }
+        }
+    }
+
+    /// The periodic pass, every 30 minutes (AutoBalancerMode 2).
+    pub(in super::super) fn balance_tick(&mut self, ci: usize) {
+        if let Some(every) = self.timing.balance_every_ms {
+            self.schedule(self.now + every, Ev::Balance { cluster: ci });
+        }
+        self.balance(ci, None);
+    }
+
+    /// Starts the periodic balancing of every host cluster (2016+, unless turned off).
+    pub(in super::super) fn start_balancing(&mut self) {
+        if let Some(every) = self.timing.balance_every_ms {
+            for ci in 0..self.clusters.len() {
+                if !self.clusters[ci].guest {
+                    self.schedule(every, Ev::Balance { cluster: ci });
+                }
+            }
+        }
+    }
+}
