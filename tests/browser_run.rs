@@ -641,3 +641,45 @@ async fn dragging_a_vm_onto_another_host_live_migrates_it_and_the_menu_drains_a_
     );
     same_as_engine(&ui);
 }
+
+#[wasm_bindgen_test]
+async fn cluster_aware_updating_starts_from_a_hosts_menu_and_drains_the_first_node() {
+    use clusterlab::model::{Operation, ScheduledOp};
+    let ui = open(include_str!("../examples/host-cluster.json"), false).await;
+    slide("timeline", 5_000.0).await;
+    let host = find("host-host-2").get_bounding_client_rect();
+    right_click_at(
+        &find("host-host-2"),
+        (host.left() + 20.0, host.top() + 10.0),
+    );
+    settle().await;
+    assert!(
+        text("context-menu").contains("Update hv-cluster node by node (Cluster-Aware Updating)")
+    );
+    click("action-u");
+    settle().await;
+    let ops = ui
+        .editor
+        .with_untracked(|e| e.scenario().operations.clone());
+    assert_eq!(
+        ops,
+        vec![ScheduledOp {
+            at_ms: 5_000,
+            op: Operation::Update {
+                cluster: "hv-cluster".into()
+            }
+        }]
+    );
+    assert!(log_has("updating run", "starts an updating run on"));
+    play_until(&ui, 12_000).await;
+    // The first node (the fewest roles, then the first) is paused and drained.
+    assert!(
+        find("host-host-1")
+            .text_content()
+            .unwrap()
+            .contains("PAUSED"),
+        "{}",
+        find("host-host-1").text_content().unwrap()
+    );
+    same_as_engine(&ui);
+}

@@ -693,3 +693,119 @@ fn an_evicted_node_drains_then_leaves_for_good_and_another_add_waits_for_add_evi
     assert_eq!(joined.len(), 1, "{}", log_text(&e));
     assert_eq!(joined[0].t_ms, 100_000);
 }
+
+#[test]
+fn cluster_aware_updating_takes_one_node_at_a_time_and_gives_the_roles_back() {
+    let mut s = host_cluster(4, disk_witness(), "2016+");
+    add_ops(
+        &mut s,
+        vec![op(60_000, json!({"op": "update", "cluster": "hv"}))],
+    );
+    let e = run(&scenario(s), 4_000_000);
+    let live = precopy(16, 10, 50).total_ms();
+    let started = &events(&e, UpdatingRun, "hv")[0];
+    assert_eq!(started.t_ms, 60_000);
+    assert!(
+        started.message.contains(
+            "one node at a time, the fewest roles first (host-1, host-2, host-3, host-4)"
+        ),
+        "{}",
+        started.message
+    );
+    // host-1: drained by 73.5 s (noticed at the next second), updates for 10 min, a 3 min
+    // restart, then vm-1 comes back by live migration and the run moves on.
+    let drained = 60_000 + live;
+    assert_eq!(only(&e, DrainCompleted, "host-1").t_ms, drained);
+    let restart = 74_000 + 600_000;
+    assert_eq!(only(&e, NodeLeft, "host-1").t_ms, restart);
+    assert_eq!(only(&e, NodeStarted, "host-1").t_ms, restart + 180_000);
+    let back = events(&e, VmMigrated, "vm-1");
+    assert_eq!(back.len(), 2);
+    assert_eq!(back[1].t_ms, restart + 180_000 + live);
+    // Every node in turn, each one only after the one before has its roles back.
+    let lefts: Vec<(u64, &str)> = e
+        .events()
+        .iter()
+        .filter(|x| x.kind == NodeLeft)
+        .map(|x| (x.t_ms, x.subjects[0].as_str()))
+        .collect();
+    let per_node = 868_000 - 60_000;
+    assert_eq!(
+        lefts,
+        (0..4u64)
+            .map(|k| (
+                restart + k * per_node,
+                ["host-1", "host-2", "host-3", "host-4"][k as usize]
+            ))
+            .collect::<Vec<_>>()
+    );
+    let done = only(&e, UpdatingDone, "hv");
+    assert_eq!(done.t_ms, 60_000 + 4 * per_node);
+    none(&e, QuorumLost, "hv");
+    for i in 1..=4 {
+        assert_eq!(vm_state(&e, &format!("vm-{i}")).0, format!("host-{i}"));
+    }
+    // The capacity of one node is missing while it is updated: 3 of 4 hosts hold all the VMs.
+    let during = e.metrics().at(restart + 1).unwrap();
+    assert_eq!(during.host_memory_gb[0], 0);
+}
+
+#[test]
+fn an_updating_run_retries_a_node_that_will_not_drain_then_stops_past_max_failed_nodes() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    // vm-1 and vm-2 are too big to move anywhere: host-1 and host-2 never drain.
+    for i in 0..2 {
+        s["design"]["hosts"][i]["memory_gb"] = json!(128);
+        s["design"]["vms"][i]["memory_gb"] = json!(100);
+    }
+    add_ops(
+        &mut s,
+        vec![op(60_000, json!({"op": "update", "cluster": "hv"}))],
+    );
+    let e = run(&scenario(s), 4_000_000);
+    // host-3 (one role) first, updated; then host-1: three drains fail, and with 3 nodes
+    // MaxFailedNodes is 1: skipped; host-2 fails too, and the run stops.
+    let fails = events(&e, DrainFailed, "host-1");
+    assert_eq!(fails.len(), 3, "{}", log_text(&e));
+    let skip = events(&e, UpdatingRun, "host-1");
+    assert!(skip.last().unwrap().message.contains("Cluster-Aware Updating skips host-1: host-1 could not be drained in 3 tries (1 of at most 1 failed nodes)"), "{}", log_text(&e));
+    let stopped = only(&e, UpdatingStopped, "hv");
+    assert!(
+        stopped.message.contains(
+            "host-2 could not be drained in 3 tries, and 2 failed nodes exceed MaxFailedNodes (1)"
+        ),
+        "{}",
+        stopped.message
+    );
+    none(&e, UpdatingDone, "hv");
+    assert!(!e.snapshot().hosts[0].paused && !e.snapshot().hosts[1].paused);
+}
+
+#[test]
+fn an_updating_run_stops_rather_than_cost_the_cluster_quorum() {
+    // Static votes (dynamic quorum off), no witness, one of three nodes already down: taking a
+    // second down would leave 1 of 3 votes.
+    let mut s = host_cluster(3, no_witness(), "2012r2");
+    s["settings"]["dynamic_quorum"] = json!(false);
+    add_faults(&mut s, vec![fault(10_000, crash("host-1"))]);
+    add_ops(
+        &mut s,
+        vec![op(120_000, json!({"op": "update", "cluster": "hv"}))],
+    );
+    let e = run(&scenario(s), 400_000);
+    let stopped = only(&e, UpdatingStopped, "hv");
+    assert_eq!(stopped.t_ms, 120_000);
+    // host-1 (down, no roles left) comes first and is skipped; then host-3 would leave host-2
+    // alone with 1 of 3 votes.
+    assert!(
+        only(&e, UpdatingRun, "host-1")
+            .message
+            .contains("skips host-1: host-1 is not an active node")
+    );
+    assert_eq!(
+        stopped.message,
+        "the updating run on hv stops: taking host-3 down would cost the cluster quorum"
+    );
+    none(&e, NodeLeft, "host-3");
+    none(&e, QuorumLost, "hv");
+}

@@ -323,7 +323,11 @@ fn operations_offered_follow_the_state_of_the_run() {
         [
             ("Pause host-1 and drain its roles".to_string(), 'd'),
             ("Shut host-1 down gracefully".to_string(), 'g'),
-            ("Evict host-1 from hv-cluster".to_string(), 'e')
+            ("Evict host-1 from hv-cluster".to_string(), 'e'),
+            (
+                "Update hv-cluster node by node (Cluster-Aware Updating)".to_string(),
+                'u'
+            )
         ]
     );
     let snap = e.snapshot();

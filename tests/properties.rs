@@ -250,7 +250,7 @@ fn build(d: &DesignSpec, faults: &[FaultSpec]) -> Scenario {
 /// Random planned operations on a built design: migrations to any host, drains, resumes,
 /// shutdowns and starts, at random times among the faults.
 fn op_spec() -> impl Strategy<Value = (u64, u8, usize, usize)> {
-    (0u64..600_000, 0u8..8, 0usize..64, 0usize..64)
+    (0u64..600_000, 0u8..9, 0usize..64, 0usize..64)
 }
 
 fn with_ops(mut s: Scenario, ops: &[(u64, u8, usize, usize)]) -> Scenario {
@@ -270,6 +270,9 @@ fn with_ops(mut s: Scenario, ops: &[(u64, u8, usize, usize)]) -> Scenario {
             4 => Operation::Shutdown { host },
             5 => Operation::Start { host },
             6 => Operation::Evict { host },
+            7 => Operation::Update {
+                cluster: "c".into(),
+            },
             _ => Operation::AddNode {
                 host,
                 cluster: "c".into(),

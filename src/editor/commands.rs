@@ -321,6 +321,7 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
         Start { .. } => "start",
         AddNode { .. } => "add node",
         Evict { .. } => "eviction",
+        Update { .. } => "updating run",
     }
 }
 

@@ -123,6 +123,9 @@ pub struct Timing {
     pub balance_every_ms: Option<u64>,
     /// A node above this share of its memory or CPU (percent) is relieved.
     pub balance_above_pct: u32,
+    /// Cluster-Aware Updating: installing a node's updates, and its restart.
+    pub update_install_ms: u64,
+    pub host_restart_ms: u64,
 }
 
 impl Timing {
@@ -158,6 +161,8 @@ impl Timing {
             balance_on_join: v >= Version::W2016 && t.auto_balancer_mode.unwrap_or(2) >= 1,
             balance_every_ms: (v >= Version::W2016 && t.auto_balancer_mode.unwrap_or(2) >= 2)
                 .then_some(1_800_000),
+            update_install_ms: t.update_install_ms.unwrap_or(600_000),
+            host_restart_ms: t.host_restart_ms.unwrap_or(180_000),
             balance_above_pct: match t.auto_balancer_level.unwrap_or(1) {
                 3 => 60,
                 2 => 70,

@@ -137,6 +137,10 @@ pub struct TimingSettings {
     /// AutoBalancerLevel: how loaded a node must be before VMs move off it: 1 (default) above
     /// 80 % of its memory or CPU, 2 above 70 %, 3 above 60 %.
     pub auto_balancer_level: Option<u32>,
+    /// Cluster-Aware Updating: how long installing the updates on a node takes (default 600 000).
+    pub update_install_ms: Option<u64>,
+    /// How long a host takes to restart, from shutdown to running (default 180 000).
+    pub host_restart_ms: Option<u64>,
     /// Window of the failover threshold (default 21 600 000 = 6 h; N-1 failovers allowed).
     pub failover_period_ms: Option<u64>,
     /// Time for VM Monitoring to notice a stopped service in the guest (default 60 000).

@@ -57,6 +57,8 @@ pub enum Operation {
     AddNode { host: Id, cluster: Id },
     /// Remove-ClusterNode: the node drains, then leaves the cluster for good.
     Evict { host: Id },
+    /// Cluster-Aware Updating: an updating run over every node of `cluster`, one at a time.
+    Update { cluster: Id },
 }
 
 impl Operation {
@@ -67,6 +69,7 @@ impl Operation {
                 vec![vm.clone(), to.clone()]
             }
             Operation::AddNode { host, cluster } => vec![host.clone(), cluster.clone()],
+            Operation::Update { cluster } => vec![cluster.clone()],
             Operation::Drain { host }
             | Operation::Resume { host, .. }
             | Operation::Shutdown { host }
@@ -83,9 +86,10 @@ impl Operation {
         }
     }
 
-    /// The host it acts on (a migration's target).
+    /// The host it acts on (a migration's target; an updating run's cluster).
     pub fn host(&self) -> &str {
         match self {
+            Operation::Update { cluster } => cluster,
             Operation::LiveMigrate { to, .. } | Operation::QuickMigrate { to, .. } => to,
             Operation::Drain { host }
             | Operation::Resume { host, .. }
@@ -98,7 +102,10 @@ impl Operation {
 
     /// It names only things that exist in the design.
     pub fn names_known(&self, d: &super::Design) -> bool {
-        let host_ok = d.hosts.iter().any(|h| h.id == self.host());
+        let host_ok = match self {
+            Operation::Update { cluster } => d.clusters.iter().any(|c| &c.id == cluster),
+            _ => d.hosts.iter().any(|h| h.id == self.host()),
+        };
         let vm_ok = self.vm().is_none_or(|r| {
             parse_vm_ref(r).is_some_and(|(e, k)| d.vms.iter().any(|v| v.id == e && k <= v.replicas))
         });
@@ -111,7 +118,7 @@ impl Operation {
 }
 
 /// Each operation and the fields it takes.
-const OPS: [(&str, &str); 8] = [
+const OPS: [(&str, &str); 9] = [
     ("live_migrate", "vm to"),
     ("quick_migrate", "vm to"),
     ("drain", "host"),
@@ -120,6 +127,7 @@ const OPS: [(&str, &str); 8] = [
     ("start", "host"),
     ("add_node", "host cluster"),
     ("evict", "host"),
+    ("update", "cluster"),
 ];
 
 impl TryFrom<RawEntry> for ScheduledOp {
@@ -136,7 +144,11 @@ impl TryFrom<RawEntry> for ScheduledOp {
         };
         let what = format!("operation {kind}");
         r.only(&what, OPS[k].1)?;
-        let op = if k < 2 {
+        let op = if k == 8 {
+            Operation::Update {
+                cluster: need(r.cluster, &what, "cluster")?,
+            }
+        } else if k < 2 {
             let (vm, to) = (need(r.vm, &what, "vm")?, need(r.to, &what, "to")?);
             if k == 0 {
                 Operation::LiveMigrate { vm, to }
@@ -200,6 +212,7 @@ impl From<ScheduledOp> for RawEntry {
                 "add_node"
             }
             Operation::Evict { host } => (r.host = Some(host), "evict").1,
+            Operation::Update { cluster } => (r.cluster = Some(cluster), "update").1,
         };
         r.op = Some(kind.to_string());
         r

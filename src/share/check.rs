@@ -68,6 +68,10 @@ pub fn check(s: &Scenario) -> Result<(), LinkError> {
         t.paused_critical_timeout_ms,
         t.nlb_heartbeat_ms,
         t.nlb_convergence_ms,
+        t.retry_period_ms,
+        t.vm_start_ms,
+        t.update_install_ms,
+        t.host_restart_ms,
     ]
     .into_iter()
     .flatten()

@@ -345,6 +345,8 @@ fn added_in_v3<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
     opt_u32(p, &mut s.settings.timing.move_type_threshold)?;
     opt_u32(p, &mut s.settings.timing.auto_balancer_mode)?;
     opt_u32(p, &mut s.settings.timing.auto_balancer_level)?;
+    opt_ms(p, &mut s.settings.timing.update_install_ms)?;
+    opt_ms(p, &mut s.settings.timing.host_restart_ms)?;
     col(p, &mut s.design.vms, |p, x| {
         val32(p, &mut x.memory_write_mb_s, 50)
     })?;
@@ -376,6 +378,7 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         Start { host } => (5, host, Id::new(), Failback::default()),
         AddNode { host, cluster } => (6, host, cluster, Failback::default()),
         Evict { host } => (7, host, Id::new(), Failback::default()),
+        Update { cluster } => (8, cluster, Id::new(), Failback::default()),
     };
     p.raw(&mut kind)?;
     p.string(&mut a)?;
@@ -403,6 +406,7 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         4 => Shutdown { host: a },
         5 => Start { host: a },
         7 => Evict { host: a },
+        8 => Update { cluster: a },
         _ => return Err(range("operation kind")),
     };
     Ok(())

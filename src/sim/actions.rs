@@ -243,11 +243,20 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
             ));
         }
         match cluster_of(id) {
-            Some(c) => out.push(op(
-                format!("Evict {id} from {}", c.id),
-                'e',
-                Operation::Evict { host },
-            )),
+            Some(c) => {
+                out.push(op(
+                    format!("Evict {id} from {}", c.id),
+                    'e',
+                    Operation::Evict { host },
+                ));
+                out.push(op(
+                    format!("Update {} node by node (Cluster-Aware Updating)", c.id),
+                    'u',
+                    Operation::Update {
+                        cluster: c.id.clone(),
+                    },
+                ));
+            }
             None => {
                 for c in snap.clusters.iter().filter(|c| !c.guest) {
                     out.push(op(

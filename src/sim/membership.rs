@@ -644,6 +644,10 @@ impl Engine {
         (winner, best_text)
     }
 
+    pub(super) fn witness_reachable_from(&self, ci: usize, group: &[usize]) -> bool {
+        self.witness_reachable(ci, group)
+    }
+
     fn witness_reachable(&self, ci: usize, group: &[usize]) -> bool {
         let c = &self.clusters[ci];
         let host_of = |m: usize| match c.members[m] {

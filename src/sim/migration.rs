@@ -134,6 +134,11 @@ impl Lanes {
         self.waiting.retain(|w| w.vm != vm);
     }
 
+    /// A migration to or from host `h` waits for a slot.
+    pub fn any_waiting_for(&self, h: usize) -> bool {
+        self.waiting.iter().any(|w| w.from == h || w.to == h)
+    }
+
     pub fn is_waiting(&self, vm: usize) -> bool {
         self.waiting.iter().any(|w| w.vm == vm)
     }

@@ -97,6 +97,10 @@ pub enum EventKind {
     NodeLeft,
     NodeStarted,
     NodeAdded,
+    /// A step of a Cluster-Aware Updating run.
+    UpdatingRun,
+    UpdatingDone,
+    UpdatingStopped,
 }
 
 /// One line of the event log.
@@ -146,6 +150,10 @@ enum Ev {
     /// VM load balancing's periodic pass.
     Balance {
         cluster: usize,
+    },
+    /// Cluster-Aware Updating's next step.
+    Updating {
+        token: u32,
     },
     MonitorDetect {
         vm: usize,
@@ -373,6 +381,7 @@ impl Engine {
             Ev::QuickMigrationDone { vm, token } => self.quick_migration_done(vm, token),
             Ev::DrainCheck { host } => self.drain_progress(host),
             Ev::Balance { cluster } => self.balance_tick(cluster),
+            Ev::Updating { token } => self.updating_tick(token),
             Ev::Heartbeat {
                 cluster,
                 sender,

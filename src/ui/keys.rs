@@ -31,8 +31,12 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "run: fail (or repair) it, isolate a host, fail a VM's application, hang its guest, lose a site, partition",
     ),
     (
+        "D, G, E, U on a host; M, Q on a VM",
+        "run: drain (or resume), shut down gracefully (or start), evict, update its cluster with Cluster-Aware Updating; live or quick migrate (or drag the VM onto a host)",
+    ),
+    (
         "Menu key, Shift+F10, right-click",
-        "run: the component's fail and repair menu",
+        "run: the component's menu: every fault, repair and operation",
     ),
     ("?", "this sheet"),
 ];

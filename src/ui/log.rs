@@ -22,7 +22,9 @@ pub fn category(kind: EventKind) -> &'static str {
         }
         NlbConvergenceStarted | NlbConverged | NlbConvergenceStuck => "nlb",
         Operation | OperationRefused | NodePaused | NodeResumed | DrainCompleted | DrainFailed
-        | NodeLeft | NodeStarted | NodeAdded => "operations",
+        | NodeLeft | NodeStarted | NodeAdded | UpdatingRun | UpdatingDone | UpdatingStopped => {
+            "operations"
+        }
         _ => "vms",
     }
 }

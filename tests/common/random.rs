@@ -164,12 +164,13 @@ impl Gen {
     }
 
     fn operation(&mut self) -> Operation {
-        match self.n(7) {
+        match self.n(8) {
             6 => Operation::AddNode {
                 host: self.r(),
                 cluster: self.r(),
             },
             7 => Operation::Evict { host: self.r() },
+            8 => Operation::Update { cluster: self.r() },
             0 => Operation::LiveMigrate {
                 vm: self.r(),
                 to: self.r(),
@@ -379,6 +380,8 @@ impl Gen {
                 move_type_threshold: self.opt(Gen::u32),
                 auto_balancer_mode: self.opt(Gen::u32),
                 auto_balancer_level: self.opt(Gen::u32),
+                update_install_ms: self.opt(Gen::ms),
+                host_restart_ms: self.opt(Gen::ms),
             },
         };
         let operations = (0..self.n(if big { 40 } else { 5 }))

@@ -3,6 +3,7 @@
 //! engine asks it only whether a node is paused and tells it when a draining node's VMs move.
 
 mod balance;
+mod cau;
 mod drain;
 mod moves;
 mod nodes;
@@ -50,6 +51,8 @@ pub(super) struct Ops {
     off: Vec<bool>,
     /// When each cluster last evicted a node (AddEvictDelay counts from it).
     last_evict: Vec<Option<u64>>,
+    /// The Cluster-Aware Updating run under way, if any.
+    updating: Option<cau::UpdatingRun>,
 }
 
 impl Ops {
@@ -64,6 +67,7 @@ impl Ops {
             drained: vec![Vec::new(); hosts],
             off: vec![false; hosts],
             last_evict: Vec::new(),
+            updating: None,
         }
     }
 
@@ -92,7 +96,10 @@ impl Engine {
     pub(super) fn apply_op(&mut self, i: usize) {
         let op = self.ops.script[i].op.clone();
         self.emit(EventKind::Operation, op.subjects(), describe_op(&op));
-        let host = self.net.hosts.get(op.host()).copied();
+        let host = match op {
+            Operation::Update { .. } => None,
+            _ => self.net.hosts.get(op.host()).copied(),
+        };
         let vm = op.vm().and_then(|r| self.vm_ref(r));
         match (&op, host, vm) {
             (Operation::LiveMigrate { .. }, Some(to), Some(v)) => self.op_migrate(v, to, true),
@@ -103,6 +110,7 @@ impl Engine {
             (Operation::Start { .. }, Some(h), _) => self.start_host(h),
             (Operation::AddNode { cluster, .. }, Some(h), _) => self.add_node(h, cluster),
             (Operation::Evict { .. }, Some(h), _) => self.evict(h),
+            (Operation::Update { cluster }, _, _) => self.start_updating_run(cluster),
             // Validation refuses scripts that name what is not in the design.
             _ => {}
         }
@@ -162,5 +170,8 @@ pub fn describe_op(op: &Operation) -> String {
             format!("operation: add host {host} to cluster {cluster}")
         }
         Operation::Evict { host } => format!("operation: evict host {host} from its cluster"),
+        Operation::Update { cluster } => {
+            format!("operation: Cluster-Aware Updating run on cluster {cluster}")
+        }
     }
 }
