@@ -43,7 +43,7 @@ fn the_format_example_parses_validates_and_runs() {
                 .to_string()
         })
         .collect();
-    assert_eq!(ops.len(), 9, "every kind of operation appears: {ops:?}");
+    assert_eq!(ops.len(), 10, "every kind of operation appears: {ops:?}");
     let mut e = clusterlab::sim::Engine::new(&scenario).unwrap();
     while e.advance(900_000) {
         e.check_invariants().unwrap();

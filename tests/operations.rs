@@ -809,3 +809,66 @@ fn an_updating_run_stops_rather_than_cost_the_cluster_quorum() {
     none(&e, NodeLeft, "host-3");
     none(&e, QuorumLost, "hv");
 }
+
+#[test]
+fn forcing_quorum_runs_a_stopped_minority_until_the_majority_is_back() {
+    let mut s = host_cluster(3, no_witness(), "2016+");
+    add_faults(
+        &mut s,
+        vec![
+            fault(10_000, crash("host-2")),
+            fault(10_000, crash("host-3")),
+            repair(300_000, crash("host-2")),
+            repair(300_000, crash("host-3")),
+        ],
+    );
+    add_ops(
+        &mut s,
+        vec![
+            op(5_000, host_op("force_quorum", "host-1")),
+            op(60_000, host_op("force_quorum", "host-1")),
+        ],
+    );
+    let e = run(&scenario(s), 400_000);
+    // With quorum, forcing it is refused: it would split the brain.
+    let refused = only(&e, OperationRefused, "host-1");
+    assert_eq!(refused.t_ms, 5_000);
+    assert!(
+        refused.message.contains("a split brain"),
+        "{}",
+        refused.message
+    );
+    // Both others crash at once: host-1 alone holds 1 of 3 votes and the cluster stops.
+    let lost = only(&e, QuorumLost, "hv");
+    assert!(lost.t_ms < 60_000);
+    let forced = events(&e, QuorumForced, "host-1");
+    assert_eq!(forced.len(), 1);
+    assert_eq!(forced[0].t_ms, 60_000);
+    assert!(
+        forced[0]
+            .message
+            .starts_with("WARNING: host-1 starts its cluster service with ForceQuorum")
+    );
+    let regained = only(&e, QuorumRegained, "hv");
+    assert_eq!(regained.t_ms, 60_000);
+    assert!(
+        regained
+            .message
+            .contains("host-1 holds 1 of 3 votes, with quorum forced"),
+        "{}",
+        regained.message
+    );
+    // Its roles start again on host-1 at once.
+    let restarted: Vec<u64> = e
+        .events()
+        .iter()
+        .filter(|x| matches!(x.kind, VmFailover | VmRestarting) && x.t_ms == 60_000)
+        .map(|x| x.t_ms)
+        .collect();
+    assert_eq!(restarted.len(), 3, "{}", log_text(&e));
+    // The others come back and join the forced side: a majority again, the forced state ends.
+    let ended = events(&e, QuorumForced, "hv");
+    assert_eq!(ended.len(), 2, "{}", log_text(&e));
+    assert_eq!(ended[1].t_ms, 300_000);
+    assert!(ended[1].message.contains("has a majority again"));
+}

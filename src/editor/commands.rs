@@ -322,6 +322,7 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
         AddNode { .. } => "add node",
         Evict { .. } => "eviction",
         Update { .. } => "updating run",
+        ForceQuorum { .. } => "force quorum",
     }
 }
 

@@ -59,6 +59,8 @@ pub enum Operation {
     Evict { host: Id },
     /// Cluster-Aware Updating: an updating run over every node of `cluster`, one at a time.
     Update { cluster: Id },
+    /// Start-ClusterNode -ForceQuorum: the node's side runs the cluster without a majority.
+    ForceQuorum { host: Id },
 }
 
 impl Operation {
@@ -74,6 +76,7 @@ impl Operation {
             | Operation::Resume { host, .. }
             | Operation::Shutdown { host }
             | Operation::Start { host }
+            | Operation::ForceQuorum { host }
             | Operation::Evict { host } => vec![host.clone()],
         }
     }
@@ -96,6 +99,7 @@ impl Operation {
             | Operation::Shutdown { host }
             | Operation::Start { host }
             | Operation::AddNode { host, .. }
+            | Operation::ForceQuorum { host }
             | Operation::Evict { host } => host,
         }
     }
@@ -118,7 +122,7 @@ impl Operation {
 }
 
 /// Each operation and the fields it takes.
-const OPS: [(&str, &str); 9] = [
+const OPS: [(&str, &str); 10] = [
     ("live_migrate", "vm to"),
     ("quick_migrate", "vm to"),
     ("drain", "host"),
@@ -128,6 +132,7 @@ const OPS: [(&str, &str); 9] = [
     ("add_node", "host cluster"),
     ("evict", "host"),
     ("update", "cluster"),
+    ("force_quorum", "host"),
 ];
 
 impl TryFrom<RawEntry> for ScheduledOp {
@@ -177,7 +182,8 @@ impl TryFrom<RawEntry> for ScheduledOp {
                     host,
                     cluster: need(r.cluster, &what, "cluster")?,
                 },
-                _ => Operation::Evict { host },
+                7 => Operation::Evict { host },
+                _ => Operation::ForceQuorum { host },
             }
         };
         Ok(ScheduledOp { at_ms: r.at_ms, op })
@@ -213,6 +219,7 @@ impl From<ScheduledOp> for RawEntry {
             }
             Operation::Evict { host } => (r.host = Some(host), "evict").1,
             Operation::Update { cluster } => (r.cluster = Some(cluster), "update").1,
+            Operation::ForceQuorum { host } => (r.host = Some(host), "force_quorum").1,
         };
         r.op = Some(kind.to_string());
         r

@@ -379,6 +379,7 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         AddNode { host, cluster } => (6, host, cluster, Failback::default()),
         Evict { host } => (7, host, Id::new(), Failback::default()),
         Update { cluster } => (8, cluster, Id::new(), Failback::default()),
+        ForceQuorum { host } => (9, host, Id::new(), Failback::default()),
     };
     p.raw(&mut kind)?;
     p.string(&mut a)?;
@@ -407,6 +408,7 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         5 => Start { host: a },
         7 => Evict { host: a },
         8 => Update { cluster: a },
+        9 => ForceQuorum { host: a },
         _ => return Err(range("operation kind")),
     };
     Ok(())

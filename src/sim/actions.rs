@@ -247,7 +247,7 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
                 out.push(op(
                     format!("Evict {id} from {}", c.id),
                     'e',
-                    Operation::Evict { host },
+                    Operation::Evict { host: host.clone() },
                 ));
                 out.push(op(
                     format!("Update {} node by node (Cluster-Aware Updating)", c.id),
@@ -256,6 +256,14 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
                         cluster: c.id.clone(),
                     },
                 ));
+                // A risky last resort: offered only when the cluster has stopped, and no key.
+                if !c.has_quorum && h.up {
+                    out.push(op(
+                        format!("Force quorum on {id} (risky: /ForceQuorum)"),
+                        NO_KEY,
+                        Operation::ForceQuorum { host: id.clone() },
+                    ));
+                }
             }
             None => {
                 for c in snap.clusters.iter().filter(|c| !c.guest) {

@@ -582,6 +582,9 @@ impl Engine {
 
     /// Picks the partition that has a majority of the current votes; explains the count.
     fn decide_quorum(&mut self, ci: usize, parts: &[Vec<usize>]) -> (Option<usize>, String) {
+        if let Some(decided) = self.forced_quorum(ci, parts) {
+            return decided;
+        }
         let c = &self.clusters[ci];
         let node_votes: Vec<u32> = parts
             .iter()
@@ -974,6 +977,7 @@ impl ClusterState {
             token: vec![0; n],
             formed: false,
             trigger: None,
+            forced_by: None,
             members,
         }
     }

@@ -53,6 +53,8 @@ pub enum EventKind {
     QuorumLost,
     QuorumRegained,
     QuorumKept,
+    /// An operator forced quorum, or the cluster left the forced state.
+    QuorumForced,
     VotesChanged,
     VmStopped,
     VmRestarting,

@@ -188,6 +188,9 @@ pub struct ClusterState {
     pub formed: bool,
     /// The member whose missed heartbeats started the regroup under way, if any.
     pub trigger: Option<usize>,
+    /// Started with ForceQuorum by this member: its side runs the cluster whatever the votes,
+    /// until a majority of the votes is back.
+    pub forced_by: Option<usize>,
 }
 
 #[derive(Clone, Debug)]

@@ -16,7 +16,7 @@ pub fn category(kind: EventKind) -> &'static str {
         Fault | Repair => "faults",
         ClusterFormed | HeartbeatsMissed | NodeDown | NodeIsolated | NodeQuarantined
         | NodeJoined => "detection",
-        QuorumLost | QuorumRegained | QuorumKept | VotesChanged => "quorum",
+        QuorumLost | QuorumRegained | QuorumKept | QuorumForced | VotesChanged => "quorum",
         AppFailed | AppDetected | AppRecovered | RoleOffline | RoleStarting | RoleOnline => {
             "applications"
         }

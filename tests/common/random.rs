@@ -164,13 +164,14 @@ impl Gen {
     }
 
     fn operation(&mut self) -> Operation {
-        match self.n(8) {
+        match self.n(9) {
             6 => Operation::AddNode {
                 host: self.r(),
                 cluster: self.r(),
             },
             7 => Operation::Evict { host: self.r() },
             8 => Operation::Update { cluster: self.r() },
+            9 => Operation::ForceQuorum { host: self.r() },
             0 => Operation::LiveMigrate {
                 vm: self.r(),
                 to: self.r(),

@@ -5,6 +5,7 @@
 mod balance;
 mod cau;
 mod drain;
+mod force;
 mod moves;
 mod nodes;
 
@@ -111,6 +112,7 @@ impl Engine {
             (Operation::AddNode { cluster, .. }, Some(h), _) => self.add_node(h, cluster),
             (Operation::Evict { .. }, Some(h), _) => self.evict(h),
             (Operation::Update { cluster }, _, _) => self.start_updating_run(cluster),
+            (Operation::ForceQuorum { .. }, Some(h), _) => self.force_quorum(h),
             // Validation refuses scripts that name what is not in the design.
             _ => {}
         }
@@ -172,6 +174,9 @@ pub fn describe_op(op: &Operation) -> String {
         Operation::Evict { host } => format!("operation: evict host {host} from its cluster"),
         Operation::Update { cluster } => {
             format!("operation: Cluster-Aware Updating run on cluster {cluster}")
+        }
+        Operation::ForceQuorum { host } => {
+            format!("operation: force quorum on host {host} (/ForceQuorum)")
         }
     }
 }
