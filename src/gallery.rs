@@ -14,7 +14,7 @@ macro_rules! samples {
     };
 }
 
-pub const SAMPLES: [Sample; 14] = samples![
+pub const SAMPLES: [Sample; 18] = samples![
     "web-app-db",
     "host-cluster",
     "guest-cluster",
@@ -27,6 +27,10 @@ pub const SAMPLES: [Sample; 14] = samples![
     "quorum-three-nodes",
     "quorum-four-nodes",
     "quorum-four-nodes-witness",
+    "live-vs-quick",
+    "guest-eviction",
+    "patch-tuesday",
+    "scale-out",
     "sixteen-hosts",
     "max-cluster",
 ];

@@ -135,6 +135,9 @@ fn a_quick_migration_saves_moves_and_restores_and_the_vm_is_down_meanwhile() {
     assert_eq!(app_at(&e, 10_000), 500);
     assert_eq!(app_at(&e, done - 1), 500);
     assert_eq!(app_at(&e, done), 1000);
+    // It is planned downtime: half the tier for the whole move, none of it unplanned.
+    assert_eq!(e.metrics().at(10_000).unwrap().planned_permille, [500]);
+    assert_eq!(e.metrics().downtime_until(300_000), [(q.total_ms() / 2, 0)]);
     // Quicker for a small VM: downtime grows with memory.
     assert!(quick(2).total_ms() < 30_000 && quick(2).total_ms() > 25_000);
 }
@@ -346,6 +349,10 @@ fn two_nodes_without_a_witness_survive_a_graceful_shutdown_of_either_node_but_no
     add_faults(&mut s, vec![fault(30_000, crash(&voting))]);
     let e = run(&scenario(s), 200_000);
     assert!(!events(&e, QuorumLost, "hv").is_empty(), "{}", log_text(&e));
+    // A crash is unplanned downtime.
+    let (planned, unplanned) = e.metrics().downtime_until(200_000)[0];
+    assert_eq!(planned, 0);
+    assert!(unplanned > 0);
 }
 
 #[test]

@@ -543,7 +543,11 @@ impl Engine {
         let (kind, msg) = match after {
             NodeState::Up => (
                 EventKind::NodeJoined,
-                format!("{id} joined {} (it is reachable again)", c.name),
+                if why == "it was added to the cluster" || why.ends_with("forced quorum") {
+                    format!("{id} joined {} ({why})", c.name)
+                } else {
+                    format!("{id} joined {} (it is reachable again)", c.name)
+                },
             ),
             NodeState::Down if before == NodeState::Up => (
                 EventKind::NodeDown,

@@ -10,6 +10,9 @@ pub struct Sample {
     pub t_ms: u64,
     /// Availability of each tier (same order as `Metrics::tiers`), in permille.
     pub availability_permille: Vec<u32>,
+    /// The part of each tier's unavailability caused by planned operations (quick migrations,
+    /// shutdowns, evictions), in permille: at most 1000 - availability.
+    pub planned_permille: Vec<u32>,
     /// Client requests per second served end to end, and dropped.
     pub served_rps: u64,
     pub dropped_rps: u64,
@@ -32,6 +35,27 @@ impl Metrics {
     pub fn at(&self, t: u64) -> Option<&Sample> {
         let i = self.samples.partition_point(|s| s.t_ms <= t);
         i.checked_sub(1).map(|i| &self.samples[i])
+    }
+
+    /// Each tier's downtime from 0 to `t`, as (planned, unplanned) milliseconds of full outage
+    /// (half the tier down for a minute counts 30 s).
+    pub fn downtime_until(&self, t: u64) -> Vec<(u64, u64)> {
+        let mut out = vec![(0u64, 0u64); self.tiers.len()];
+        for (i, s) in self.samples.iter().enumerate() {
+            if s.t_ms >= t {
+                break;
+            }
+            let end = self.samples.get(i + 1).map_or(t, |n| n.t_ms.min(t));
+            let span = end - s.t_ms;
+            for (k, o) in out.iter_mut().enumerate() {
+                let down =
+                    1000 - u64::from(s.availability_permille.get(k).copied().unwrap_or(1000));
+                let planned = u64::from(s.planned_permille.get(k).copied().unwrap_or(0)).min(down);
+                o.0 += planned * span / 1000;
+                o.1 += (down - planned) * span / 1000;
+            }
+        }
+        out
     }
 
     /// Requests served and dropped from 0 to `t` (rates integrated over time).
@@ -109,9 +133,17 @@ impl Engine {
             .zip(&d.hosts)
             .map(|(c, h)| (c / u64::from(h.cpu_cores.max(1))) as u32)
             .collect();
+        let planned_permille = self
+            .metrics
+            .tiers
+            .iter()
+            .zip(&availability)
+            .map(|(t, a)| self.tier_planned(t).min(1000 - a))
+            .collect();
         let sample = Sample {
             t_ms: self.now,
             availability_permille: availability,
+            planned_permille,
             served_rps: served,
             dropped_rps: dropped,
             client_served_rps,
@@ -127,6 +159,38 @@ impl Engine {
                 } == *last => {}
             _ => self.metrics.samples.push(sample),
         }
+    }
+
+    /// The share of a tier's VM instances (members, for NLB and guest tiers) down because of a
+    /// planned operation, in permille.
+    fn tier_planned(&self, tier: &str) -> u32 {
+        let d = &self.scenario.design;
+        let mut members: Vec<usize> = Vec::new();
+        if let Some(n) = self.nlbs.iter().find(|n| n.tier.as_deref() == Some(tier)) {
+            members.extend(n.members.iter().map(|m| m.vm));
+        } else if let Some(c) = self
+            .clusters
+            .iter()
+            .find(|c| c.guest && c.role_tier.as_deref() == Some(tier))
+        {
+            members.extend(c.members.iter().filter_map(|m| match m {
+                Member::Vm(v) => Some(*v),
+                Member::Host(_) => None,
+            }));
+        } else {
+            members.extend(
+                (0..self.vms.len())
+                    .filter(|&v| d.vms[self.vms[v].entry].tier.as_deref() == Some(tier)),
+            );
+        }
+        if members.is_empty() {
+            return 0;
+        }
+        let planned = members
+            .iter()
+            .filter(|&&v| self.vms[v].planned_down && !self.vms[v].serving())
+            .count();
+        (planned * 1000 / members.len()) as u32
     }
 
     /// How much of a tier works, as (working, all): NLB requests served, a guest role online,

@@ -43,6 +43,7 @@ impl Engine {
                     hung: false,
                     blackout: false,
                     blackout_drops: false,
+                    planned_down: false,
                     unmonitored: false,
                     redirected: false,
                     cluster: cluster_of_host[host],
@@ -145,6 +146,9 @@ impl Engine {
         vm.token += 1;
         vm.blackout = false;
         vm.blackout_drops = false;
+        if state.guest_up() {
+            vm.planned_down = false;
+        }
         if state == VmState::Stopped {
             // A stopped VM boots afresh: a hung guest is gone with it.
             vm.redirected = false;
@@ -936,6 +940,7 @@ impl Engine {
         }
         self.vms[v].blackout = true;
         self.vms[v].blackout_drops = drops;
+        self.vms[v].planned_down |= drops;
         self.dirty = true;
         self.vm_guest_changed(v);
     }

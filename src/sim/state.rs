@@ -64,6 +64,9 @@ pub struct VmInst {
     /// drop too.
     pub blackout: bool,
     pub blackout_drops: bool,
+    /// Down because of a planned operation (a quick migration, a shutdown, an eviction, a pause
+    /// past the TCP timeout): its downtime counts as planned until it serves again.
+    pub planned_down: bool,
     /// Running on an isolated node: the cluster cannot watch it (2016+ compute resiliency).
     pub unmonitored: bool,
     /// Reaching its CSV through the coordinator over the network.

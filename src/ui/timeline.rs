@@ -114,34 +114,65 @@ fn step_path(points: &[(u64, f64)], (t0, t1): (u64, u64), max: f64, w: f64, h: f
     d
 }
 
-/// Each tier's availability (permille), requests served and lost, per second.
-type Values = (Vec<(String, u32)>, u64, u64);
+/// Each tier's availability (permille) and its downtime so far (planned, unplanned ms);
+/// requests served and lost, per second; each host's free memory (GB).
+type Values = (Vec<(String, u32, (u64, u64))>, u64, u64, Vec<(String, u64)>);
 
 /// What the charts show at one moment.
 fn values_at(ui: Ui, t: u64) -> Option<Values> {
     ui.run.with_player(|p| {
-        let m = p.engine()?.metrics();
+        let e = p.engine()?;
+        let m = e.metrics();
         let s = m.at(t)?;
+        let down = m.downtime_until(t);
         let tiers = m
             .tiers
             .iter()
             .cloned()
             .zip(s.availability_permille.iter().copied())
+            .zip(down)
+            .map(|((name, a), d)| (name, a, d))
             .collect();
-        Some((tiers, s.served_rps, s.dropped_rps))
+        let d = &e.scenario.design;
+        let free = m
+            .hosts
+            .iter()
+            .zip(&d.hosts)
+            .zip(&s.host_memory_gb)
+            .map(|((id, h), used)| (id.clone(), u64::from(h.memory_gb).saturating_sub(*used)))
+            .collect();
+        Some((tiers, s.served_rps, s.dropped_rps, free))
     })
 }
+
+/// `planned 55 s · unplanned 2 min` for a legend, or nothing when there was no downtime.
+fn downtime_text((planned, unplanned): (u64, u64)) -> String {
+    if planned + unplanned == 0 {
+        return String::new();
+    }
+    format!(
+        " · down: planned {}, unplanned {}",
+        crate::sim::fmt_ms(planned),
+        crate::sim::fmt_ms(unplanned)
+    )
+}
+
+/// Hosts drawn one line each in the capacity chart (more would be a smear): the ones with the
+/// least free memory.
+const CAPACITY_LINES: usize = 8;
 
 #[component]
 pub fn Charts(ui: Ui) -> impl IntoView {
     let r = ui.run;
     const W: f64 = 600.0;
     const H: f64 = 60.0;
-    // From just before the first fault to now (see `chart_window`).
+    // From just before the first fault or operation to now (see `chart_window`).
     let window = Memo::new(move |_| {
-        let first = ui
-            .editor
-            .with(|e| e.scenario().faults.iter().map(|f| f.at_ms).min());
+        let first = ui.editor.with(|e| {
+            let s = e.scenario();
+            let faults = s.faults.iter().map(|f| f.at_ms);
+            faults.chain(s.operations.iter().map(|o| o.at_ms)).min()
+        });
         crate::editor::live::chart_window(first, r.now.get())
     });
     // The moment hovered or chosen with the keyboard; the values shown are at that time.
@@ -152,7 +183,14 @@ pub fn Charts(ui: Ui) -> impl IntoView {
         let win = window.get();
         r.with_player(|p| {
             let Some(e) = p.engine() else {
-                return (Vec::new(), String::new(), String::new());
+                return (
+                    Vec::new(),
+                    String::new(),
+                    String::new(),
+                    Vec::new(),
+                    0.0,
+                    1.0,
+                );
             };
             let m = e.metrics();
             let tiers = m
@@ -190,10 +228,56 @@ pub fn Charts(ui: Ui) -> impl IntoView {
                 .iter()
                 .map(|s| (s.t_ms, s.dropped_rps as f64))
                 .collect();
+            // Capacity: each host's free memory against the largest VM, which must fit somewhere
+            // for the cluster to take a failure (the N+1 reserve).
+            let d = &e.scenario.design;
+            let total = d
+                .hosts
+                .iter()
+                .map(|h| u64::from(h.memory_gb))
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            let free_of = |h: usize, s: &crate::sim::Sample| {
+                u64::from(d.hosts[h].memory_gb)
+                    .saturating_sub(s.host_memory_gb.get(h).copied().unwrap_or(0))
+            };
+            let mut hosts: Vec<usize> = (0..d.hosts.len()).collect();
+            hosts.sort_by_key(|&h| {
+                (
+                    m.samples.iter().map(|s| free_of(h, s)).min().unwrap_or(0),
+                    h,
+                )
+            });
+            hosts.truncate(CAPACITY_LINES);
+            let free = hosts
+                .into_iter()
+                .map(|h| {
+                    let pts: Vec<(u64, f64)> = m
+                        .samples
+                        .iter()
+                        .map(|s| (s.t_ms, free_of(h, s) as f64))
+                        .collect();
+                    (
+                        d.hosts[h].id.clone(),
+                        step_path(&pts, win, total as f64, W, H),
+                    )
+                })
+                .collect::<Vec<_>>();
+            let largest = d
+                .vms
+                .iter()
+                .map(|v| u64::from(v.memory_gb))
+                .max()
+                .unwrap_or(0);
+            let y_largest = H - 3.0 - (largest as f64 / total as f64).clamp(0.0, 1.0) * (H - 6.0);
             (
                 tiers,
                 step_path(&served, win, max as f64, W, H),
                 step_path(&dropped, win, max as f64, W, H),
+                free,
+                y_largest,
+                largest as f64,
             )
         })
     });
@@ -217,9 +301,9 @@ pub fn Charts(ui: Ui) -> impl IntoView {
             .unwrap_or_default()
             .into_iter()
             .enumerate()
-            .map(|(i, (t, a))| {
+            .map(|(i, (t, a, down))| {
                 let pct = f64::from(a) / 10.0;
-                view! { <span class=format!("legend tier-{}", i % 8)>{format!("■ {t} {pct}%")}</span> }
+                view! { <span class=format!("legend tier-{}", i % 8)>{format!("■ {t} {pct}%{}", downtime_text(down))}</span> }
             })
             .collect_view()
     };
@@ -295,6 +379,21 @@ pub fn Charts(ui: Ui) -> impl IntoView {
                 {plot("chart-requests-plot", "Requests served and dropped over time", "upto-now-r", view! {
                     <path class="series served" d=move || series.with(|s| s.1.clone())/>
                     <path class="series dropped" d=move || series.with(|s| s.2.clone())/>
+                }.into_any())}
+                {axis}
+            </figure>
+            <figure class="chart" data-testid="chart-capacity">
+                <figcaption>"Free memory "<span class="when">{when}</span>
+                    <span class="legend largest">{move || series.with(|s| format!("- - largest VM {} GB", s.5))}</span>
+                    <span class="legend" data-testid="capacity-legend">{move || values.with(|v| v.as_ref().map(|l| {
+                        let low = l.3.iter().min_by_key(|h| h.1);
+                        low.map(|(id, gb)| format!("least free: {id} {gb} GB")).unwrap_or_default()
+                    }).unwrap_or_default())}</span></figcaption>
+                {plot("chart-capacity-plot", "Free memory of each host over time, against the largest VM", "upto-now-c", view! {
+                    {move || series.with(|s| s.3.iter().enumerate().map(|(i, (id, d))| view! {
+                        <path class=format!("series host-line tier-{}", i % 8) d=d.clone()><title>{id.clone()}</title></path>
+                    }).collect_view())}
+                    <line class="largest-vm" x1="0" x2=W y1=move || series.with(|s| s.4) y2=move || series.with(|s| s.4)/>
                 }.into_any())}
                 {axis}
             </figure>

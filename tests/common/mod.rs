@@ -20,7 +20,13 @@ pub const EXAMPLES: [&str; SAMPLES.len()] = {
 };
 
 /// Samples whose lesson is a warning the editor shows (no errors: they all run).
-pub const WARNED: [&str; 3] = ["local-storage", "quorum-two-nodes", "quorum-four-nodes"];
+pub const WARNED: [&str; 5] = [
+    "local-storage",
+    "quorum-two-nodes",
+    "quorum-four-nodes",
+    "guest-eviction",
+    "scale-out",
+];
 
 /// An example scenario from `examples/`.
 pub fn example(name: &str) -> Scenario {

@@ -265,6 +265,7 @@ impl Engine {
         }
         self.ops.off[h] = true;
         self.host_power(h, 1, &format!("{hid} was shut down"));
+        self.mark_planned(h);
         if let Some((ci, m)) = node {
             self.node_left(ci, m);
             // Counted with the votes as they are after the hand-over.
@@ -315,6 +316,15 @@ impl Engine {
 }
 
 impl Engine {
+    /// The VMs a planned operation just stopped on host `h`: their downtime is planned.
+    pub(super) fn mark_planned(&mut self, h: usize) {
+        for v in self.host_vms[h].clone() {
+            if self.vms[v].host == h && self.vms[v].state == VmState::Stopped {
+                self.vms[v].planned_down = true;
+            }
+        }
+    }
+
     /// A VM on a draining node changed: look again once this instant is over.
     pub(in super::super) fn drain_watch(&mut self, h: usize) {
         if self.ops.is_draining(h) {

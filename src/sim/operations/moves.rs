@@ -88,6 +88,7 @@ impl Engine {
         let until = since + q.total_ms();
         self.set_vm(v, h, VmState::QuickMigrating { to, since, until });
         self.vms[v].down_since.get_or_insert(since);
+        self.vms[v].planned_down = true;
         let token = self.vms[v].token;
         let msg = format!(
             "{} {why}: it saves its {} GB of memory to disk ({}), its disks move to {} ({}) and it is restored there ({}): down for {}",

@@ -127,6 +127,7 @@ impl Engine {
                     self.vms[v].id, self.clusters[ci].name
                 );
                 self.stop_vm(v, EventKind::VmStopped, why);
+                self.vms[v].planned_down = true;
             }
             if !self.vms[v].failed {
                 self.vms[v].pending = true;
