@@ -346,3 +346,35 @@ fn a_web_member_that_serves_while_the_database_is_down_says_its_requests_fail_th
     let before = at("web-app-db", 50_000, 8);
     assert_eq!(row(&before, "web#2").downstream, None);
 }
+
+#[test]
+fn a_migrating_vm_is_drawn_on_both_hosts_with_its_progress_and_a_queued_one_says_it_waits() {
+    // Scale out: at 1:00 app#1 and app#2 live-migrate to host-4; app#3 waits for a slot.
+    let l = at("scale-out", 67_600, 16);
+    let from = l
+        .rows
+        .iter()
+        .find(|r| r.id == "app#1" && r.state == "migrating")
+        .unwrap();
+    let to = l
+        .rows
+        .iter()
+        .find(|r| r.id == "app#1" && r.state == "incoming")
+        .unwrap();
+    assert_eq!((from.host.as_str(), to.host.as_str()), ("host-1", "host-4"));
+    // 7.6 s into a 15.2 s migration: half way on both rows.
+    assert_eq!(from.progress, Some(50));
+    assert_eq!(to.detail, "arriving from host-1 50%");
+    assert!(
+        from.detail.starts_with("live migrating to host-4 50%"),
+        "{}",
+        from.detail
+    );
+    let queued = row(&l, "app#3");
+    assert_eq!(
+        queued.detail,
+        "queued: live migration to host-4 waits for a slot"
+    );
+    // Paused and draining hosts say so: host-4 takes roles, the others are not paused.
+    assert!(l.hosts.iter().all(|h| h.node.is_none()));
+}

@@ -879,3 +879,55 @@ fn forcing_quorum_runs_a_stopped_minority_until_the_majority_is_back() {
     assert_eq!(ended[1].t_ms, 300_000);
     assert!(ended[1].message.contains("has a majority again"));
 }
+
+/// The four operation samples tell the story their descriptions tell.
+#[test]
+fn the_operation_samples_teach_what_they_say() {
+    // Live vs quick: shop never drops a request; batch is down 3.6 min, all of it planned.
+    let e = run(&example("live-vs-quick"), 400_000);
+    assert_eq!(only(&e, VmMigrated, "shop").t_ms, 30_000 + 13_533);
+    assert_eq!(
+        only(&e, VmMigrated, "batch").t_ms,
+        60_000 + quick(16).total_ms()
+    );
+    let tiers = &e.metrics().tiers;
+    let down = e.metrics().downtime_until(400_000);
+    let of = |t: &str| down[tiers.iter().position(|x| x == t).unwrap()];
+    assert_eq!(of("shop"), (0, 0));
+    assert_eq!(of("batch"), (quick(16).total_ms(), 0));
+    // Guest eviction: pre-copy 77 s, a 7.6 s pause, evicted after 5 missed heartbeats.
+    let copy = precopy(1, 1, 124);
+    assert_eq!((copy.rounds, copy.copy_ms / 1000), (10, 77));
+    assert!((7_550..7_650).contains(&copy.blackout_ms), "{copy:?}");
+    let e = run(&example("guest-eviction"), 300_000);
+    assert!(only(&e, NodeDown, "sql#1").t_ms < 30_000 + copy.total_ms());
+    assert!(!events(&e, RoleStarting, "sql#2").is_empty());
+    // Patch Tuesday: every node updated, nothing unplanned, report quick-migrated.
+    let e = run(&example("patch-tuesday"), 4_000_000);
+    assert!(
+        !events(&e, UpdatingDone, "hv").is_empty(),
+        "{}",
+        log_text(&e)
+    );
+    assert!(
+        events(&e, VmMigrating, "report")
+            .iter()
+            .any(|x| x.message.contains("quick migration"))
+    );
+    let down = e.metrics().downtime_until(4_000_000);
+    assert!(
+        down.iter().all(|(_, unplanned)| *unplanned == 0),
+        "{down:?}"
+    );
+    assert!(down.iter().any(|(planned, _)| *planned > 0));
+    // Scale out: host-4 joins and takes one VM from each of the three full nodes.
+    let e = run(&example("scale-out"), 200_000);
+    assert_eq!(only(&e, NodeJoined, "host-4").t_ms, 60_000);
+    let moved: Vec<&str> = e
+        .events()
+        .iter()
+        .filter(|x| x.kind == VmMigrated)
+        .map(|x| x.subjects[1].as_str())
+        .collect();
+    assert_eq!(moved, ["host-4", "host-4", "host-4"]);
+}

@@ -42,7 +42,8 @@ pub struct LiveRow {
     pub id: String,
     pub host: String,
     pub rect: Rect,
-    /// `running`, `booting`, `paused`, `migrating`, `stopped`, `failed`, `app-failed`.
+    /// `running`, `booting`, `paused`, `migrating`, `incoming` (the same VM drawn on the host
+    /// it is migrating to), `stopped`, `failed`, `app-failed`.
     pub state: &'static str,
     pub title: String,
     /// What it is doing and why, in words.
@@ -297,11 +298,18 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
         let p = host.at.unwrap_or_default();
         let (x, y) = (p.x as f64, p.y as f64);
         let vms = on_host.get(host.id.as_str()).cloned().unwrap_or_default();
+        // VMs on their way here: drawn on this host too, with the same progress bar.
+        let incoming: Vec<&VmView> = snap
+            .vms
+            .iter()
+            .filter(|v| v.state.moving().is_some_and(|(to, _, _)| to == h))
+            .collect();
         let compact = rows_per_host == 0;
         let rows = if compact {
             Vec::new()
-        } else if vms.len() <= rows_per_host {
-            vms.iter()
+        } else if vms.len() + incoming.len() <= rows_per_host {
+            let mut rows: Vec<LiveRow> = vms
+                .iter()
                 .map(|v| {
                     let mut row = instance_row(d, v, now, &load_of, busiest, &missed_of);
                     if let Some(role) = role_of.get(v.id.as_str()) {
@@ -309,11 +317,20 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
                     }
                     row
                 })
-                .collect()
+                .collect();
+            rows.extend(incoming.iter().map(|v| {
+                let mut row = instance_row(d, v, now, &load_of, busiest, &missed_of);
+                row.state = "incoming";
+                row.host = host.id.clone();
+                row.load = None;
+                row.detail = format!("arriving from {} {}%", v.host, row.progress.unwrap_or(0));
+                row
+            }));
+            rows
         } else {
             grouped_rows(&vms)
         };
-        let row_h = if vms.len() <= rows_per_host {
+        let row_h = if vms.len() + incoming.len() <= rows_per_host {
             INSTANCE_ROW_H
         } else {
             VM_H
@@ -653,6 +670,9 @@ fn instance_row(
         VmState::Stopped if v.failed => ("failed", format!("failed: {}", v.reason), None),
         VmState::Stopped => ("stopped", format!("down: {}", v.reason), None),
     };
+    if let Some(to) = &v.queued_to {
+        detail = format!("queued: live migration to {to} waits for a slot");
+    }
     if v.unmonitored {
         detail.push_str(" · unmonitored");
     }

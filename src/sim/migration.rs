@@ -134,6 +134,11 @@ impl Lanes {
         self.waiting.retain(|w| w.vm != vm);
     }
 
+    /// Where a VM's live migration waiting for a slot goes, if it waits.
+    pub fn waiting_to(&self, vm: usize) -> Option<usize> {
+        self.waiting.iter().find(|w| w.vm == vm).map(|w| w.to)
+    }
+
     /// A migration to or from host `h` waits for a slot.
     pub fn any_waiting_for(&self, h: usize) -> bool {
         self.waiting.iter().any(|w| w.from == h || w.to == h)

@@ -64,6 +64,8 @@ pub struct VmView {
     pub failed: bool,
     /// Paused at the end of a live migration (the last pages, the switch-over).
     pub switching_over: bool,
+    /// Its live migration to this host waits for a slot.
+    pub queued_to: Option<String>,
     /// The host it last moved from and when: the page draws the move for a moment.
     pub moved_from: Option<(String, u64)>,
 }
@@ -160,7 +162,8 @@ impl Engine {
         let vms = self
             .vms
             .iter()
-            .map(|vm| VmView {
+            .enumerate()
+            .map(|(v, vm)| VmView {
                 id: vm.id.clone(),
                 entry: d.vms[vm.entry].id.clone(),
                 host: d.hosts[vm.host].id.clone(),
@@ -173,6 +176,7 @@ impl Engine {
                 waiting_for_node: vm.pending,
                 failed: vm.failed,
                 switching_over: vm.blackout,
+                queued_to: self.lanes.waiting_to(v).map(|h| d.hosts[h].id.clone()),
                 moved_from: vm.moved_from.map(|(h, t)| (d.hosts[h].id.clone(), t)),
             })
             .collect();

@@ -333,7 +333,7 @@ fn live_row(ui: Ui, r: LiveRow) -> impl IntoView {
     };
     view! {
         <g class=format!("item vm state-{}", r.state) class:selected=sel class:moving=moving
-            data-testid=format!("vm-{}", r.id) data-id=id.clone() data-host=r.host.clone() data-state=r.state
+            data-testid=if r.state == "incoming" { format!("incoming-{}", r.id) } else { format!("vm-{}", r.id) } data-id=id.clone() data-host=r.host.clone() data-state=r.state
             tabindex="0" role="button" aria-label=format!("VM {} on {}: {}", r.title, r.host, r.detail)
             transform=transform
             on:focus={ let id = id.clone(); move |_| ui.run.selection.set(vec![id.clone()]) }
