@@ -114,4 +114,60 @@ fn main() {
             snapshot_us
         );
     }
+
+    // Cluster-Aware Updating of the 64-host, 8 000-VM cluster: the whole updating run.
+    let mut cau = cases_for_cau();
+    cau.operations.push(
+        serde_json::from_value(
+            serde_json::json!({"at_ms": 60_000, "op": "update", "cluster": "hv"}),
+        )
+        .unwrap(),
+    );
+    let cluster = cau.design.clusters[0].id.clone();
+    cau.operations[0].op = clusterlab::model::Operation::Update { cluster };
+    PEAK.store(LIVE.load(Relaxed), Relaxed);
+    let base = LIVE.load(Relaxed);
+    let start = Instant::now();
+    let mut e = Engine::new(&cau).unwrap();
+    let cap = 7 * 24 * 3_600_000;
+    let mut t = 0;
+    while t < cap
+        && !e
+            .events()
+            .iter()
+            .rev()
+            .take(64)
+            .any(|x| x.kind == clusterlab::sim::EventKind::UpdatingDone)
+    {
+        t += 3_600_000;
+        e.run_until(t);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let done = e
+        .events()
+        .iter()
+        .find(|x| x.kind == clusterlab::sim::EventKind::UpdatingDone)
+        .map(|x| x.t_ms);
+    let migrations = e
+        .events()
+        .iter()
+        .filter(|x| x.kind == clusterlab::sim::EventKind::VmMigrated)
+        .count();
+    println!();
+    println!(
+        "max-cluster CAU: run done at {} simulated, {} live migrations, {} log events, {} queue entries, {:.2} s real, peak {:.1} MB",
+        done.map_or("(not done)".to_string(), clusterlab::sim::fmt_ms),
+        migrations,
+        e.events().len(),
+        e.processed(),
+        secs,
+        (PEAK.load(Relaxed) - base) as f64 / 1e6
+    );
+}
+
+fn cases_for_cau() -> Scenario {
+    let path = format!("{}/examples/max-cluster.json", env!("CARGO_MANIFEST_DIR"));
+    let mut s = Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    s.faults.clear();
+    s
 }

@@ -28,7 +28,7 @@ enum Command {
         /// Seed for the run's random choices (default: the scenario's seed).
         #[arg(long)]
         seed: Option<u64>,
-        /// Simulated time to run, e.g. `90s`, `5m`, `1h` (default: last scripted fault + 5m, at least 2m).
+        /// Simulated time to run, e.g. `90s`, `5m`, `1h` (default: last scripted fault or operation + 5m, at least 2m).
         #[arg(long, value_parser = parse_duration)]
         until: Option<u64>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -99,9 +99,14 @@ fn load(path: &str) -> Result<Scenario, String> {
     Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
 
-/// Default run length: five minutes past the last scripted fault, at least two minutes.
+/// Default run length: five minutes past the last scripted fault or operation, at least two
+/// minutes (an updating run of many nodes takes hours: pass `--until`).
 pub fn default_until(s: &Scenario) -> u64 {
-    let last = s.faults.iter().map(|f| f.at_ms).max().unwrap_or(0);
+    let faults = s.faults.iter().map(|f| f.at_ms);
+    let last = faults
+        .chain(s.operations.iter().map(|o| o.at_ms))
+        .max()
+        .unwrap_or(0);
     (last + 300_000).max(120_000)
 }
 
