@@ -19,7 +19,7 @@ bindgen=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3}'
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $bindgen\$"; then
     cargo install wasm-bindgen-cli --version "$bindgen"
 fi
-# wasm-opt (binaryen) and the browser driver library come from npm.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+# wasm-opt (binaryen), the JavaScript minifier and the browser driver library come from npm.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/terser ]; then
     npm ci --no-audit --no-fund
 fi

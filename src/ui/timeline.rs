@@ -385,7 +385,7 @@ pub fn Charts(ui: Ui) -> impl IntoView {
             <figure class="chart" data-testid="chart-capacity">
                 <figcaption>"Free memory "<span class="when">{when}</span>
                     <span class="legend largest">{move || series.with(|s| format!("- - largest VM {} GB", s.5))}</span>
-                    <span class="legend" data-testid="capacity-legend">{move || values.with(|v| v.as_ref().map(|l| {
+                    <span class="legend free" data-testid="capacity-legend">{move || values.with(|v| v.as_ref().map(|l| {
                         let low = l.3.iter().min_by_key(|h| h.1);
                         low.map(|(id, gb)| format!("least free: {id} {gb} GB")).unwrap_or_default()
                     }).unwrap_or_default())}</span></figcaption>

@@ -4,11 +4,17 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import { serve, launch } from './serve.mjs';
+import { execSync } from 'node:child_process';
 
 const dist = process.argv[2] || 'dist';
 const out = process.argv[3] || 'target/screenshots/looks';
 fs.mkdirSync(out, { recursive: true });
 const { url, close } = await serve(dist);
+// Planned operations mid-way: the scale-out sample 8 s after host-4 joined (two VMs migrating to
+// it, drawn on both hosts, one queued).
+const opsLink = execSync('cargo run --quiet --release --bin clusterlab -- link examples/scale-out.json --at 68s')
+  .toString()
+  .trim();
 const browser = await launch(chromium);
 for (const [width, height] of [[1024, 768], [1280, 800], [1920, 1080]]) {
   for (const colorScheme of ['light', 'dark']) {
@@ -36,6 +42,10 @@ for (const [width, height] of [[1024, 768], [1280, 800], [1920, 1080]]) {
     await page.click('[data-testid="play"]');
     await page.waitForTimeout(200);
     await page.screenshot({ path: `${out}/run-${name}.png` });
+    await page.goto(url + opsLink);
+    await page.waitForSelector('[data-testid="incoming-app#1"]', { timeout: 30000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${out}/operations-${name}.png` });
     await page.close();
   }
 }
