@@ -136,13 +136,11 @@ pub fn key(k: &str, ctrl: bool, shift: bool) {
 
 /// An example scenario's JSON, built into the test.
 pub fn example_json(name: &str) -> &'static str {
-    match name {
-        "host-cluster" => include_str!("../../examples/host-cluster.json"),
-        "guest-cluster" => include_str!("../../examples/guest-cluster.json"),
-        "web-app-db" => include_str!("../../examples/web-app-db.json"),
-        "max-cluster" => include_str!("../../examples/max-cluster.json"),
-        other => panic!("no example {other}"),
-    }
+    clusterlab::gallery::SAMPLES
+        .iter()
+        .find(|s| s.id == name)
+        .unwrap_or_else(|| panic!("no example {name}"))
+        .json
 }
 
 /// A run recorded natively: example, length and hash of its log (`tests/data/trace_hashes.json`).
