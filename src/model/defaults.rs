@@ -25,6 +25,14 @@ pub struct HeartbeatTiming {
 }
 
 impl HeartbeatTiming {
+    /// The longest heartbeat interval of the three kinds of path (heartbeat phases spread over it).
+    pub fn longest_delay_ms(&self) -> u64 {
+        self.same_subnet
+            .delay_ms
+            .max(self.cross_subnet.delay_ms)
+            .max(self.cross_site.delay_ms)
+    }
+
     /// The version's defaults, then scenario overrides, then the cluster's own.
     ///
     /// `hyper_v_vms`: a host cluster with Hyper-V VMs among its roles. 2012 R2 raises its

@@ -87,13 +87,7 @@ impl Engine {
         }
         let ci = self.clusters.len();
         for m in 0..n {
-            let max_delay = c
-                .beats
-                .same_subnet
-                .delay_ms
-                .max(c.beats.cross_subnet.delay_ms)
-                .max(c.beats.cross_site.delay_ms);
-            c.phase[m] = self.rng.random_range(0..max_delay.max(1));
+            c.phase[m] = self.rng.random_range(0..c.beats.longest_delay_ms().max(1));
         }
         let mut delays: Vec<u64> = Vec::new();
         for a in 0..n {
@@ -153,14 +147,8 @@ impl Engine {
             .iter()
             .map(|&x| self.pair_class(member, x) as u8)
             .collect();
-        let c = &self.clusters[ci];
-        let max_delay = c
-            .beats
-            .same_subnet
-            .delay_ms
-            .max(c.beats.cross_subnet.delay_ms)
-            .max(c.beats.cross_site.delay_ms);
-        let phase = self.rng.random_range(0..max_delay.max(1));
+        let longest = self.clusters[ci].beats.longest_delay_ms();
+        let phase = self.rng.random_range(0..longest.max(1));
         let c = &mut self.clusters[ci];
         let m = c.members.len();
         let delays_before: Vec<Vec<u64>> = (0..m)

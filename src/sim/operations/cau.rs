@@ -39,11 +39,7 @@ pub(super) struct UpdatingRun {
 
 impl Engine {
     pub(super) fn start_updating_run(&mut self, cluster: &str) {
-        let Some(ci) = self
-            .clusters
-            .iter()
-            .position(|c| !c.guest && c.id == cluster)
-        else {
+        let Some(ci) = self.host_cluster(cluster) else {
             return;
         };
         let name = self.clusters[ci].name.clone();

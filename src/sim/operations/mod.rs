@@ -10,7 +10,7 @@ mod moves;
 mod nodes;
 
 use super::{Engine, EventKind};
-use crate::model::{Failback, Operation, ScheduledOp, parse_vm_ref};
+use crate::model::{Failback, Operation, ScheduledOp};
 
 /// NodeDrainStatus: where a node's last drain got to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -101,7 +101,7 @@ impl Engine {
             Operation::Update { .. } => None,
             _ => self.net.hosts.get(op.host()).copied(),
         };
-        let vm = op.vm().and_then(|r| self.vm_ref(r));
+        let vm = op.vm().and_then(|r| self.vm_index(r));
         match (&op, host, vm) {
             (Operation::LiveMigrate { .. }, Some(to), Some(v)) => self.op_migrate(v, to, true),
             (Operation::QuickMigrate { .. }, Some(to), Some(v)) => self.op_migrate(v, to, false),
@@ -118,28 +118,23 @@ impl Engine {
         }
     }
 
-    /// The VM instance a script names (`web` or `web#2`).
-    fn vm_ref(&self, r: &str) -> Option<usize> {
-        let (entry, k) = parse_vm_ref(r)?;
-        let e = self
-            .scenario
-            .design
-            .vms
-            .iter()
-            .position(|v| v.id == entry)?;
-        (k <= self.scenario.design.vms[e].replicas).then(|| self.entry_first[e] + k as usize - 1)
-    }
-
     /// Whether VM instance `vm` could be migrated to host `to` now, or why not (the page asks
     /// before it adds a dragged migration to the script).
     pub fn migration_check(&self, vm: &str, to: &str) -> Result<(), String> {
-        let v = self.vm_ref(vm).ok_or_else(|| format!("{vm} is not a VM"))?;
+        let v = self
+            .vm_index(vm)
+            .ok_or_else(|| format!("{vm} is not a VM"))?;
         let h = *self
             .net
             .hosts
             .get(to)
             .ok_or_else(|| format!("{to} is not a host"))?;
         self.move_blocker(v, h).map_or(Ok(()), Err)
+    }
+
+    /// The host failover cluster with this id.
+    fn host_cluster(&self, id: &str) -> Option<usize> {
+        self.clusters.iter().position(|c| !c.guest && c.id == id)
     }
 
     /// An operation that cannot run says why, and changes nothing.

@@ -14,11 +14,7 @@ pub const ADD_EVICT_DELAY_MS: u64 = 60_000;
 impl Engine {
     pub(super) fn add_node(&mut self, h: usize, cluster: &str) {
         let hid = self.host_id(h).to_string();
-        let Some(ci) = self
-            .clusters
-            .iter()
-            .position(|c| !c.guest && c.id == cluster)
-        else {
+        let Some(ci) = self.host_cluster(cluster) else {
             return;
         };
         if let Some((other, m)) = self.node_of(h)
