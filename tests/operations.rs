@@ -659,7 +659,7 @@ fn every_30_minutes_vm_load_balancing_relieves_a_node_above_the_threshold() {
 }
 
 #[test]
-fn an_evicted_node_drains_then_leaves_for_good_and_another_add_waits_for_add_evict_delay() {
+fn an_evicted_node_drains_then_leaves_for_good_and_an_add_waits_for_add_evict_delay() {
     let mut s = host_cluster(3, disk_witness(), "2016+");
     add_ops(
         &mut s,
@@ -686,19 +686,25 @@ fn an_evicted_node_drains_then_leaves_for_good_and_another_add_waits_for_add_evi
         "{}",
         left.message
     );
-    let refused = only(&e, OperationRefused, "host-3");
-    assert_eq!(refused.t_ms, 40_000);
+    // The add at 40 s waits for AddEvictDelay: 60 s after the eviction.
+    let waits = only(&e, OperationWaits, "host-3");
+    assert_eq!(waits.t_ms, 40_000);
+    let at = 10_000 + live + 60_000;
     assert!(
-        refused
+        waits
             .message
-            .contains("it adds no node until AddEvictDelay (60 s) has passed"),
+            .contains("it waits AddEvictDelay (60 s) before adding one, so host-3 is added at"),
         "{}",
-        refused.message
+        waits.message
     );
-    // Heartbeats from an evicted node do not bring it back; an add does.
+    // Heartbeats from an evicted node do not bring it back; the add does, when the delay ends.
     let joined = events(&e, NodeJoined, "host-3");
     assert_eq!(joined.len(), 1, "{}", log_text(&e));
-    assert_eq!(joined[0].t_ms, 100_000);
+    assert_eq!(joined[0].t_ms, at);
+    // The add at 100 s finds it a node already.
+    let refused = only(&e, OperationRefused, "host-3");
+    assert_eq!(refused.t_ms, 100_000);
+    assert!(refused.message.contains("host-3 is already a node of hv"));
 }
 
 #[test]
@@ -930,4 +936,38 @@ fn the_operation_samples_teach_what_they_say() {
         .map(|x| x.subjects[1].as_str())
         .collect();
     assert_eq!(moved, ["host-4", "host-4", "host-4"]);
+}
+
+#[test]
+fn a_crash_during_a_shutdown_drain_is_a_crash_not_a_graceful_leave() {
+    let mut s = host_cluster(2, no_witness(), "2016+");
+    add_ops(&mut s, vec![op(30_000, host_op("shutdown", "host-1"))]);
+    add_faults(&mut s, vec![fault(35_000, crash("host-1"))]);
+    let e = run(&scenario(s), 200_000);
+    let failed = only(&e, DrainFailed, "host-1");
+    assert!(
+        failed.message.contains("it is no longer an active node"),
+        "{}",
+        log_text(&e)
+    );
+    none(&e, NodeLeft, "host-1");
+}
+
+#[test]
+fn an_evicted_node_no_longer_counts_among_static_votes() {
+    // Static votes, four nodes, no witness: evict host-4, then host-3 crashes. host-1 and host-2
+    // hold 2 of the 3 votes left; had host-4 kept its vote they would hold 2 of 4 and stop.
+    let mut s = host_cluster(4, no_witness(), "2012r2");
+    s["settings"]["dynamic_quorum"] = json!(false);
+    add_ops(&mut s, vec![op(10_000, host_op("evict", "host-4"))]);
+    add_faults(&mut s, vec![fault(60_000, crash("host-3"))]);
+    let e = run(&scenario(s), 200_000);
+    assert!(!events(&e, NodeLeft, "host-4").is_empty());
+    none(&e, QuorumLost, "hv");
+    let kept = events(&e, QuorumKept, "hv");
+    assert!(
+        kept.last().unwrap().message.contains("hold 2 of 3 votes"),
+        "{}",
+        log_text(&e)
+    );
 }

@@ -670,9 +670,9 @@ impl Engine {
         let old_witness = self.clusters[ci].witness_vote;
         let has_witness = self.clusters[ci].witness != Witness::None;
         if !self.timing.dynamic_quorum {
-            // Static votes: every configured node, and the witness, always count.
+            // Static votes: every configured node (not an evicted one), and the witness, count.
             let c = &mut self.clusters[ci];
-            c.vote = vec![true; n];
+            c.vote = c.node.iter().map(|s| *s != NodeState::Evicted).collect();
             c.witness_vote = has_witness;
             return;
         }
@@ -711,7 +711,12 @@ impl Engine {
         if self.timing.dynamic_witness && witness_ok && n >= 2 && total(c) < 3 {
             c.witness_vote = true;
             for m in 0..n {
-                if total(c) < 3 && !c.vote[m] && old_votes[m] && !up.contains(&m) {
+                if total(c) < 3
+                    && !c.vote[m]
+                    && old_votes[m]
+                    && !up.contains(&m)
+                    && c.node[m] != NodeState::Evicted
+                {
                     c.vote[m] = true;
                 }
             }

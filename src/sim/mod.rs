@@ -91,6 +91,8 @@ pub enum EventKind {
     Operation,
     /// An operation that cannot run now, and why.
     OperationRefused,
+    /// An operation that waits (AddEvictDelay), and until when.
+    OperationWaits,
     NodePaused,
     NodeResumed,
     DrainCompleted,
@@ -153,8 +155,14 @@ enum Ev {
     Balance {
         cluster: usize,
     },
+    /// An add that waited for AddEvictDelay.
+    AddNodeLater {
+        host: usize,
+        cluster: usize,
+    },
     /// Cluster-Aware Updating's next step.
     Updating {
+        cluster: usize,
         token: u32,
     },
     MonitorDetect {
@@ -383,7 +391,8 @@ impl Engine {
             Ev::QuickMigrationDone { vm, token } => self.quick_migration_done(vm, token),
             Ev::DrainCheck { host } => self.drain_progress(host),
             Ev::Balance { cluster } => self.balance_tick(cluster),
-            Ev::Updating { token } => self.updating_tick(token),
+            Ev::Updating { cluster, token } => self.updating_tick(cluster, token),
+            Ev::AddNodeLater { host, cluster } => self.add_node_later(host, cluster),
             Ev::Heartbeat {
                 cluster,
                 sender,

@@ -788,14 +788,9 @@ impl Engine {
         let Some(&h) = self.net.hosts.get(home) else {
             return;
         };
-        if !spec.failback
-            || vm.state != VmState::Running
-            || vm.host == h
-            || !self.host_node_up(ci, h)
-            || self.ops.is_paused(h)
-            || self.free_memory(h) < u64::from(vm.memory_gb)
-            || self.storage_access(v, h).is_none()
-        {
+        // Home must be able to take it now: an active, unpaused node with the memory, the
+        // storage, the switches (and a guarded host for a shielded VM) it needs.
+        if !spec.failback || !self.host_node_up(ci, h) || self.move_blocker(v, h).is_some() {
             return;
         }
         let home = home.clone();
@@ -875,10 +870,26 @@ impl Engine {
     pub(super) fn start_waiting_migrations(&mut self) {
         while let Some(w) = self.lanes.start_next() {
             let still = self.vms[w.vm].state == VmState::Running && self.vms[w.vm].host == w.from;
-            if still {
-                self.start_live_migration(w.vm, w.to, w.why);
+            // The target may have filled up, been paused or left while the move waited.
+            let blocked = if still {
+                self.move_blocker(w.vm, w.to)
             } else {
-                self.lanes.release(w.from, w.to);
+                None
+            };
+            match (still, blocked) {
+                (true, None) => self.start_live_migration(w.vm, w.to, w.why),
+                (true, Some(why)) => {
+                    self.lanes.release(w.from, w.to);
+                    let msg = format!(
+                        "live migration of {} to {} cannot start after waiting for a slot: {why}",
+                        self.vms[w.vm].id,
+                        self.host_id(w.to)
+                    );
+                    let subjects = vec![self.vms[w.vm].id.clone(), self.host_id(w.to).to_string()];
+                    self.emit(EventKind::VmMigrationFailed, subjects, msg);
+                    self.drain_watch(w.from);
+                }
+                (false, _) => self.lanes.release(w.from, w.to),
             }
         }
     }

@@ -21,10 +21,9 @@ pub fn category(kind: EventKind) -> &'static str {
             "applications"
         }
         NlbConvergenceStarted | NlbConverged | NlbConvergenceStuck => "nlb",
-        Operation | OperationRefused | NodePaused | NodeResumed | DrainCompleted | DrainFailed
-        | NodeLeft | NodeStarted | NodeAdded | UpdatingRun | UpdatingDone | UpdatingStopped => {
-            "operations"
-        }
+        Operation | OperationRefused | OperationWaits | NodePaused | NodeResumed
+        | DrainCompleted | DrainFailed | NodeLeft | NodeStarted | NodeAdded | UpdatingRun
+        | UpdatingDone | UpdatingStopped => "operations",
         _ => "vms",
     }
 }

@@ -8,25 +8,29 @@ use super::super::{Engine, Ev};
 
 impl Engine {
     /// Load of host `h` in percent: the higher of its memory and its CPU demand, counting the
-    /// moves already decided in this pass (`extra_gb` on the memory `base` it had before).
-    fn pressure(&self, base: &[u64], h: usize, extra_gb: i64) -> u32 {
+    /// moves already decided in this pass (`extra` memory GB and CPU demand on the `base` the
+    /// pass found).
+    fn pressure(&self, base: &[(u64, u64)], h: usize, extra: (i64, i64)) -> u32 {
         let host = &self.scenario.design.hosts[h];
-        let mem = (base[h] as i64 + extra_gb).max(0) as u64;
-        let mem_pct = (mem * 100 / u64::from(host.memory_gb.max(1))) as u32;
-        mem_pct.max(self.cpu_pct(h))
+        let mem = (base[h].0 as i64 + extra.0).max(0) as u64;
+        let cpu = (base[h].1 as i64 + extra.1).max(0) as u64;
+        let mem_pct = mem * 100 / u64::from(host.memory_gb.max(1));
+        let cpu_pct = cpu / u64::from(host.cpu_cores.max(1));
+        mem_pct.max(cpu_pct) as u32
     }
 
-    fn cpu_pct(&self, h: usize) -> u32 {
+    /// CPU demand of a VM: vCPUs x utilisation (percent of one logical processor each).
+    fn cpu_demand(&self, v: usize) -> u64 {
         let d = &self.scenario.design;
-        let demand: u64 = self.host_vms[h]
+        u64::from(self.vms[v].vcpus) * u64::from(d.vms[self.vms[v].entry].cpu_utilization_pct)
+    }
+
+    fn host_cpu_demand(&self, h: usize) -> u64 {
+        self.host_vms[h]
             .iter()
             .filter(|&&v| self.vms[v].host == h && self.vms[v].guest_up())
-            .map(|&v| {
-                u64::from(self.vms[v].vcpus)
-                    * u64::from(d.vms[self.vms[v].entry].cpu_utilization_pct)
-            })
-            .sum();
-        (demand / u64::from(d.hosts[h].cpu_cores.max(1))) as u32
+            .map(|&v| self.cpu_demand(v))
+            .sum()
     }
 
     /// One balancing pass of cluster `ci`; `joined`: only towards this new node.
@@ -46,15 +50,17 @@ impl Engine {
             .collect();
         // Memory as the pass found it: a started migration reserves memory on its target at
         // once, a queued one later; counting moves on this base counts each exactly once.
-        let base = self.host_mem.clone();
-        let mut shift = vec![0i64; self.scenario.design.hosts.len()];
+        let base: Vec<(u64, u64)> = (0..self.scenario.design.hosts.len())
+            .map(|h| (self.host_mem[h], self.host_cpu_demand(h)))
+            .collect();
+        let mut shift = vec![(0i64, 0i64); self.scenario.design.hosts.len()];
         // The most loaded node first.
         let mut over: Vec<usize> = nodes
             .iter()
             .copied()
-            .filter(|&h| self.pressure(&base, h, 0) > limit)
+            .filter(|&h| self.pressure(&base, h, (0, 0)) > limit)
             .collect();
-        over.sort_by_key(|&h| (std::cmp::Reverse(self.pressure(&base, h, 0)), h));
+        over.sort_by_key(|&h| (std::cmp::Reverse(self.pressure(&base, h, (0, 0))), h));
         for from in over {
             // Lowest priority, then smallest first: the least disturbance for the most relief.
             let mut vms: Vec<usize> = self.host_vms[from]
@@ -78,12 +84,15 @@ impl Engine {
                 if self.pressure(&base, from, shift[from]) <= limit {
                     break;
                 }
-                let gb = i64::from(self.vms[v].memory_gb);
+                let load = (i64::from(self.vms[v].memory_gb), self.cpu_demand(v) as i64);
                 let target = nodes
                     .iter()
                     .copied()
                     .filter(|&t| t != from && joined.is_none_or(|j| j == t))
-                    .filter(|&t| self.pressure(&base, t, shift[t] + gb) <= limit)
+                    .filter(|&t| {
+                        let after = (shift[t].0 + load.0, shift[t].1 + load.1);
+                        self.pressure(&base, t, after) <= limit
+                    })
                     .filter(|&t| self.move_blocker(v, t).is_none())
                     .filter(|&t| {
                         let c = &self.clusters[ci];
@@ -93,8 +102,8 @@ impl Engine {
                 let Some(t) = target else {
                     continue;
                 };
-                shift[from] -= gb;
-                shift[t] += gb;
+                shift[from] = (shift[from].0 - load.0, shift[from].1 - load.1);
+                shift[t] = (shift[t].0 + load.0, shift[t].1 + load.1);
                 let why = format!(
                     "moves off {} (VM load balancing: the node is above {limit} % of its memory or CPU)",
                     self.host_id(from)

@@ -38,13 +38,27 @@ pub(super) struct UpdatingRun {
 }
 
 impl Engine {
+    fn run_of(&mut self, ci: usize) -> Option<&mut UpdatingRun> {
+        self.ops.updating.iter_mut().find(|r| r.cluster == ci)
+    }
+
+    fn end_run(&mut self, ci: usize) {
+        self.ops.updating.retain(|r| r.cluster != ci);
+    }
+
     pub(super) fn start_updating_run(&mut self, cluster: &str) {
         let Some(ci) = self.host_cluster(cluster) else {
             return;
         };
         let name = self.clusters[ci].name.clone();
-        if self.ops.updating.is_some() {
-            let why = format!("an updating run is already under way: {name} waits for it to end");
+        if self.ops.updating.iter().any(|r| r.cluster == ci) {
+            let why = format!("an updating run of {name} is already under way");
+            return self.refuse(vec![cluster.to_string()], why);
+        }
+        if self.timing.version < crate::model::Version::W2012R2 {
+            let why = format!(
+                "Cluster-Aware Updating came with Windows Server 2012: {name} (2008 R2) is patched node by node by hand"
+            );
             return self.refuse(vec![cluster.to_string()], why);
         }
         if !self.clusters[ci].has_quorum {
@@ -75,7 +89,7 @@ impl Engine {
         let max_failed = n / 3;
         let ids: Vec<&str> = order.iter().map(|&h| self.host_id(h)).collect();
         let msg = format!(
-            "Cluster-Aware Updating starts an updating run on {name}: one node at a time, the fewest roles first ({}); each drains, installs its updates ({}), restarts ({}), resumes and takes its roles back. It stops after more than {max_failed} failed {} (MaxFailedNodes) or {MAX_RETRIES_PER_NODE} failed drains of one node (MaxRetriesPerNode)",
+            "Cluster-Aware Updating starts an updating run on {name}: one node at a time, the fewest roles first ({}); each drains, installs its updates ({}), restarts ({}), resumes and takes its roles back. A node that fails to drain {MAX_RETRIES_PER_NODE} times (MaxRetriesPerNode) is skipped as failed; more than {max_failed} failed {} (MaxFailedNodes) stop the run",
             names(&ids),
             fmt_ms(self.timing.update_install_ms),
             fmt_ms(self.timing.host_restart_ms),
@@ -83,7 +97,7 @@ impl Engine {
         );
         let cid = self.clusters[ci].id.clone();
         self.emit(EventKind::UpdatingRun, vec![cid], msg);
-        self.ops.updating = Some(UpdatingRun {
+        self.ops.updating.push(UpdatingRun {
             cluster: ci,
             order,
             next: 0,
@@ -94,15 +108,14 @@ impl Engine {
             max_failed,
             token: 0,
         });
-        self.update_next_node();
+        self.update_next_node(ci);
     }
 
     /// Takes the next node of the run, or ends it.
-    fn update_next_node(&mut self) {
-        let Some(run) = self.ops.updating.as_mut() else {
+    fn update_next_node(&mut self, ci: usize) {
+        let Some(run) = self.run_of(ci) else {
             return;
         };
-        let ci = run.cluster;
         let Some(&h) = run.order.get(run.next) else {
             let failed = run.failed.clone();
             let failed: Vec<String> = failed
@@ -122,7 +135,7 @@ impl Engine {
                     names(&failed)
                 )
             };
-            self.ops.updating = None;
+            self.end_run(ci);
             return self.emit(EventKind::UpdatingDone, vec![cid], msg);
         };
         run.next += 1;
@@ -130,10 +143,10 @@ impl Engine {
         run.tries = 0;
         let hid = self.host_id(h).to_string();
         let Some((_, m)) = self.node_of(h) else {
-            return self.update_next_node();
+            return self.update_next_node(ci);
         };
         if self.clusters[ci].node[m] != NodeState::Up {
-            return self.update_failed_node(format!("{hid} is not an active node"));
+            return self.update_failed_node(ci, format!("{hid} is not an active node"));
         }
         if !self.quorum_without(ci, m) {
             let cid = self.clusters[ci].id.clone();
@@ -141,14 +154,14 @@ impl Engine {
                 "the updating run on {} stops: taking {hid} down would cost the cluster quorum",
                 self.clusters[ci].name
             );
-            self.ops.updating = None;
+            self.end_run(ci);
             return self.emit(EventKind::UpdatingStopped, vec![cid, hid], msg);
         }
-        self.update_drain();
+        self.update_drain(ci);
     }
 
-    fn update_drain(&mut self) {
-        let Some(run) = self.ops.updating.as_mut() else {
+    fn update_drain(&mut self, ci: usize) {
+        let Some(run) = self.run_of(ci) else {
             return;
         };
         let h = run.host;
@@ -160,22 +173,27 @@ impl Engine {
             "Cluster-Aware Updating: {hid} enters maintenance (drain {tries} of at most {MAX_RETRIES_PER_NODE})"
         );
         self.emit(EventKind::UpdatingRun, vec![hid], msg);
+        // A retry drains again while the node stays paused (it keeps the list of what left).
         self.ops.drains[h] = None;
         self.drain(h, After::Nothing);
-        self.update_poll(POLL_MS);
+        self.update_poll(ci, POLL_MS);
     }
 
-    fn update_poll(&mut self, after: u64) {
-        if let Some(run) = self.ops.updating.as_mut() {
+    fn update_poll(&mut self, ci: usize, after: u64) {
+        let now = self.now;
+        if let Some(run) = self.run_of(ci) {
             run.token += 1;
             let token = run.token;
-            self.schedule(self.now + after, Ev::Updating { token });
+            self.schedule(
+                now.saturating_add(after),
+                Ev::Updating { cluster: ci, token },
+            );
         }
     }
 
     /// The run's timer: a step's time is up, or it looks again at a drain or a failback.
-    pub(in super::super) fn updating_tick(&mut self, token: u32) {
-        let Some(run) = self.ops.updating.as_ref() else {
+    pub(in super::super) fn updating_tick(&mut self, ci: usize, token: u32) {
+        let Some(run) = self.run_of(ci) else {
             return;
         };
         if run.token != token {
@@ -185,28 +203,25 @@ impl Engine {
         let hid = self.host_id(h).to_string();
         match step {
             Step::Draining => match self.ops.drain_status(h) {
-                Some(DrainStatus::InProgress) => self.update_poll(POLL_MS),
+                Some(DrainStatus::InProgress) => self.update_poll(ci, POLL_MS),
                 Some(DrainStatus::Completed) => {
                     let msg = format!(
                         "Cluster-Aware Updating installs the updates on {hid} ({})",
                         fmt_ms(self.timing.update_install_ms)
                     );
                     self.emit(EventKind::UpdatingRun, vec![hid], msg);
-                    if let Some(run) = self.ops.updating.as_mut() {
+                    if let Some(run) = self.run_of(ci) {
                         run.step = Step::Installing;
                     }
-                    self.update_poll(self.timing.update_install_ms);
+                    self.update_poll(ci, self.timing.update_install_ms);
                 }
-                _ if tries < MAX_RETRIES_PER_NODE => {
-                    // Resume without failback and try the drain again.
-                    self.resume(h, Failback::No);
-                    self.update_drain();
-                }
+                _ if tries < MAX_RETRIES_PER_NODE => self.update_drain(ci),
                 _ => {
                     self.resume(h, Failback::Immediate);
-                    self.update_failed_node(format!(
-                        "{hid} could not be drained in {MAX_RETRIES_PER_NODE} tries"
-                    ))
+                    self.update_failed_node(
+                        ci,
+                        format!("{hid} could not be drained in {MAX_RETRIES_PER_NODE} tries"),
+                    )
                 }
             },
             Step::Installing => {
@@ -215,23 +230,33 @@ impl Engine {
                     fmt_ms(self.timing.host_restart_ms)
                 );
                 self.emit(EventKind::UpdatingRun, vec![hid], msg);
-                if let Some(run) = self.ops.updating.as_mut() {
+                if let Some(run) = self.run_of(ci) {
                     run.step = Step::Restarting;
                 }
                 self.power_off_gracefully(h);
-                self.update_poll(self.timing.host_restart_ms);
+                self.update_poll(ci, self.timing.host_restart_ms);
             }
             Step::Restarting => {
                 self.start_host(h);
+                let rejoined = self
+                    .node_of(h)
+                    .is_some_and(|(c, m)| self.clusters[c].node[m] == NodeState::Up);
+                if !rejoined {
+                    // It stays paused: the run cannot give it its roles back.
+                    return self.update_failed_node(
+                        ci,
+                        format!("{hid} did not rejoin the cluster after its restart"),
+                    );
+                }
                 let msg = format!(
                     "Cluster-Aware Updating: {hid} is updated; it leaves maintenance and takes its roles back (FailbackMode Immediate)"
                 );
                 self.emit(EventKind::UpdatingRun, vec![hid], msg);
                 self.resume(h, Failback::Immediate);
-                if let Some(run) = self.ops.updating.as_mut() {
+                if let Some(run) = self.run_of(ci) {
                     run.step = Step::FailingBack;
                 }
-                self.update_poll(POLL_MS);
+                self.update_poll(ci, POLL_MS);
             }
             Step::FailingBack => {
                 let moving = self.vms.iter().any(|vm| {
@@ -240,22 +265,22 @@ impl Engine {
                         .is_some_and(|(to, _, _)| to == h || vm.host == h)
                 });
                 if moving || self.lanes.any_waiting_for(h) {
-                    self.update_poll(POLL_MS);
+                    self.update_poll(ci, POLL_MS);
                 } else {
-                    self.update_next_node();
+                    self.update_next_node(ci);
                 }
             }
         }
     }
 
     /// The current node failed: count it, and stop the run past MaxFailedNodes.
-    fn update_failed_node(&mut self, why: String) {
-        let Some(run) = self.ops.updating.as_mut() else {
+    fn update_failed_node(&mut self, ci: usize, why: String) {
+        let Some(run) = self.run_of(ci) else {
             return;
         };
         let h = run.host;
         run.failed.push(h);
-        let (ci, failed, max) = (run.cluster, run.failed.len(), run.max_failed);
+        let (failed, max) = (run.failed.len(), run.max_failed);
         let hid = self.host_id(h).to_string();
         let cid = self.clusters[ci].id.clone();
         if failed > max {
@@ -264,14 +289,14 @@ impl Engine {
                 self.clusters[ci].name,
                 super::super::plural(failed, "node", "nodes")
             );
-            self.ops.updating = None;
+            self.end_run(ci);
             return self.emit(EventKind::UpdatingStopped, vec![cid, hid], msg);
         }
         let msg = format!(
             "Cluster-Aware Updating skips {hid}: {why} ({failed} of at most {max} failed nodes)"
         );
         self.emit(EventKind::UpdatingRun, vec![hid, cid], msg);
-        self.update_next_node();
+        self.update_next_node(ci);
     }
 
     /// The active nodes keep quorum if member `m` leaves gracefully: with dynamic quorum its vote
@@ -289,7 +314,8 @@ impl Engine {
             return true;
         }
         let witness = c.witness != crate::model::Witness::None;
-        let total = c.members.len() + usize::from(witness);
+        let voters = c.node.iter().filter(|s| **s != NodeState::Evicted).count();
+        let total = voters + usize::from(witness);
         let held = others.len() + usize::from(witness && self.witness_reachable_from(ci, &others));
         2 * held > total
     }

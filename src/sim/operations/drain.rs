@@ -52,12 +52,16 @@ impl Engine {
             );
             return self.refuse(vec![hid], why);
         }
+        let was_paused = self.ops.paused[h];
         self.ops.paused[h] = true;
         self.ops.drains[h] = Some(Drain {
             status: DrainStatus::InProgress,
             then,
         });
-        self.ops.drained[h].clear();
+        // A new maintenance starts a new list; another try while still paused keeps it.
+        if !was_paused {
+            self.ops.drained[h].clear();
+        }
         let mut roles = self
             .node_roles(ci, m, true)
             .map(|(_, vms)| vms)
@@ -103,8 +107,13 @@ impl Engine {
                     why
                 };
                 let msg = format!(
-                    "{} cannot leave paused {hid}: {why}; it keeps running there",
-                    self.vms[v].id
+                    "{} cannot leave paused {hid}: {why}{}",
+                    self.vms[v].id,
+                    if then == After::Nothing {
+                        "; it keeps running there"
+                    } else {
+                        ""
+                    }
                 );
                 self.emit(
                     EventKind::VmMigrationFailed,
@@ -113,7 +122,6 @@ impl Engine {
                 );
                 continue;
             };
-            promised[t] += need;
             self.ops.drained[h].push(v);
             let p = self.vms[v].priority;
             if quick_all || p.value() < threshold {
@@ -121,6 +129,10 @@ impl Engine {
                 self.quick_migrate(v, t, why);
             } else {
                 self.live_migrate(v, t, format!("leaves paused {hid} ({p:?} priority)"));
+                // A started move holds its memory on the target already; a queued one not yet.
+                if self.lanes.is_waiting(v) {
+                    promised[t] += need;
+                }
             }
         }
         self.drain_progress(h);
@@ -134,17 +146,43 @@ impl Engine {
         let Some((ci, m)) = self.node_of(h) else {
             return;
         };
+        let hid = self.host_id(h).to_string();
+        if !self.health.host_up(h) || self.clusters[ci].node[m] != NodeState::Up {
+            // It crashed or was cut off meanwhile: nothing graceful follows.
+            self.ops.drains[h] = Some(Drain {
+                status: DrainStatus::Failed,
+                ..d
+            });
+            let msg = format!(
+                "drain of {hid} failed: it is no longer an active node (NodeDrainStatus Failed){}",
+                match d.then {
+                    After::Shutdown =>
+                        "; its graceful shutdown is off: it went down without handing anything over",
+                    _ => "",
+                }
+            );
+            self.emit(EventKind::DrainFailed, vec![hid], msg);
+            if d.then == After::Evict {
+                self.evict_now(h);
+            }
+            return;
+        }
         let left: Vec<usize> = self
             .node_roles(ci, m, true)
             .map(|(_, vms)| vms)
             .unwrap_or_default();
-        if left
+        // Wait for what is moving off, and for moves into it that started before the pause.
+        let incoming = self
+            .vms
             .iter()
-            .any(|&v| self.vms[v].state.moving().is_some() || self.lanes.is_waiting(v))
+            .any(|vm| vm.state.moving().is_some_and(|(to, _, _)| to == h));
+        if incoming
+            || left
+                .iter()
+                .any(|&v| self.vms[v].state.moving().is_some() || self.lanes.is_waiting(v))
         {
             return;
         }
-        let hid = self.host_id(h).to_string();
         let (status, kind, msg) = if left.is_empty() {
             (
                 DrainStatus::Completed,
@@ -157,9 +195,16 @@ impl Engine {
                 DrainStatus::Failed,
                 EventKind::DrainFailed,
                 format!(
-                    "drain of {hid} failed: {} could not move and {} on the paused node (NodeDrainStatus Failed)",
+                    "drain of {hid} failed: {} could not move{} (NodeDrainStatus Failed)",
                     names(&ids),
-                    plural(ids.len(), "keeps running", "keep running")
+                    match d.then {
+                        After::Nothing => format!(
+                            " and {} on the paused node",
+                            plural(ids.len(), "keeps running", "keep running")
+                        ),
+                        After::Shutdown => " and will stop when it shuts down".to_string(),
+                        After::Evict => " and will stop when it is evicted".to_string(),
+                    }
                 ),
             )
         };
@@ -187,6 +232,19 @@ impl Engine {
                 self.clusters[ci].name
             );
             return self.refuse(vec![hid], why);
+        }
+        if let Some(d) = self.ops.drains[h].filter(|d| d.status == DrainStatus::InProgress)
+            && d.then != After::Nothing
+        {
+            let what = if d.then == After::Shutdown {
+                "shutdown"
+            } else {
+                "eviction"
+            };
+            let msg = format!(
+                "{hid}'s pending {what} is cancelled: it was resumed before its drain ended"
+            );
+            self.emit(EventKind::OperationRefused, vec![hid.clone()], msg);
         }
         self.ops.paused[h] = false;
         self.ops.drains[h] = None;
@@ -238,6 +296,12 @@ impl Engine {
         }
         match self.node_of(h) {
             Some((ci, m)) if self.clusters[ci].node[m] == NodeState::Up => {
+                if self.ops.drains[h]
+                    .is_some_and(|d| d.status == DrainStatus::InProgress && d.then == After::Evict)
+                {
+                    let why = format!("{hid} is being evicted: it drains, then leaves the cluster");
+                    return self.refuse(vec![hid], why);
+                }
                 if self.ops.is_draining(h) {
                     // Already draining: shut down when it is over.
                     if let Some(d) = &mut self.ops.drains[h] {
@@ -285,8 +349,13 @@ impl Engine {
             c.missed[m][r] = 0;
         }
         let id = c.member_ids[m].clone();
+        let votes = if self.timing.dynamic_quorum {
+            "and the votes are counted again among the nodes that stay before it goes"
+        } else {
+            "though with static votes (dynamic quorum off) its vote still counts in the total"
+        };
         let msg = format!(
-            "{id} leaves {} {how}: it tells the other nodes, so nobody waits for missed heartbeats, and its vote is handed over before it goes",
+            "{id} leaves {} {how}: it tells the other nodes, so nobody waits for missed heartbeats, {votes}",
             c.name
         );
         let subjects = vec![id, c.id.clone()];

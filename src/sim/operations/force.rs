@@ -56,11 +56,13 @@ impl Engine {
         let total = voters + witness;
         let Some(p) = parts.iter().position(|p| p.contains(&f)) else {
             let msg = format!(
-                "{} is gone: the forced cluster stops and counts votes again",
-                c.member_ids[f]
+                "{} is gone: {} leaves the forced state and counts votes again",
+                c.member_ids[f], c.name
             );
+            let id = c.id.clone();
             self.clusters[ci].forced_by = None;
-            return Some((None, msg));
+            self.emit(EventKind::QuorumForced, vec![id], msg);
+            return None;
         };
         let held = parts[p].len()
             + usize::from(witness == 1 && self.witness_reachable_from(ci, &parts[p]));

@@ -52,8 +52,8 @@ pub(super) struct Ops {
     off: Vec<bool>,
     /// When each cluster last evicted a node (AddEvictDelay counts from it).
     last_evict: Vec<Option<u64>>,
-    /// The Cluster-Aware Updating run under way, if any.
-    updating: Option<cau::UpdatingRun>,
+    /// The Cluster-Aware Updating runs under way (one a cluster at most).
+    updating: Vec<cau::UpdatingRun>,
 }
 
 impl Ops {
@@ -68,7 +68,7 @@ impl Ops {
             drained: vec![Vec::new(); hosts],
             off: vec![false; hosts],
             last_evict: Vec::new(),
-            updating: None,
+            updating: Vec::new(),
         }
     }
 

@@ -5,7 +5,7 @@
 //! waits AddEvictDelay (60 s) before it adds a node.
 
 use super::super::state::{Member, NodeState, VmState};
-use super::super::{Engine, EventKind, fmt_ms};
+use super::super::{Engine, Ev, EventKind, fmt_ms};
 use super::After;
 
 /// AddEvictDelay: seconds after an eviction before a node is added (default 60).
@@ -30,16 +30,25 @@ impl Engine {
             self.ops.last_evict.resize(ci + 1, None);
         }
         if let Some(t) = self.ops.last_evict[ci]
-            && self.now < t + ADD_EVICT_DELAY_MS
+            && self.now < t.saturating_add(ADD_EVICT_DELAY_MS)
         {
-            let why = format!(
-                "{} evicted a node {} ago: it adds no node until AddEvictDelay ({}) has passed; try again at {}",
+            let at = t.saturating_add(ADD_EVICT_DELAY_MS);
+            let msg = format!(
+                "{} evicted a node {} ago: it waits AddEvictDelay ({}) before adding one, so {hid} is added at {}",
                 self.clusters[ci].name,
                 fmt_ms(self.now - t),
                 fmt_ms(ADD_EVICT_DELAY_MS),
-                fmt_ms(t + ADD_EVICT_DELAY_MS)
+                fmt_ms(at)
             );
-            return self.refuse(vec![hid], why);
+            self.emit(EventKind::OperationWaits, vec![hid], msg);
+            self.schedule(
+                at,
+                Ev::AddNodeLater {
+                    host: h,
+                    cluster: ci,
+                },
+            );
+            return;
         }
         let m = match self.node_of(h) {
             // Evicted before: it comes back in its old place.
@@ -63,6 +72,12 @@ impl Engine {
         if self.clusters[ci].node[m] == NodeState::Up && self.timing.balance_on_join {
             self.balance(ci, Some(h));
         }
+    }
+
+    /// An add that waited for AddEvictDelay.
+    pub(in super::super) fn add_node_later(&mut self, h: usize, ci: usize) {
+        let id = self.clusters[ci].id.clone();
+        self.add_node(h, &id);
     }
 
     /// Remove-ClusterNode: drain first if it is an active node, then leave for good.
