@@ -47,7 +47,7 @@ fn pre_copy_copies_everything_once_then_what_was_dirtied_until_the_rest_fits_a_s
 #[test]
 fn a_host_takes_part_in_two_live_migrations_at_once_the_rest_wait_in_order() {
     assert_eq!(LANES_PER_HOST, 2);
-    let mut lanes = Lanes::new(3);
+    let mut lanes = Lanes::new(3, LANES_PER_HOST);
     assert!(lanes.take(0, 1));
     assert!(lanes.take(0, 2));
     assert!(!lanes.take(0, 1), "host 0 is busy with two");
@@ -121,4 +121,23 @@ fn three_vms_failing_back_to_one_host_migrate_two_at_a_time() {
     for id in ["a", "b", "c"] {
         assert_eq!(vm_state(&e, id).0, "host-1");
     }
+}
+
+#[test]
+fn windows_server_2008_r2_live_migrates_one_vm_at_a_time() {
+    let mut s = host_cluster(2, disk_witness(), "2008r2");
+    s["design"]["vms"] = json!([vm("a", "host-1"), vm("b", "host-1"), vm("c", "host-1")]);
+    s["design"]["hosts"][1]["memory_gb"] = json!(256);
+    add_faults(
+        &mut s,
+        vec![
+            fault(30_000, crash("host-1")),
+            repair(200_000, crash("host-1")),
+        ],
+    );
+    let e = run(&scenario(s), 400_000);
+    let copy = precopy(16, 10, 50).total_ms();
+    let a = only(&e, VmMigrated, "a").t_ms;
+    assert_eq!(only(&e, VmMigrated, "b").t_ms, a + copy, "{}", log_text(&e));
+    assert_eq!(only(&e, VmMigrated, "c").t_ms, a + 2 * copy);
 }

@@ -56,14 +56,12 @@ impl Engine {
                 migrating[to] += 1;
             }
         }
-        if let Some(h) =
-            (0..d.hosts.len()).find(|&h| migrating[h] > super::migration::LANES_PER_HOST)
-        {
+        if let Some(h) = (0..d.hosts.len()).find(|&h| migrating[h] > self.lanes.per_host()) {
             return Err(format!(
                 "{} takes part in {} live migrations at once; a host takes {}",
                 d.hosts[h].id,
                 migrating[h],
-                super::migration::LANES_PER_HOST
+                self.lanes.per_host()
             ));
         }
         for h in 0..d.hosts.len() {

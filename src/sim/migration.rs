@@ -20,6 +20,8 @@ pub const DIRTY_MB_S: u64 = 50;
 pub const TCP_TIMEOUT_MS: u64 = 20_000;
 /// Simultaneous live migrations a host takes part in (MaximumVirtualMachineMigrations).
 pub const LANES_PER_HOST: u32 = 2;
+/// Windows Server 2008 R2 ran one live migration at a time between a pair of nodes (Savill).
+pub const LANES_2008R2: u32 = 1;
 
 /// The copy of one VM's memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,20 +84,22 @@ pub struct Waiting {
 /// Live migrations in progress on each host, and the ones waiting, first come first served.
 #[derive(Clone, Debug, Default)]
 pub struct Lanes {
+    per_host: u32,
     busy: Vec<u32>,
     waiting: VecDeque<Waiting>,
 }
 
 impl Lanes {
-    pub fn new(hosts: usize) -> Lanes {
+    pub fn new(hosts: usize, per_host: u32) -> Lanes {
         Lanes {
+            per_host,
             busy: vec![0; hosts],
             waiting: VecDeque::new(),
         }
     }
 
     fn free(&self, from: usize, to: usize) -> bool {
-        self.busy[from] < LANES_PER_HOST && self.busy[to] < LANES_PER_HOST
+        self.busy[from] < self.per_host && self.busy[to] < self.per_host
     }
 
     /// Takes a slot on both hosts if each has one (and nothing waits before it).
@@ -132,6 +136,11 @@ impl Lanes {
     /// Forgets the waiting migrations of a VM (it stopped or moved some other way).
     pub fn drop_vm(&mut self, vm: usize) {
         self.waiting.retain(|w| w.vm != vm);
+    }
+
+    /// Live migrations a host takes part in at once.
+    pub fn per_host(&self) -> u32 {
+        self.per_host
     }
 
     /// Where a VM's live migration waiting for a slot goes, if it waits.

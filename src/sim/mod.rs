@@ -285,7 +285,14 @@ impl Engine {
             processed: 0,
             host_mem: Vec::new(),
             host_vms: Vec::new(),
-            lanes: migration::Lanes::new(scenario.design.hosts.len()),
+            lanes: migration::Lanes::new(
+                scenario.design.hosts.len(),
+                if scenario.settings.version == crate::model::Version::W2008R2 {
+                    migration::LANES_2008R2
+                } else {
+                    migration::LANES_PER_HOST
+                },
+            ),
             ops: operations::Ops::new(scenario.design.hosts.len(), &scenario.operations),
         };
         // Faults first: at equal times a fault precedes the heartbeat it would stop.

@@ -857,7 +857,7 @@ impl Engine {
                 self.vms[v].id,
                 self.host_id(to),
                 self.host_id(h),
-                migration::LANES_PER_HOST
+                self.lanes.per_host()
             );
             let subjects = vec![self.vms[v].id.clone(), self.host_id(h).to_string()];
             self.emit(EventKind::VmMigrating, subjects, msg);
