@@ -1,11 +1,13 @@
 //! ClusterLab: model Hyper-V style clusters and watch them fail, deterministically.
 //!
-//! `model` (scenario data, validation) -> `sim` (the engine, no web types) -> `cli`.
+//! `model` (scenario data, validation) -> `sim` (the engine, no web types) -> `analysis` (every
+//! single failure, each its own run) -> `cli`.
 
 // The engine keeps parallel per-member tables (`node[m]`, `vote[m]`, `missed[r][s]`): indexed
 // loops over them read better than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+pub mod analysis;
 pub mod editor;
 pub mod gallery;
 pub mod model;

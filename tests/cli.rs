@@ -181,3 +181,65 @@ fn open_explains_a_broken_link() {
     );
     assert!(err.contains("damaged"), "{err}");
 }
+
+#[test]
+fn analyze_prints_every_single_failure_as_text_json_or_csv() {
+    let (code, out, err) = clusterlab(&["analyze", "examples/host-cluster.json"]);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Host cluster: three clustered hosts: app survives 22 of 30 single failures"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "30 single failures, each from steady state at 60 s until quiet; worst first"
+    );
+    assert!(
+        lines.next().unwrap().starts_with("  switch lan fails "),
+        "{out}"
+    );
+
+    let (code, out, err) =
+        clusterlab(&["analyze", "examples/host-cluster.json", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["outcomes"].as_array().unwrap().len(), 30);
+    let first = &doc["outcomes"][0];
+    assert_eq!(first["case"]["label"], "switch lan fails");
+    assert_eq!(first["services"][0]["survived"], false);
+    assert_eq!(first["quorum_lost"], true);
+
+    let (code, out, err) =
+        clusterlab(&["analyze", "examples/host-cluster.json", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        rows[0],
+        "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,why"
+    );
+    assert_eq!(rows.len(), 31);
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("\"host-2 crashes\",\"app\",true,279172,")),
+        "{out}"
+    );
+}
+
+#[test]
+fn analyze_refuses_bad_input_with_exit_code_2() {
+    let (code, _, err) = clusterlab(&["analyze", "no-such-file.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read no-such-file.json"), "{err}");
+    let bad = temp_file("bad-analyze.json", "{\"name\": 1}");
+    let (code, _, err) = clusterlab(&["analyze", &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a valid scenario"), "{err}");
+    // A design that cannot run says why.
+    let broken = temp_file(
+        "broken-analyze.json",
+        r#"{"name": "x", "design": {"vms": [{"id": "v", "hosts": ["nowhere"], "storage": "s"}]}}"#,
+    );
+    let (code, _, err) = clusterlab(&["analyze", &broken]);
+    assert_eq!(code, 2, "{err}");
+}

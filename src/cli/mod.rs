@@ -50,6 +50,19 @@ enum Command {
     },
     /// Print the scenario a share link holds, as JSON (a whole URL or just the fragment).
     Open { link: String },
+    /// Run every single failure the design allows, each on its own, and say what each costs.
+    Analyze {
+        scenario: String,
+        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+        format: AnalyzeFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AnalyzeFormat {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,6 +96,7 @@ pub fn main() -> ExitCode {
         Command::Validate { scenario, strict } => validate(&scenario, strict, &mut out),
         Command::Link { scenario, at } => link(&scenario, at, &mut out),
         Command::Open { link } => open(&link, &mut out),
+        Command::Analyze { scenario, format } => analyze(&scenario, format, &mut out),
     };
     match result {
         Ok(code) => code,
@@ -186,6 +200,71 @@ fn open(link: &str, out: &mut impl Write) -> Result<ExitCode, String> {
 }
 
 /// Prints every problem; exits 1 on an error (or, with `strict`, on a warning), else 0.
+/// Every single failure, each its own run: a summary, then one row per failure, worst first.
+fn analyze(path: &str, format: AnalyzeFormat, out: &mut impl Write) -> Result<ExitCode, String> {
+    use crate::analysis;
+    let scenario = load(path)?;
+    crate::share::check(&scenario).map_err(|e| format!("{path}: {e}"))?;
+    let outcomes = analysis::analyze(&scenario).map_err(|e| format!("{path}: {e}"))?;
+    let text = match format {
+        AnalyzeFormat::Json => {
+            let rows: Vec<serde_json::Value> = outcomes
+                .iter()
+                .map(|o| {
+                    let mut v = serde_json::to_value(o).expect("outcomes serialize");
+                    v["why"] = serde_json::Value::String(analysis::why(o));
+                    v
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "scenario": scenario.name,
+                "summary": analysis::summary(&outcomes),
+                "fault_at_ms": analysis::FAULT_AT_MS,
+                "outcomes": rows,
+            });
+            serde_json::to_string_pretty(&doc).expect("json") + "\n"
+        }
+        AnalyzeFormat::Csv => {
+            let mut t = String::from(
+                "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,why\n",
+            );
+            let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            for o in &outcomes {
+                for s in &o.services {
+                    t += &format!(
+                        "{},{},{},{},{},{},{},{}\n",
+                        quote(&o.case.label),
+                        quote(&s.service),
+                        s.survived,
+                        s.time_to_recover_ms
+                            .map_or(String::new(), |t| t.to_string()),
+                        s.outage_ms,
+                        s.requests_lost,
+                        o.quorum_lost,
+                        quote(&analysis::why(o))
+                    );
+                }
+            }
+            t
+        }
+        AnalyzeFormat::Text => {
+            let mut t = format!(
+                "{}: {}\n{} single failures, each from steady state at {} until quiet; worst first\n",
+                scenario.name,
+                analysis::summary(&outcomes),
+                outcomes.len(),
+                fmt_ms(analysis::FAULT_AT_MS)
+            );
+            for o in &outcomes {
+                t += &format!("  {:<44} {}\n", o.case.label, analysis::why(o));
+            }
+            t
+        }
+    };
+    write_all(out, &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn validate(path: &str, strict: bool, out: &mut impl Write) -> Result<ExitCode, String> {
     let scenario = load(path)?;
     let problems = scenario.validate();

@@ -1,0 +1,387 @@
+//! Every-single-failure analysis: each fault the design allows, each as its own deterministic run
+//! from the scenario's steady state until the design is quiet again (or a cap), and what it cost
+//! each service. No web types; the runs are independent, so callers may run them in parallel
+//! (`analyze` does, natively, with rayon).
+
+use crate::model::{Fault, Operation, Scenario, ScheduledFault, ScheduledOp};
+use crate::sim::{Engine, EventKind, fmt_ms};
+use serde::Serialize;
+
+/// When the fault happens: a minute of steady state first.
+pub const FAULT_AT_MS: u64 = 60_000;
+/// The design is quiet when nothing has happened for this long after the fault.
+pub const QUIET_MS: u64 = 15 * 60_000;
+/// No run goes on longer than this after the fault.
+pub const CAP_MS: u64 = 2 * 3_600_000;
+
+/// One thing that can go wrong (or be done) to the design.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Case {
+    /// In words: "host-2 crashes".
+    pub label: String,
+    /// The components it names.
+    pub subjects: Vec<String>,
+    #[serde(skip)]
+    pub what: What,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum What {
+    Fault(Fault),
+    Op(Operation),
+    #[default]
+    Nothing,
+}
+
+/// What one case cost one service (a tier, or a VM when the design has no tiers).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServiceResult {
+    pub service: String,
+    /// Fully available again by the end of the run.
+    pub survived: bool,
+    /// From the fault until the service was whole again for good (`None`: it never was).
+    pub time_to_recover_ms: Option<u64>,
+    /// The outage as full-outage time (half the service down for a minute counts 30 s).
+    pub outage_ms: u64,
+    /// Client requests for this service lost.
+    pub requests_lost: u64,
+    /// Its VMs still down at the end, with the reason.
+    pub vms_down: Vec<(String, String)>,
+}
+
+/// The result of one case.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    pub case: Case,
+    pub services: Vec<ServiceResult>,
+    pub quorum_lost: bool,
+    /// When the run stopped (simulated ms from the start).
+    pub ended_ms: u64,
+}
+
+impl Outcome {
+    /// How much damage, for sorting (worst first): services lost, then outage.
+    pub fn damage(&self) -> (usize, u64) {
+        (
+            self.services.iter().filter(|s| !s.survived).count(),
+            self.services.iter().map(|s| s.outage_ms).sum(),
+        )
+    }
+}
+
+/// Every single fault the design allows: each host's crash, isolation and graceful shutdown
+/// (with a cluster), each switch, cable, storage and site, each VM instance's crash,
+/// application failure and guest hang.
+pub fn single_cases(s: &Scenario) -> Vec<Case> {
+    let d = &s.design;
+    let mut out = Vec::new();
+    let fault = |f: Fault, label: String| Case {
+        subjects: f.subjects(),
+        label,
+        what: What::Fault(f),
+    };
+    for h in &d.hosts {
+        let host = h.id.clone();
+        out.push(fault(
+            Fault::HostCrash { host: host.clone() },
+            format!("{host} crashes"),
+        ));
+        out.push(fault(
+            Fault::HostIsolation { host: host.clone() },
+            format!("{host} loses every NIC"),
+        ));
+        if d.clusters.iter().any(|c| c.nodes.contains(&host)) {
+            out.push(Case {
+                label: format!("{host} is shut down gracefully"),
+                subjects: vec![host.clone()],
+                what: What::Op(Operation::Shutdown { host }),
+            });
+        }
+    }
+    for x in &d.switches {
+        out.push(fault(
+            Fault::SwitchFailure {
+                switch: x.id.clone(),
+            },
+            format!("switch {} fails", x.id),
+        ));
+    }
+    for x in &d.links {
+        out.push(fault(
+            Fault::LinkCut { link: x.id.clone() },
+            format!("cable {} is cut", x.id),
+        ));
+    }
+    for x in &d.storage {
+        out.push(fault(
+            Fault::StorageFailure {
+                storage: x.id.clone(),
+            },
+            format!("storage {} fails", x.id),
+        ));
+    }
+    for x in &d.sites {
+        out.push(fault(
+            Fault::SiteFailure { site: x.id.clone() },
+            format!("site {} is lost", x.id),
+        ));
+    }
+    for v in &d.vms {
+        for k in 1..=v.replicas {
+            let vm = if v.replicas == 1 {
+                v.id.clone()
+            } else {
+                format!("{}#{k}", v.id)
+            };
+            out.push(fault(
+                Fault::VmCrash { vm: vm.clone() },
+                format!("VM {vm} crashes"),
+            ));
+            out.push(fault(
+                Fault::AppFailure { vm: vm.clone() },
+                format!("the application in {vm} fails"),
+            ));
+            out.push(fault(
+                Fault::GuestHang { vm: vm.clone() },
+                format!("the guest OS of {vm} hangs"),
+            ));
+        }
+    }
+    out
+}
+
+/// The scenario of one case: the design in steady state, the case at `FAULT_AT_MS`, no script.
+pub fn case_scenario(s: &Scenario, case: &Case) -> Scenario {
+    let mut s = s.clone();
+    s.faults.clear();
+    s.operations.clear();
+    match &case.what {
+        What::Fault(f) => s.faults.push(ScheduledFault {
+            at_ms: FAULT_AT_MS,
+            repair: false,
+            fault: f.clone(),
+        }),
+        What::Op(op) => s.operations.push(ScheduledOp {
+            at_ms: FAULT_AT_MS,
+            op: op.clone(),
+        }),
+        What::Nothing => {}
+    }
+    s
+}
+
+/// Runs one case until the design is quiet (nothing logged for `QUIET_MS`) or the cap.
+pub fn analyze_one(s: &Scenario, case: &Case) -> Result<Outcome, String> {
+    let scenario = case_scenario(s, case);
+    let mut e = Engine::new(&scenario).map_err(|p| {
+        p.first()
+            .map_or("the design has errors".into(), |p| p.message.clone())
+    })?;
+    let cap = FAULT_AT_MS + CAP_MS;
+    e.run_until(FAULT_AT_MS);
+    let mut last = FAULT_AT_MS;
+    loop {
+        let limit = (last + QUIET_MS).min(cap);
+        if !e.step(limit) {
+            break;
+        }
+        last = e.now();
+        if last >= cap {
+            break;
+        }
+    }
+    Ok(outcome(&e, case.clone()))
+}
+
+fn outcome(e: &Engine, case: Case) -> Outcome {
+    let end = e.now();
+    let m = e.metrics();
+    let d = &e.scenario.design;
+    let snap = e.snapshot();
+    let quorum_lost = e
+        .events()
+        .iter()
+        .any(|x| x.kind == EventKind::QuorumLost && x.t_ms >= FAULT_AT_MS);
+    let down = m.downtime_until(end);
+    let services: Vec<ServiceResult> = if m.tiers.is_empty() {
+        // No tiers: each VM is a service.
+        snap.vms
+            .iter()
+            .map(|v| {
+                let serving = v.state_is_serving();
+                ServiceResult {
+                    service: v.id.clone(),
+                    survived: serving,
+                    time_to_recover_ms: None,
+                    outage_ms: 0,
+                    requests_lost: 0,
+                    vms_down: if serving {
+                        Vec::new()
+                    } else {
+                        vec![(v.id.clone(), down_reason(v))]
+                    },
+                }
+            })
+            .collect()
+    } else {
+        m.tiers
+            .iter()
+            .enumerate()
+            .map(|(i, tier)| {
+                let avail = |s: &crate::sim::Sample| {
+                    s.availability_permille.get(i).copied().unwrap_or(1000)
+                };
+                let survived = m.at(end).is_none_or(|s| avail(s) == 1000);
+                let first_drop = m
+                    .samples
+                    .iter()
+                    .find(|s| s.t_ms >= FAULT_AT_MS && avail(s) < 1000)
+                    .map(|s| s.t_ms);
+                let recovered = m
+                    .samples
+                    .iter()
+                    .rev()
+                    .find(|s| avail(s) < 1000)
+                    .and_then(|bad| m.samples.iter().find(|s| s.t_ms > bad.t_ms).map(|s| s.t_ms));
+                let time_to_recover_ms = match (first_drop, survived) {
+                    (None, _) => Some(0),
+                    (Some(_), true) => recovered.map(|t| t - FAULT_AT_MS),
+                    (Some(_), false) => None,
+                };
+                let (planned, unplanned) = down.get(i).copied().unwrap_or((0, 0));
+                let requests_lost = lost_requests(e, tier, end);
+                let vms_down = snap
+                    .vms
+                    .iter()
+                    .filter(|v| {
+                        d.vms
+                            .iter()
+                            .find(|x| x.id == v.entry)
+                            .is_some_and(|x| x.tier.as_deref() == Some(tier))
+                            && !v.state_is_serving()
+                    })
+                    .map(|v| (v.id.clone(), down_reason(v)))
+                    .collect();
+                ServiceResult {
+                    service: tier.clone(),
+                    survived,
+                    time_to_recover_ms,
+                    outage_ms: planned + unplanned,
+                    requests_lost,
+                    vms_down,
+                }
+            })
+            .collect()
+    };
+    Outcome {
+        case,
+        services,
+        quorum_lost,
+        ended_ms: end,
+    }
+}
+
+/// Why a VM does not serve, in words: its recorded reason, else what is wrong inside it.
+fn down_reason(v: &crate::sim::VmView) -> String {
+    if v.hung {
+        "its guest OS hangs and nothing restarts it".into()
+    } else if v.app_failed {
+        "its application has failed and nothing restarts it".into()
+    } else {
+        v.reason.clone()
+    }
+}
+
+/// Requests lost by the clients of `tier`, from the fault to `end`.
+fn lost_requests(e: &Engine, tier: &str, end: u64) -> u64 {
+    let d = &e.scenario.design;
+    let m = e.metrics();
+    let mut lost: u128 = 0;
+    for (c, client) in d.clients.iter().enumerate() {
+        if client.tier != tier {
+            continue;
+        }
+        let rps = u128::from(client.requests_per_second);
+        for (i, s) in m.samples.iter().enumerate() {
+            let start = s.t_ms.max(FAULT_AT_MS);
+            let stop = m.samples.get(i + 1).map_or(end, |n| n.t_ms.min(end));
+            if stop <= start {
+                continue;
+            }
+            let served = u128::from(s.client_served_rps.get(c).copied().unwrap_or(0));
+            lost += rps.saturating_sub(served) * u128::from(stop - start);
+        }
+    }
+    (lost / 1000) as u64
+}
+
+/// The whole analysis: every single fault, in parallel where the platform has threads, worst
+/// first (then in the order the cases were listed).
+pub fn analyze(s: &Scenario) -> Result<Vec<Outcome>, String> {
+    let cases = single_cases(s);
+    let mut out: Vec<Outcome> = run_all(s, &cases)?;
+    let order: Vec<String> = cases.iter().map(|c| c.label.clone()).collect();
+    out.sort_by_key(|o| {
+        let (lost, outage) = o.damage();
+        (
+            std::cmp::Reverse(lost),
+            std::cmp::Reverse(outage),
+            order.iter().position(|l| *l == o.case.label),
+        )
+    });
+    Ok(out)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run_all(s: &Scenario, cases: &[Case]) -> Result<Vec<Outcome>, String> {
+    use rayon::prelude::*;
+    cases.par_iter().map(|c| analyze_one(s, c)).collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn run_all(s: &Scenario, cases: &[Case]) -> Result<Vec<Outcome>, String> {
+    cases.iter().map(|c| analyze_one(s, c)).collect()
+}
+
+/// "web survives 39 of 41 single failures; db survives 37".
+pub fn summary(outcomes: &[Outcome]) -> String {
+    let Some(first) = outcomes.first() else {
+        return "nothing to analyse".into();
+    };
+    let n = outcomes.len();
+    let parts: Vec<String> = first
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let ok = outcomes
+                .iter()
+                .filter(|o| o.services.get(i).is_some_and(|x| x.survived))
+                .count();
+            format!("{} survives {ok} of {n} single failures", s.service)
+        })
+        .collect();
+    parts.join("; ")
+}
+
+/// One sentence on a case's worst effect, for the table.
+pub fn why(o: &Outcome) -> String {
+    let lost: Vec<&ServiceResult> = o.services.iter().filter(|s| !s.survived).collect();
+    if let Some(s) = lost.first() {
+        let reason = s
+            .vms_down
+            .first()
+            .map(|(vm, r)| format!(": {vm}: {r}"))
+            .unwrap_or_default();
+        return format!("{} stays down{reason}", s.service);
+    }
+    match o.services.iter().max_by_key(|s| s.outage_ms) {
+        Some(s) if s.outage_ms > 0 => format!(
+            "{} recovers after {} (outage {})",
+            s.service,
+            fmt_ms(s.time_to_recover_ms.unwrap_or(0)),
+            fmt_ms(s.outage_ms)
+        ),
+        _ => "no service is affected".into(),
+    }
+}
