@@ -189,11 +189,11 @@ fn analyze_prints_every_single_failure_as_text_json_or_csv() {
     let mut lines = out.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "Host cluster: three clustered hosts: app survives 22 of 30 single failures"
+        "Host cluster: three clustered hosts: app survives 22 of 30 failures"
     );
     assert_eq!(
         lines.next().unwrap(),
-        "30 single failures, each from steady state at 60 s until quiet; worst first"
+        "30 failures, each from steady state at 60 s until quiet; worst first"
     );
     assert!(
         lines.next().unwrap().starts_with("  switch lan fails "),

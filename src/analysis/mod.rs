@@ -28,6 +28,8 @@ pub struct Case {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum What {
     Fault(Fault),
+    /// Several failures at the same moment (two hosts: N+2).
+    Faults(Vec<Fault>),
     Op(Operation),
     #[default]
     Nothing,
@@ -150,6 +152,30 @@ pub fn single_cases(s: &Scenario) -> Vec<Case> {
     out
 }
 
+/// Every pair of hosts crashing at the same moment (does the design survive N+2?).
+pub fn pair_cases(s: &Scenario) -> Vec<Case> {
+    let hosts: Vec<&str> = s.design.hosts.iter().map(|h| h.id.as_str()).collect();
+    let mut out = Vec::new();
+    for (i, a) in hosts.iter().enumerate() {
+        for b in &hosts[i + 1..] {
+            let faults = vec![
+                Fault::HostCrash {
+                    host: a.to_string(),
+                },
+                Fault::HostCrash {
+                    host: b.to_string(),
+                },
+            ];
+            out.push(Case {
+                label: format!("{a} and {b} crash together"),
+                subjects: vec![a.to_string(), b.to_string()],
+                what: What::Faults(faults),
+            });
+        }
+    }
+    out
+}
+
 /// The scenario of one case: the design in steady state, the case at `FAULT_AT_MS`, no script.
 pub fn case_scenario(s: &Scenario, case: &Case) -> Scenario {
     let mut s = s.clone();
@@ -161,6 +187,11 @@ pub fn case_scenario(s: &Scenario, case: &Case) -> Scenario {
             repair: false,
             fault: f.clone(),
         }),
+        What::Faults(fs) => s.faults.extend(fs.iter().map(|f| ScheduledFault {
+            at_ms: FAULT_AT_MS,
+            repair: false,
+            fault: f.clone(),
+        })),
         What::Op(op) => s.operations.push(ScheduledOp {
             at_ms: FAULT_AT_MS,
             op: op.clone(),
@@ -315,10 +346,13 @@ fn lost_requests(e: &Engine, tier: &str, end: u64) -> u64 {
     (lost / 1000) as u64
 }
 
-/// The whole analysis: every single fault, in parallel where the platform has threads, worst
-/// first (then in the order the cases were listed).
-pub fn analyze(s: &Scenario) -> Result<Vec<Outcome>, String> {
-    let cases = single_cases(s);
+/// The whole analysis: every single fault (and, with `pairs`, every pair of host crashes), in
+/// parallel where the platform has threads, worst first (then in the order the cases were listed).
+pub fn analyze(s: &Scenario, pairs: bool) -> Result<Vec<Outcome>, String> {
+    let mut cases = single_cases(s);
+    if pairs {
+        cases.extend(pair_cases(s));
+    }
     let mut out: Vec<Outcome> = run_all(s, &cases)?;
     let order: Vec<String> = cases.iter().map(|c| c.label.clone()).collect();
     out.sort_by_key(|o| {
@@ -358,7 +392,7 @@ pub fn summary(outcomes: &[Outcome]) -> String {
                 .iter()
                 .filter(|o| o.services.get(i).is_some_and(|x| x.survived))
                 .count();
-            format!("{} survives {ok} of {n} single failures", s.service)
+            format!("{} survives {ok} of {n} failures", s.service)
         })
         .collect();
     parts.join("; ")

@@ -53,6 +53,9 @@ enum Command {
     /// Run every single failure the design allows, each on its own, and say what each costs.
     Analyze {
         scenario: String,
+        /// Also every pair of hosts crashing at once (N+2).
+        #[arg(long)]
+        pairs: bool,
         #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
         format: AnalyzeFormat,
     },
@@ -96,7 +99,11 @@ pub fn main() -> ExitCode {
         Command::Validate { scenario, strict } => validate(&scenario, strict, &mut out),
         Command::Link { scenario, at } => link(&scenario, at, &mut out),
         Command::Open { link } => open(&link, &mut out),
-        Command::Analyze { scenario, format } => analyze(&scenario, format, &mut out),
+        Command::Analyze {
+            scenario,
+            pairs,
+            format,
+        } => analyze(&scenario, pairs, format, &mut out),
     };
     match result {
         Ok(code) => code,
@@ -201,11 +208,16 @@ fn open(link: &str, out: &mut impl Write) -> Result<ExitCode, String> {
 
 /// Prints every problem; exits 1 on an error (or, with `strict`, on a warning), else 0.
 /// Every single failure, each its own run: a summary, then one row per failure, worst first.
-fn analyze(path: &str, format: AnalyzeFormat, out: &mut impl Write) -> Result<ExitCode, String> {
+fn analyze(
+    path: &str,
+    pairs: bool,
+    format: AnalyzeFormat,
+    out: &mut impl Write,
+) -> Result<ExitCode, String> {
     use crate::analysis;
     let scenario = load(path)?;
     crate::share::check(&scenario).map_err(|e| format!("{path}: {e}"))?;
-    let outcomes = analysis::analyze(&scenario).map_err(|e| format!("{path}: {e}"))?;
+    let outcomes = analysis::analyze(&scenario, pairs).map_err(|e| format!("{path}: {e}"))?;
     let text = match format {
         AnalyzeFormat::Json => {
             let rows: Vec<serde_json::Value> = outcomes
@@ -249,7 +261,7 @@ fn analyze(path: &str, format: AnalyzeFormat, out: &mut impl Write) -> Result<Ex
         }
         AnalyzeFormat::Text => {
             let mut t = format!(
-                "{}: {}\n{} single failures, each from steady state at {} until quiet; worst first\n",
+                "{}: {}\n{} failures, each from steady state at {} until quiet; worst first\n",
                 scenario.name,
                 analysis::summary(&outcomes),
                 outcomes.len(),
