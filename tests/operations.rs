@@ -971,3 +971,25 @@ fn an_evicted_node_no_longer_counts_among_static_votes() {
         log_text(&e)
     );
 }
+
+#[test]
+fn a_vm_arriving_on_a_draining_node_is_moved_off_too() {
+    let mut s = host_cluster(3, disk_witness(), "2016+");
+    add_ops(
+        &mut s,
+        vec![
+            op(10_000, live("vm-1", "host-2")),
+            op(15_000, host_op("drain", "host-2")),
+        ],
+    );
+    let e = run(&scenario(s), 200_000);
+    let live = precopy(16, 10, 50).total_ms();
+    // vm-1 lands on host-2 while it drains, then leaves it like vm-2 did.
+    let moves = events(&e, VmMigrated, "vm-1");
+    assert_eq!(moves.len(), 2, "{}", log_text(&e));
+    assert_eq!(moves[0].t_ms, 10_000 + live);
+    assert_eq!(moves[1].t_ms, 10_000 + 2 * live);
+    assert_ne!(vm_state(&e, "vm-1").0, "host-2");
+    let done = only(&e, DrainCompleted, "host-2");
+    assert_eq!(done.t_ms, 10_000 + 2 * live);
+}

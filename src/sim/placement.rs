@@ -158,6 +158,10 @@ impl Engine {
         self.account(v, true);
         self.dirty = true;
         self.drain_watch(old);
+        if host != old {
+            // A VM landing on a draining node must leave it too.
+            self.drain_watch(host);
+        }
     }
 
     fn account(&mut self, v: usize, add: bool) {

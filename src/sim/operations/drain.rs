@@ -85,6 +85,24 @@ impl Engine {
             vec![hid.clone(), self.clusters[ci].id.clone()],
             msg,
         );
+        self.ops.tried[h] = roles.clone();
+        self.move_roles_off(h, ci, roles, then, quick_all);
+        self.drain_progress(h);
+    }
+
+    /// Moves `roles` off paused host `h` (cluster `ci`): each to the node with the most free
+    /// memory, live or quick by MoveTypeThreshold (all quick with `quick_all`); what cannot
+    /// move is logged and stays.
+    fn move_roles_off(
+        &mut self,
+        h: usize,
+        ci: usize,
+        roles: Vec<usize>,
+        then: After,
+        quick_all: bool,
+    ) {
+        let hid = self.host_id(h).to_string();
+        let threshold = self.timing.move_type_threshold;
         // Memory promised to moves still waiting for a live migration slot.
         let mut promised = vec![0u64; self.scenario.design.hosts.len()];
         for v in roles {
@@ -135,7 +153,6 @@ impl Engine {
                 }
             }
         }
-        self.drain_progress(h);
     }
 
     /// A draining node's roles moved (or stopped moving): is the drain over?
@@ -171,6 +188,19 @@ impl Engine {
             .node_roles(ci, m, true)
             .map(|(_, vms)| vms)
             .unwrap_or_default();
+        // Roles that arrived after the drain began (a migration already under way): move them
+        // off too as soon as they land.
+        let late: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|v| !self.ops.tried[h].contains(v) && self.vms[*v].state == VmState::Running)
+            .collect();
+        if !late.is_empty() {
+            self.ops.tried[h].extend(late.iter().copied());
+            let quick_all = self.timing.version < Version::W2012R2;
+            self.move_roles_off(h, ci, late, d.then, quick_all);
+            return self.drain_progress(h);
+        }
         // Wait for what is moving off, and for moves into it that started before the pause.
         let incoming = self
             .vms

@@ -48,6 +48,8 @@ pub(super) struct Ops {
     drains: Vec<Option<Drain>>,
     /// The VMs the node's last drain moved off (a resume may fail them back).
     drained: Vec<Vec<usize>>,
+    /// The VMs the node's drain has tried to move (a role arriving later is tried too).
+    tried: Vec<Vec<usize>>,
     /// Powered off by a graceful shutdown (a start powers it on).
     off: Vec<bool>,
     /// When each cluster last evicted a node (AddEvictDelay counts from it).
@@ -66,6 +68,7 @@ impl Ops {
             paused: vec![false; hosts],
             drains: vec![None; hosts],
             drained: vec![Vec::new(); hosts],
+            tried: vec![Vec::new(); hosts],
             off: vec![false; hosts],
             last_evict: Vec::new(),
             updating: Vec::new(),
