@@ -71,6 +71,9 @@ impl Outcome {
     }
 }
 
+/// Components of one kind that each fail on their own: their ids, the fault, noun and verb.
+type Part<'a> = (Vec<&'a String>, fn(String) -> Fault, &'a str, &'a str);
+
 /// Every single fault the design allows: each host's crash, isolation and graceful shutdown
 /// (with a cluster), each switch, cable, storage and site, each VM instance's crash,
 /// application failure and guest hang.
@@ -100,33 +103,37 @@ pub fn single_cases(s: &Scenario) -> Vec<Case> {
             });
         }
     }
-    for x in &d.switches {
-        out.push(fault(
-            Fault::SwitchFailure {
-                switch: x.id.clone(),
-            },
-            format!("switch {} fails", x.id),
-        ));
-    }
-    for x in &d.links {
-        out.push(fault(
-            Fault::LinkCut { link: x.id.clone() },
-            format!("cable {} is cut", x.id),
-        ));
-    }
-    for x in &d.storage {
-        out.push(fault(
-            Fault::StorageFailure {
-                storage: x.id.clone(),
-            },
-            format!("storage {} fails", x.id),
-        ));
-    }
-    for x in &d.sites {
-        out.push(fault(
-            Fault::SiteFailure { site: x.id.clone() },
-            format!("site {} is lost", x.id),
-        ));
+    // Each component that fails on its own: which ids, the fault, and the words.
+    let parts: [Part; 4] = [
+        (
+            d.switches.iter().map(|x| &x.id).collect(),
+            |switch| Fault::SwitchFailure { switch },
+            "switch",
+            "fails",
+        ),
+        (
+            d.links.iter().map(|x| &x.id).collect(),
+            |link| Fault::LinkCut { link },
+            "cable",
+            "is cut",
+        ),
+        (
+            d.storage.iter().map(|x| &x.id).collect(),
+            |storage| Fault::StorageFailure { storage },
+            "storage",
+            "fails",
+        ),
+        (
+            d.sites.iter().map(|x| &x.id).collect(),
+            |site| Fault::SiteFailure { site },
+            "site",
+            "is lost",
+        ),
+    ];
+    for (ids, make, noun, verb) in parts {
+        for id in ids {
+            out.push(fault(make(id.clone()), format!("{noun} {id} {verb}")));
+        }
     }
     for v in &d.vms {
         for k in 1..=v.replicas {

@@ -330,10 +330,7 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
 /// Whether a fault may name this id: a component, a VM instance (`entry#k`) or a site.
 fn names_component(s: &Scenario, id: &str) -> bool {
     let d = &s.design;
-    d.ids().any(|x| x == id)
-        || d.sites.iter().any(|x| x.id == id)
-        || parse_vm_ref(id)
-            .is_some_and(|(entry, k)| d.vms.iter().any(|v| v.id == entry && k <= v.replicas))
+    d.ids().any(|x| x == id) || d.sites.iter().any(|x| x.id == id) || d.has_vm_ref(id)
 }
 
 fn noun(what: NewComponent) -> &'static str {

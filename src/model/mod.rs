@@ -218,6 +218,11 @@ impl Design {
         out
     }
 
+    /// Whether `r` names a VM instance of the design (`web`, or `web#2` within its replicas).
+    pub fn has_vm_ref(&self, r: &str) -> bool {
+        parse_vm_ref(r).is_some_and(|(e, k)| self.vms.iter().any(|v| v.id == e && k <= v.replicas))
+    }
+
     /// Every component's id, in a fixed order (duplicates included: `validate` reports them).
     pub fn ids(&self) -> impl Iterator<Item = &Id> {
         self.sites

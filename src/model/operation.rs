@@ -2,8 +2,8 @@
 //! the faults. In JSON: `{"at_ms": 60000, "op": "drain", "host": "host-2"}` (read through the
 //! script entries' one flat struct, `fault_json::RawEntry`).
 
+use super::Id;
 use super::fault_json::{RawEntry, need};
-use super::{Id, parse_vm_ref};
 use serde::{Deserialize, Serialize};
 
 /// An operation at a time.
@@ -110,9 +110,7 @@ impl Operation {
             Operation::Update { cluster } => d.clusters.iter().any(|c| &c.id == cluster),
             _ => d.hosts.iter().any(|h| h.id == self.host()),
         };
-        let vm_ok = self.vm().is_none_or(|r| {
-            parse_vm_ref(r).is_some_and(|(e, k)| d.vms.iter().any(|v| v.id == e && k <= v.replicas))
-        });
+        let vm_ok = self.vm().is_none_or(|r| d.has_vm_ref(r));
         let cluster_ok = match self {
             Operation::AddNode { cluster, .. } => d.clusters.iter().any(|c| &c.id == cluster),
             _ => true,

@@ -594,8 +594,7 @@ fn check_faults(s: &Scenario, r: &mut Report) {
         use super::Fault::*;
         let ok = match &f.fault {
             HostCrash { host } | HostIsolation { host } => has(d.hosts.iter().map(|h| &h.id), host),
-            VmCrash { vm } | AppFailure { vm } | GuestHang { vm } => super::parse_vm_ref(vm)
-                .is_some_and(|(e, k)| d.vms.iter().any(|v| v.id == e && k <= v.replicas)),
+            VmCrash { vm } | AppFailure { vm } | GuestHang { vm } => d.has_vm_ref(vm),
             SwitchFailure { switch } => has(d.switches.iter().map(|x| &x.id), switch),
             LinkCut { link } => has(d.links.iter().map(|x| &x.id), link),
             StorageFailure { storage } => has(d.storage.iter().map(|x| &x.id), storage),

@@ -639,11 +639,7 @@ impl Engine {
         (winner, best_text)
     }
 
-    pub(super) fn witness_reachable_from(&self, ci: usize, group: &[usize]) -> bool {
-        self.witness_reachable(ci, group)
-    }
-
-    fn witness_reachable(&self, ci: usize, group: &[usize]) -> bool {
+    pub(super) fn witness_reachable(&self, ci: usize, group: &[usize]) -> bool {
         let c = &self.clusters[ci];
         let host_of = |m: usize| match c.members[m] {
             Member::Host(h) => h,

@@ -124,8 +124,7 @@ impl Engine {
         let mut cpu = vec![0u64; d.hosts.len()];
         for vm in &self.vms {
             if vm.guest_up() || matches!(vm.state, super::state::VmState::Booting { .. }) {
-                let util = u64::from(d.vms[vm.entry].cpu_utilization_pct);
-                cpu[vm.host] += u64::from(vm.vcpus) * util;
+                cpu[vm.host] += vm_cpu_demand(d, vm);
             }
         }
         let host_cpu_pct = cpu
@@ -236,6 +235,11 @@ impl Engine {
         }
         if all == 0 { (0, 1) } else { (ok, all) }
     }
+}
+
+/// A VM's CPU demand: vCPUs x utilisation (percent of one logical processor each).
+pub(super) fn vm_cpu_demand(d: &crate::model::Design, vm: &super::state::VmInst) -> u64 {
+    u64::from(vm.vcpus) * u64::from(d.vms[vm.entry].cpu_utilization_pct)
 }
 
 fn gcd(mut a: u128, mut b: u128) -> u128 {

@@ -786,7 +786,7 @@ impl Engine {
     pub(super) fn try_failback(&mut self, v: usize) {
         let vm = &self.vms[v];
         let spec = &self.scenario.design.vms[vm.entry];
-        let (Some(ci), Some(home)) = (vm.cluster, spec.preferred_owners.first()) else {
+        let (Some(_), Some(home)) = (vm.cluster, spec.preferred_owners.first()) else {
             return;
         };
         let Some(&h) = self.net.hosts.get(home) else {
@@ -794,7 +794,7 @@ impl Engine {
         };
         // Home must be able to take it now: an active, unpaused node with the memory, the
         // storage, the switches (and a guarded host for a shielded VM) it needs.
-        if !spec.failback || !self.host_node_up(ci, h) || self.move_blocker(v, h).is_some() {
+        if !spec.failback || self.move_blocker(v, h).is_some() {
             return;
         }
         let home = home.clone();

@@ -3,6 +3,7 @@
 //! (80 % of memory or CPU by default) to the least loaded nodes, as long as the target stays
 //! under it. Possible owners, anti-affinity and paused nodes are respected.
 
+use super::super::metrics::vm_cpu_demand;
 use super::super::state::{Member, NodeState, VmState};
 use super::super::{Engine, Ev};
 
@@ -19,17 +20,11 @@ impl Engine {
         mem_pct.max(cpu_pct) as u32
     }
 
-    /// CPU demand of a VM: vCPUs x utilisation (percent of one logical processor each).
-    fn cpu_demand(&self, v: usize) -> u64 {
-        let d = &self.scenario.design;
-        u64::from(self.vms[v].vcpus) * u64::from(d.vms[self.vms[v].entry].cpu_utilization_pct)
-    }
-
     fn host_cpu_demand(&self, h: usize) -> u64 {
         self.host_vms[h]
             .iter()
             .filter(|&&v| self.vms[v].host == h && self.vms[v].guest_up())
-            .map(|&v| self.cpu_demand(v))
+            .map(|&v| vm_cpu_demand(&self.scenario.design, &self.vms[v]))
             .sum()
     }
 
@@ -84,7 +79,8 @@ impl Engine {
                 if self.pressure(&base, from, shift[from]) <= limit {
                     break;
                 }
-                let load = (i64::from(self.vms[v].memory_gb), self.cpu_demand(v) as i64);
+                let cpu = vm_cpu_demand(&self.scenario.design, &self.vms[v]);
+                let load = (i64::from(self.vms[v].memory_gb), cpu as i64);
                 let target = nodes
                     .iter()
                     .copied()

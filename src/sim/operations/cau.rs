@@ -316,7 +316,7 @@ impl Engine {
         let witness = c.witness != crate::model::Witness::None;
         let voters = c.node.iter().filter(|s| **s != NodeState::Evicted).count();
         let total = voters + usize::from(witness);
-        let held = others.len() + usize::from(witness && self.witness_reachable_from(ci, &others));
+        let held = others.len() + usize::from(witness && self.witness_reachable(ci, &others));
         2 * held > total
     }
 }

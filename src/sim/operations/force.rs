@@ -64,8 +64,8 @@ impl Engine {
             self.emit(EventKind::QuorumForced, vec![id], msg);
             return None;
         };
-        let held = parts[p].len()
-            + usize::from(witness == 1 && self.witness_reachable_from(ci, &parts[p]));
+        let held =
+            parts[p].len() + usize::from(witness == 1 && self.witness_reachable(ci, &parts[p]));
         let ids: Vec<&str> = parts[p].iter().map(|&x| c.member_ids[x].as_str()).collect();
         let text = format!(
             "{} {} {held} of {total} votes",
