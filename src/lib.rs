@@ -7,6 +7,7 @@
 // loops over them read better than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+#[cfg(feature = "simulate")]
 pub mod analysis;
 pub mod editor;
 pub mod gallery;

@@ -2,9 +2,11 @@
 //! shows; the summary, the order (worst first) and the command line's formats and exit codes.
 
 mod common;
-use clusterlab::analysis::{self, Case, FAULT_AT_MS, What, analyze, analyze_one, single_cases};
-use clusterlab::model::{Fault, ScheduledFault};
-use clusterlab::sim::{Engine, EventKind};
+use clusterlab::analysis::{
+    self, Case, FAULT_AT_MS, What, analyze, analyze_one, compare, nines, single_cases,
+};
+use clusterlab::model::{FailureKind, FailureRate, Fault, ScheduledFault, SlaTarget};
+use clusterlab::sim::{Engine, EventKind, fmt_ms};
 use common::*;
 
 fn case<'a>(all: &'a [analysis::Outcome], label: &str) -> &'a analysis::Outcome {
@@ -122,4 +124,178 @@ fn with_pairs_every_two_hosts_crash_together() {
     let pair = case(&all, "host-1 and host-2 crash together");
     assert!(pair.quorum_lost);
     assert!(!pair.services[0].survived);
+}
+
+fn year<'a>(years: &'a [nines::ServiceYear], service: &str) -> &'a nines::ServiceYear {
+    years.iter().find(|y| y.service == service).unwrap()
+}
+
+fn contribution<'a>(y: &'a nines::ServiceYear, case: &str) -> &'a nines::Contribution {
+    y.contributions
+        .iter()
+        .find(|c| c.case == case)
+        .unwrap_or_else(|| panic!("no contribution of {case}"))
+}
+
+#[test]
+fn nines_are_each_failures_rate_times_what_its_run_cost() {
+    let s = example("host-cluster");
+    let all = analyze(&s, false).unwrap();
+    let years = nines::years(&s, &all);
+    let app = year(&years, "app");
+    // host-2 crashes 0.25 times a year (the default) and costs what its run showed.
+    let crash = case(&all, "host-2 crashes");
+    let c = contribution(app, "host-2 crashes");
+    assert_eq!(c.per_year, 0.25);
+    assert_eq!(c.downtime_ms, crash.services[0].outage_ms as f64);
+    assert!(!c.waits_for_repair);
+    // A failed application stays down: a third of the tier waits for the repair (1 h by
+    // default), of which the run covered its own length.
+    let fail = case(&all, "the application in vm-1 fails");
+    let svc = &fail.services[0];
+    assert_eq!(svc.down_permille, 334);
+    let c = contribution(app, "the application in vm-1 fails");
+    let ran = (fail.ended_ms - FAULT_AT_MS) as f64;
+    assert_eq!(c.per_year, 2.0);
+    assert!(c.waits_for_repair);
+    assert_eq!(
+        c.downtime_ms,
+        svc.outage_ms as f64 + 0.334 * (3_600_000.0 - ran)
+    );
+    // The year is the sum; availability and nines follow from it.
+    let total: f64 = app.contributions.iter().map(|c| c.ms_per_year).sum();
+    assert_eq!(app.unplanned_ms + app.planned_ms, total);
+    let year_ms = nines::YEAR_HOURS * 3_600_000.0;
+    assert_eq!(app.availability, 100.0 * (1.0 - app.unplanned_ms / year_ms));
+    assert_eq!(app.nines, -(app.unplanned_ms / year_ms).log10());
+    // Largest first.
+    assert!(
+        app.contributions
+            .windows(2)
+            .all(|w| w[0].ms_per_year >= w[1].ms_per_year)
+    );
+    assert_eq!(app.target, None);
+    assert_eq!(
+        nines::sentence(app),
+        format!(
+            "app: {} % ({:.1} nines), {} a year unplanned",
+            nines::percent(app.availability),
+            app.nines,
+            nines::duration(app.unplanned_ms)
+        )
+    );
+}
+
+#[test]
+fn the_users_rates_and_targets_replace_the_defaults() {
+    let mut s = example("host-cluster");
+    let all = analyze(&s, false).unwrap();
+    let before = nines::years(&s, &all);
+    s.reliability.rates.push(FailureRate {
+        id: "host-2".into(),
+        failure: FailureKind::HostCrash,
+        per_year: 1.0,
+        repair_hours: 24.0,
+    });
+    s.reliability.targets.push(SlaTarget {
+        service: "app".into(),
+        percent: 99.999,
+    });
+    let after = nines::years(&s, &all);
+    let (b, a) = (
+        contribution(year(&before, "app"), "host-2 crashes"),
+        contribution(year(&after, "app"), "host-2 crashes"),
+    );
+    assert_eq!(a.ms_per_year, 4.0 * b.ms_per_year);
+    // Other hosts keep the default.
+    assert_eq!(
+        contribution(year(&after, "app"), "host-1 crashes").per_year,
+        0.25
+    );
+    let app = year(&after, "app");
+    assert_eq!(app.target, Some(99.999));
+    assert_eq!(app.meets_target(), Some(false));
+    assert!(nines::sentence(app).ends_with("; target 99.999 % missed"));
+    // The validator names numbers the analysis cannot use.
+    s.reliability.rates[0].per_year = -1.0;
+    s.reliability.targets[0].percent = 120.0;
+    s.reliability.targets.push(SlaTarget {
+        service: "nothing".into(),
+        percent: 99.0,
+    });
+    let problems: Vec<String> = s.validate().into_iter().map(|p| p.message).collect();
+    for expected in [
+        "the host crash rate of host-2 must be between 0 and 100000 failures a year",
+        "the availability target of app must be a percentage above 0 and at most 100",
+        "the availability target of nothing is ignored: the design has no such service",
+    ] {
+        assert!(problems.iter().any(|p| p == expected), "{problems:?}");
+    }
+}
+
+#[test]
+fn a_pair_happens_when_the_second_fails_during_the_first_repair() {
+    let s = example("host-cluster");
+    let all = analyze(&s, true).unwrap();
+    let years = nines::years(&s, &all);
+    let c = contribution(year(&years, "app"), "host-1 and host-2 crash together");
+    // 0.25 × 0.25 × (24 h + 24 h) / 8766 h.
+    assert_eq!(c.per_year, 0.25 * 0.25 * 48.0 / 8_766.0);
+    assert!(c.waits_for_repair);
+    // Planned maintenance (graceful shutdowns) stays out of the availability.
+    assert!(years.iter().all(|y| {
+        y.contributions
+            .iter()
+            .all(|c| c.planned == c.case.ends_with("is shut down gracefully"))
+    }));
+}
+
+#[test]
+fn two_designs_compare_failure_by_failure() {
+    let a = example("host-cluster");
+    let same = analyze(&a, false).unwrap();
+    assert!(compare::differences(&same, &same).is_empty());
+    assert_eq!(
+        compare::verdict(&[]),
+        "A and B fare the same under every failure both allow"
+    );
+    // B notices a dead node sooner: its resiliency period is 60 s instead of 240 s.
+    let mut b = a.clone();
+    b.settings.timing.resiliency_period_ms = Some(60_000);
+    let (ra, rb) = (same, analyze(&b, false).unwrap());
+    let diffs = compare::differences(&ra, &rb);
+    let crash = diffs
+        .iter()
+        .find(|d| d.case == "host-2 crashes")
+        .expect("host-2 differs");
+    assert_eq!(crash.better, "B");
+    assert_eq!(crash.a_outage_ms - crash.b_outage_ms, 180_000 * 334 / 1000);
+    assert_eq!(
+        crash.sentence,
+        format!(
+            "when host-2 crashes, B loses app for {} where A loses app for {}",
+            fmt_ms(crash.b_outage_ms),
+            fmt_ms(crash.a_outage_ms)
+        )
+    );
+    assert!(diffs.iter().all(|d| d.better == "B"), "{diffs:#?}");
+    assert!(compare::verdict(&diffs).starts_with("B does better under"));
+    // A design without host-3 has no host-3 failures to compare.
+    let mut c = a.clone();
+    c.design.hosts.retain(|h| h.id != "host-3");
+    c.design
+        .links
+        .retain(|l| !l.a.contains("host-3") && !l.b.contains("host-3"));
+    for cl in &mut c.design.clusters {
+        cl.nodes.retain(|n| n != "host-3");
+    }
+    for v in &mut c.design.vms {
+        v.hosts.retain(|h| h != "host-3");
+        if v.hosts.is_empty() {
+            v.hosts.push("host-1".into());
+        }
+    }
+    let rc = analyze(&c, false).unwrap();
+    assert!(compare::only_in(&ra, &rc).contains(&"host-3 crashes"));
+    assert!(compare::only_in(&rc, &ra).is_empty());
 }

@@ -153,7 +153,7 @@ fn link_and_open_carry_a_scenario_both_ways() {
     let (code, fragment, err) = clusterlab(&["link", "examples/web-app-db.json", "--at", "90s"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        fragment.starts_with("#v3.") && fragment.len() < 400,
+        fragment.starts_with("#v4.") && fragment.len() < 400,
         "{fragment}"
     );
     let url = format!("https://clusterlab.example/{}", fragment.trim());
@@ -216,14 +216,81 @@ fn analyze_prints_every_single_failure_as_text_json_or_csv() {
     let rows: Vec<&str> = out.lines().collect();
     assert_eq!(
         rows[0],
-        "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,why"
+        "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,per_year,downtime_per_year_ms,why"
     );
     assert_eq!(rows.len(), 31);
+    // 0.25 crashes a year × 93 243 ms of full outage = 23 311 ms a year.
     assert!(
         rows.iter()
-            .any(|r| r.starts_with("\"host-2 crashes\",\"app\",true,279172,")),
+            .any(|r| r
+                .starts_with("\"host-2 crashes\",\"app\",true,279172,93243,0,false,0.25,23311,")),
         "{out}"
     );
+    // The text ends with the year of each service, its largest contributions under it.
+    let (_, text, _) = clusterlab(&["analyze", "examples/host-cluster.json"]);
+    let year = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Availability over a year"))
+        .nth(1)
+        .unwrap();
+    assert!(year.starts_with("  app: 99."), "{text}");
+    assert!(year.contains(" nines), "), "{year}");
+}
+
+#[test]
+fn analyze_against_another_design_says_which_does_better_where() {
+    let mut b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("examples/host-cluster.json").unwrap())
+            .unwrap();
+    b["name"] = "Faster detection".into();
+    b["settings"]["timing"]["resiliency_period_ms"] = 60_000.into();
+    let b = temp_file("against-b.json", &b.to_string());
+    let args = ["analyze", "examples/host-cluster.json", "--against", &b];
+    let (code, out, err) = clusterlab(&args);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "A: Host cluster: three clustered hosts");
+    assert_eq!(lines[1], "  app survives 22 of 30 failures");
+    assert!(out.contains("\nB: Faster detection\n"), "{out}");
+    assert!(out.contains("\nB does better under "), "{out}");
+    assert!(
+        out.contains("  when host-2 crashes, B loses app for "),
+        "{out}"
+    );
+
+    let (code, out, _) = clusterlab(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["a"]["outcomes"].as_array().unwrap().len(), 30);
+    let d = doc["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["case"] == "host-2 crashes")
+        .unwrap();
+    assert_eq!(d["better"], "B");
+    assert_eq!(d["a_outage_ms"], 93_243);
+    assert_eq!(d["b_outage_ms"], 93_243 - 180_000 * 334 / 1000);
+
+    let (code, out, _) = clusterlab(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(code, 0);
+    assert!(out.starts_with(
+        "failure,service,better,a_survived,a_outage_ms,b_survived,b_outage_ms,difference\n"
+    ));
+    assert!(
+        out.contains("\"host-2 crashes\",\"app\",B,true,93243,true,33123,"),
+        "{out}"
+    );
+
+    // A bad other design is bad input too.
+    let (code, _, err) = clusterlab(&[
+        "analyze",
+        "examples/host-cluster.json",
+        "--against",
+        "nope.json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read nope.json"), "{err}");
 }
 
 #[test]

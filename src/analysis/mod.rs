@@ -3,6 +3,9 @@
 //! each service. No web types; the runs are independent, so callers may run them in parallel
 //! (`analyze` does, natively, with rayon).
 
+pub mod compare;
+pub mod nines;
+
 use crate::model::{Fault, Operation, Scenario, ScheduledFault, ScheduledOp};
 use crate::sim::{Engine, EventKind, fmt_ms};
 use serde::Serialize;
@@ -49,6 +52,9 @@ pub struct ServiceResult {
     pub requests_lost: u64,
     /// Its VMs still down at the end, with the reason.
     pub vms_down: Vec<(String, String)>,
+    /// How much of the service was unavailable when the run ended, per mille (what stays down
+    /// until the failed part is repaired).
+    pub down_permille: u32,
 }
 
 /// The result of one case.
@@ -59,6 +65,8 @@ pub struct Outcome {
     pub quorum_lost: bool,
     /// When the run stopped (simulated ms from the start).
     pub ended_ms: u64,
+    /// When a service first lost availability (`None`: none did): where the player opens.
+    pub hurts_at_ms: Option<u64>,
 }
 
 impl Outcome {
@@ -241,6 +249,11 @@ fn outcome(e: &Engine, case: Case) -> Outcome {
         .iter()
         .any(|x| x.kind == EventKind::QuorumLost && x.t_ms >= FAULT_AT_MS);
     let down = m.downtime_until(end);
+    let hurts_at_ms = m
+        .samples
+        .iter()
+        .find(|s| s.t_ms >= FAULT_AT_MS && s.availability_permille.iter().any(|&a| a < 1000))
+        .map(|s| s.t_ms);
     let services: Vec<ServiceResult> = if m.tiers.is_empty() {
         // No tiers: each VM is a service.
         snap.vms
@@ -253,6 +266,7 @@ fn outcome(e: &Engine, case: Case) -> Outcome {
                     time_to_recover_ms: None,
                     outage_ms: 0,
                     requests_lost: 0,
+                    down_permille: if serving { 0 } else { 1000 },
                     vms_down: if serving {
                         Vec::new()
                     } else {
@@ -269,7 +283,8 @@ fn outcome(e: &Engine, case: Case) -> Outcome {
                 let avail = |s: &crate::sim::Sample| {
                     s.availability_permille.get(i).copied().unwrap_or(1000)
                 };
-                let survived = m.at(end).is_none_or(|s| avail(s) == 1000);
+                let down_permille = 1000 - m.at(end).map_or(1000, |s| avail(s).min(1000));
+                let survived = down_permille == 0;
                 let first_drop = m
                     .samples
                     .iter()
@@ -307,6 +322,7 @@ fn outcome(e: &Engine, case: Case) -> Outcome {
                     outage_ms: planned + unplanned,
                     requests_lost,
                     vms_down,
+                    down_permille,
                 }
             })
             .collect()
@@ -316,6 +332,7 @@ fn outcome(e: &Engine, case: Case) -> Outcome {
         services,
         quorum_lost,
         ended_ms: end,
+        hurts_at_ms,
     }
 }
 
@@ -361,16 +378,17 @@ pub fn analyze(s: &Scenario, pairs: bool) -> Result<Vec<Outcome>, String> {
         cases.extend(pair_cases(s));
     }
     let mut out: Vec<Outcome> = run_all(s, &cases)?;
-    let order: Vec<String> = cases.iter().map(|c| c.label.clone()).collect();
+    worst_first(&mut out);
+    Ok(out)
+}
+
+/// Sorts outcomes worst first (services lost, then outage), keeping the order they were listed
+/// in among equals.
+pub fn worst_first(out: &mut [Outcome]) {
     out.sort_by_key(|o| {
         let (lost, outage) = o.damage();
-        (
-            std::cmp::Reverse(lost),
-            std::cmp::Reverse(outage),
-            order.iter().position(|l| *l == o.case.label),
-        )
+        (std::cmp::Reverse(lost), std::cmp::Reverse(outage))
     });
-    Ok(out)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,4 +1,6 @@
-//! The command-line runner: `clusterlab run`, `validate`, `link`, `open`.
+//! The command-line runner: `clusterlab run`, `validate`, `link`, `open`, `analyze`.
+
+mod analyze;
 
 use crate::model::Scenario;
 use crate::model::validate::Severity;
@@ -41,7 +43,7 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Print the share-link fragment (`#v3.…`) of a scenario; append it to the page's address.
+    /// Print the share-link fragment (`#v4.…`) of a scenario; append it to the page's address.
     Link {
         scenario: String,
         /// Open the run at this moment, e.g. `90s` or `5m`.
@@ -56,16 +58,12 @@ enum Command {
         /// Also every pair of hosts crashing at once (N+2).
         #[arg(long)]
         pairs: bool,
-        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
-        format: AnalyzeFormat,
+        #[arg(long, value_enum, default_value_t = analyze::Format::Text)]
+        format: analyze::Format,
+        /// Another design to compare with, under the same failures.
+        #[arg(long, value_name = "OTHER")]
+        against: Option<String>,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum AnalyzeFormat {
-    Text,
-    Json,
-    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -103,7 +101,8 @@ pub fn main() -> ExitCode {
             scenario,
             pairs,
             format,
-        } => analyze(&scenario, pairs, format, &mut out),
+            against,
+        } => analyze::analyze(&scenario, against.as_deref(), pairs, format, &mut out),
     };
     match result {
         Ok(code) => code,
@@ -115,7 +114,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn load(path: &str) -> Result<Scenario, String> {
+pub(crate) fn load(path: &str) -> Result<Scenario, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
@@ -171,7 +170,7 @@ fn run(
 }
 
 /// Writes output; a reader that stops early (`| head`) is not an error.
-fn write_all(out: &mut impl Write, text: &str) -> Result<ExitCode, String> {
+pub(crate) fn write_all(out: &mut impl Write, text: &str) -> Result<ExitCode, String> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
         _ => Ok(ExitCode::SUCCESS),
@@ -207,76 +206,6 @@ fn open(link: &str, out: &mut impl Write) -> Result<ExitCode, String> {
 }
 
 /// Prints every problem; exits 1 on an error (or, with `strict`, on a warning), else 0.
-/// Every single failure, each its own run: a summary, then one row per failure, worst first.
-fn analyze(
-    path: &str,
-    pairs: bool,
-    format: AnalyzeFormat,
-    out: &mut impl Write,
-) -> Result<ExitCode, String> {
-    use crate::analysis;
-    let scenario = load(path)?;
-    crate::share::check(&scenario).map_err(|e| format!("{path}: {e}"))?;
-    let outcomes = analysis::analyze(&scenario, pairs).map_err(|e| format!("{path}: {e}"))?;
-    let text = match format {
-        AnalyzeFormat::Json => {
-            let rows: Vec<serde_json::Value> = outcomes
-                .iter()
-                .map(|o| {
-                    let mut v = serde_json::to_value(o).expect("outcomes serialize");
-                    v["why"] = serde_json::Value::String(analysis::why(o));
-                    v
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "scenario": scenario.name,
-                "summary": analysis::summary(&outcomes),
-                "fault_at_ms": analysis::FAULT_AT_MS,
-                "outcomes": rows,
-            });
-            serde_json::to_string_pretty(&doc).expect("json") + "\n"
-        }
-        AnalyzeFormat::Csv => {
-            let mut t = String::from(
-                "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,why\n",
-            );
-            let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-            for o in &outcomes {
-                for s in &o.services {
-                    t += &format!(
-                        "{},{},{},{},{},{},{},{}\n",
-                        quote(&o.case.label),
-                        quote(&s.service),
-                        s.survived,
-                        s.time_to_recover_ms
-                            .map_or(String::new(), |t| t.to_string()),
-                        s.outage_ms,
-                        s.requests_lost,
-                        o.quorum_lost,
-                        quote(&analysis::why(o))
-                    );
-                }
-            }
-            t
-        }
-        AnalyzeFormat::Text => {
-            let mut t = format!(
-                "{}: {}\n{} failures, each from steady state at {} until quiet; worst first\n",
-                scenario.name,
-                analysis::summary(&outcomes),
-                outcomes.len(),
-                fmt_ms(analysis::FAULT_AT_MS)
-            );
-            for o in &outcomes {
-                t += &format!("  {:<44} {}\n", o.case.label, analysis::why(o));
-            }
-            t
-        }
-    };
-    write_all(out, &text)?;
-    Ok(ExitCode::SUCCESS)
-}
-
 fn validate(path: &str, strict: bool, out: &mut impl Write) -> Result<ExitCode, String> {
     let scenario = load(path)?;
     let problems = scenario.validate();

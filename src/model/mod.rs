@@ -8,6 +8,7 @@ mod fault_json;
 mod names;
 pub mod network;
 mod operation;
+pub mod reliability;
 mod witness_json;
 // Checks that load with the simulator, the page's second module (see `validate`).
 #[cfg(feature = "simulate")]
@@ -17,6 +18,7 @@ pub mod versions;
 
 pub use defaults::{Beat, HeartbeatTiming, Timing};
 pub use operation::{Failback, Operation, ScheduledOp};
+pub use reliability::{FailureKind, FailureRate, Reliability, SlaTarget};
 use serde::{Deserialize, Serialize};
 
 /// A component id, unique within a design (`host-1`, `web`, `vsw-lan`).
@@ -51,6 +53,9 @@ pub struct Scenario {
         deserialize_with = "fault_json::entries"
     )]
     pub operations: Vec<ScheduledOp>,
+    /// Failure rates and repair times the user set, and each service's availability target.
+    #[serde(default, skip_serializing_if = "Reliability::is_empty")]
+    pub reliability: Reliability,
 }
 
 fn format_version() -> u32 {

@@ -66,6 +66,15 @@ impl Scenario {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             r.error(&ids, message);
         }
+        #[cfg(feature = "simulate")]
+        for (ids, message, error) in super::reliability::check(self) {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            if error {
+                r.error(&ids, message);
+            } else {
+                r.warn(&ids, message);
+            }
+        }
         r.0.sort_by_key(|p| p.severity);
         r.0
     }

@@ -31,6 +31,14 @@ pub fn check(s: &Scenario) -> Result<(), LinkError> {
             s.faults.len() + s.operations.len()
         ));
     }
+    #[cfg(feature = "simulate")]
+    let numbers = s.reliability.rates.len() + s.reliability.targets.len();
+    #[cfg(feature = "simulate")]
+    if numbers > MAX_COMPONENTS {
+        return out(format!(
+            "it sets {numbers} failure rates and targets; at most {MAX_COMPONENTS} are supported"
+        ));
+    }
     if let Some(v) = d.vms.iter().find(|v| v.replicas > MAX_REPLICAS) {
         return out(format!(
             "VM {} has {} replicas; at most {MAX_REPLICAS}",

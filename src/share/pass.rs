@@ -178,6 +178,15 @@ pub(super) fn i32f<P: Pass>(p: &mut P, v: &mut i32) -> R {
     Ok(())
 }
 
+/// A number with a fraction (a rate, a percentage): its exact bits, so it reads back equal.
+#[cfg(feature = "simulate")]
+pub(super) fn f64f<P: Pass>(p: &mut P, v: &mut f64) -> R {
+    let mut x = v.to_bits();
+    p.raw(&mut x)?;
+    *v = f64::from_bits(x);
+    Ok(())
+}
+
 pub(super) fn boolf<P: Pass>(p: &mut P, v: &mut bool) -> R {
     let mut x = u64::from(*v);
     p.raw(&mut x)?;

@@ -30,7 +30,7 @@ pub fn encode(shared: &Shared) -> Wire {
     }
 }
 
-/// Reads a wire written by link version `version` (1 to 3).
+/// Reads a wire written by link version `version` (1 to 4).
 pub fn decode(wire: Wire, version: u32) -> Result<Shared, LinkError> {
     let mut r = Reader {
         strings: strings::unpack(wire.strings)?,
@@ -334,7 +334,40 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
             v.memory_write_mb_s = 50;
         }
     }
+    // The first page load (the editor alone) never reads or writes links.
+    #[cfg(feature = "simulate")]
+    if version >= 4 {
+        added_in_v4(p, shared)?;
+    }
     Ok(())
+}
+
+#[cfg(feature = "simulate")]
+/// Link version 4: failure rates, repair times and availability targets (issue 13).
+fn added_in_v4<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
+    let r = &mut shared.scenario.reliability;
+    p.column();
+    let n = p.len(r.rates.len())?;
+    r.rates.resize_with(n, || FailureRate {
+        id: Id::new(),
+        failure: FailureKind::HostCrash,
+        per_year: 0.0,
+        repair_hours: 0.0,
+    });
+    col(p, &mut r.rates, |p, x| p.string(&mut x.id))?;
+    col(p, &mut r.rates, |p, x| {
+        choice(p, &mut x.failure, &FailureKind::ALL, "failure kind")
+    })?;
+    col(p, &mut r.rates, |p, x| f64f(p, &mut x.per_year))?;
+    col(p, &mut r.rates, |p, x| f64f(p, &mut x.repair_hours))?;
+    p.column();
+    let n = p.len(r.targets.len())?;
+    r.targets.resize_with(n, || SlaTarget {
+        service: String::new(),
+        percent: 0.0,
+    });
+    col(p, &mut r.targets, |p, x| p.string(&mut x.service))?;
+    col(p, &mut r.targets, |p, x| f64f(p, &mut x.percent))
 }
 
 /// Link version 3: planned operations (issue 12), the drain's move-type threshold and each VM's

@@ -391,8 +391,27 @@ impl Gen {
                 op: self.operation(),
             })
             .collect();
+        // Any ids, and numbers with up to three decimals as people type them (serde_json's
+        // default parser reads those exactly; the link carries any bits).
+        let reliability = Reliability {
+            rates: (0..self.n(if big { 20 } else { 3 }))
+                .map(|_| FailureRate {
+                    id: self.id("h"),
+                    failure: self.pick(&FailureKind::ALL),
+                    per_year: f64::from(self.rng.random_range(0..100_000u32)) / 1000.0,
+                    repair_hours: f64::from(self.rng.random_range(0..100_000u32)) / 100.0,
+                })
+                .collect(),
+            targets: (0..self.n(3))
+                .map(|_| SlaTarget {
+                    service: self.text(),
+                    percent: f64::from(self.rng.random_range(90_000..=100_000u32)) / 1000.0,
+                })
+                .collect(),
+        };
         Scenario {
             format: FORMAT_VERSION,
+            reliability,
             name: self.text(),
             description: self.text(),
             seed: if self.chance(0.2) {

@@ -1,0 +1,221 @@
+//! How often each component fails and how long its repair takes, where the user knows better
+//! than the defaults of its kind (`analysis::nines`), and the availability each service must
+//! reach. The analysis turns these and the simulated cost of each failure into nines.
+
+use super::Id;
+use serde::{Deserialize, Serialize};
+
+/// The first page load (the editor alone) never reads these numbers: it keeps them as written,
+/// so they survive its saves and hand-over, without the float parsing in its download.
+#[cfg(not(feature = "simulate"))]
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+#[serde(transparent)]
+pub struct Reliability(Option<Box<serde_json::value::RawValue>>);
+
+#[cfg(not(feature = "simulate"))]
+impl Reliability {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+#[cfg(not(feature = "simulate"))]
+impl PartialEq for Reliability {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_ref().map(|r| r.get()) == other.0.as_ref().map(|r| r.get())
+    }
+}
+
+/// The user's numbers; empty means every default applies and no service has a target.
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reliability {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rates: Vec<FailureRate>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<SlaTarget>,
+}
+
+#[cfg(feature = "simulate")]
+impl Reliability {
+    pub fn is_empty(&self) -> bool {
+        self.rates.is_empty() && self.targets.is_empty()
+    }
+
+    /// The rate the user set for this failure of this component, if any.
+    pub fn rate(&self, id: &str, failure: FailureKind) -> Option<&FailureRate> {
+        self.rates
+            .iter()
+            .find(|r| r.id == id && r.failure == failure)
+    }
+
+    /// The availability `service` must reach, in percent, if the user set one.
+    pub fn target(&self, service: &str) -> Option<f64> {
+        self.targets
+            .iter()
+            .find(|t| t.service == service)
+            .map(|t| t.percent)
+    }
+}
+
+/// One way a component fails (or is taken down for maintenance).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    HostCrash,
+    HostIsolation,
+    /// Planned: a host shut down for maintenance (patching).
+    HostShutdown,
+    SwitchFailure,
+    LinkCut,
+    StorageFailure,
+    SiteFailure,
+    VmCrash,
+    AppFailure,
+    GuestHang,
+}
+
+impl FailureKind {
+    pub const ALL: [FailureKind; 10] = [
+        FailureKind::HostCrash,
+        FailureKind::HostIsolation,
+        FailureKind::HostShutdown,
+        FailureKind::SwitchFailure,
+        FailureKind::LinkCut,
+        FailureKind::StorageFailure,
+        FailureKind::SiteFailure,
+        FailureKind::VmCrash,
+        FailureKind::AppFailure,
+        FailureKind::GuestHang,
+    ];
+
+    /// In words, for the inspector and the arithmetic: "crash", "guest OS hang".
+    pub fn label(self) -> &'static str {
+        match self {
+            FailureKind::HostCrash => "host crash",
+            FailureKind::HostIsolation => "loss of every NIC",
+            FailureKind::HostShutdown => "planned shutdown",
+            FailureKind::SwitchFailure => "switch failure",
+            FailureKind::LinkCut => "cable cut",
+            FailureKind::StorageFailure => "storage failure",
+            FailureKind::SiteFailure => "site loss",
+            FailureKind::VmCrash => "VM crash",
+            FailureKind::AppFailure => "application failure",
+            FailureKind::GuestHang => "guest OS hang",
+        }
+    }
+}
+
+/// How often one component fails one way, and how long until it is repaired.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FailureRate {
+    /// The component (a VM entry stands for each of its instances).
+    pub id: Id,
+    pub failure: FailureKind,
+    /// Expected failures per year (1 / MTBF in years).
+    pub per_year: f64,
+    /// Hours from the failure until the component is whole again (MTTR).
+    pub repair_hours: f64,
+}
+
+/// The availability a service must reach over a year, e.g. 99.95.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SlaTarget {
+    /// A tier, or a VM when the design has no tiers.
+    pub service: String,
+    pub percent: f64,
+}
+
+#[cfg(feature = "simulate")]
+/// What is wrong with the user's numbers: a rate or target that is not a number in range is an
+/// error (the analysis could not use it); one naming a component or service the design lacks is
+/// a warning (it is ignored).
+pub fn check(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
+    let d = &s.design;
+    let mut out = Vec::new();
+    fn has<'a>(mut ids: impl Iterator<Item = &'a Id>, x: &str) -> bool {
+        ids.any(|i| i == x)
+    }
+    for (i, r) in s.reliability.rates.iter().enumerate() {
+        use FailureKind as K;
+        let known = match r.failure {
+            K::HostCrash | K::HostIsolation | K::HostShutdown => {
+                has(d.hosts.iter().map(|x| &x.id), &r.id)
+            }
+            K::SwitchFailure => has(d.switches.iter().map(|x| &x.id), &r.id),
+            K::LinkCut => has(d.links.iter().map(|x| &x.id), &r.id),
+            K::StorageFailure => has(d.storage.iter().map(|x| &x.id), &r.id),
+            K::SiteFailure => has(d.sites.iter().map(|x| &x.id), &r.id),
+            K::VmCrash | K::AppFailure | K::GuestHang => has(d.vms.iter().map(|x| &x.id), &r.id),
+        };
+        let what = format!("the {} rate of {}", r.failure.label(), r.id);
+        if !known {
+            out.push((
+                vec![],
+                format!("{what} is ignored: the design has no such component of that kind"),
+                false,
+            ));
+        }
+        if !(r.per_year.is_finite() && (0.0..=100_000.0).contains(&r.per_year)) {
+            out.push((
+                vec![r.id.clone()],
+                format!("{what} must be between 0 and 100000 failures a year"),
+                true,
+            ));
+        }
+        if !(r.repair_hours.is_finite() && (0.0..=100_000.0).contains(&r.repair_hours)) {
+            out.push((
+                vec![r.id.clone()],
+                format!("{what} needs a repair time between 0 and 100000 hours"),
+                true,
+            ));
+        }
+        if s.reliability.rates[..i]
+            .iter()
+            .any(|x| x.id == r.id && x.failure == r.failure)
+        {
+            out.push((vec![r.id.clone()], format!("{what} is given twice"), true));
+        }
+    }
+    for (i, t) in s.reliability.targets.iter().enumerate() {
+        let services: Vec<&str> = if d.tiers.is_empty() {
+            d.vms.iter().map(|v| v.id.as_str()).collect()
+        } else {
+            d.tiers.iter().map(|t| t.name.as_str()).collect()
+        };
+        if !services.contains(&t.service.as_str()) {
+            out.push((
+                vec![],
+                format!(
+                    "the availability target of {} is ignored: the design has no such service",
+                    t.service
+                ),
+                false,
+            ));
+        }
+        if !(t.percent.is_finite() && t.percent > 0.0 && t.percent <= 100.0) {
+            out.push((
+                vec![],
+                format!(
+                    "the availability target of {} must be a percentage above 0 and at most 100",
+                    t.service
+                ),
+                true,
+            ));
+        }
+        if s.reliability.targets[..i]
+            .iter()
+            .any(|x| x.service == t.service)
+        {
+            out.push((
+                vec![],
+                format!("the availability target of {} is given twice", t.service),
+                true,
+            ));
+        }
+    }
+    out
+}
