@@ -332,6 +332,36 @@ proptest! {
     }
 
     #[test]
+    fn the_analysis_of_a_failure_is_a_normal_run_with_it_scheduled(
+        d in design_spec(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        use clusterlab::analysis::{self, FAULT_AT_MS, What};
+        use clusterlab::model::ScheduledFault;
+        let s = build(&d, &[]);
+        prop_assume!(s.is_runnable(), "the design has errors");
+        let cases = analysis::single_cases(&s);
+        let case = cases[pick.index(cases.len())].clone();
+        let o = analysis::analyze_one(&s, &case).unwrap();
+        // The same failure scheduled by hand in the scenario, run plainly to the same moment.
+        let mut plain = s.clone();
+        match &case.what {
+            What::Fault(f) => plain.faults = vec![ScheduledFault { at_ms: FAULT_AT_MS, repair: false, fault: f.clone() }],
+            What::Op(op) => plain.operations = vec![ScheduledOp { at_ms: FAULT_AT_MS, op: op.clone() }],
+            _ => unreachable!("single cases are one fault or one operation"),
+        }
+        let mut e = Engine::new(&plain).unwrap();
+        e.run_until(o.ended_ms);
+        prop_assert_eq!(&analysis::outcome_of(&e, case.clone()), &o);
+        // It stopped because the design was quiet (or at the cap), not before.
+        let last = e.events().last().map_or(0, |x| x.t_ms).max(FAULT_AT_MS);
+        prop_assert!(
+            o.ended_ms == FAULT_AT_MS + analysis::CAP_MS || o.ended_ms >= last + analysis::QUIET_MS,
+            "{}: ended at {} with the last event at {}", case.label, o.ended_ms, last
+        );
+    }
+
+    #[test]
     fn invariants_hold_under_random_operations_and_faults(
         d in design_spec(),
         faults in prop::collection::vec(fault_spec(), 0..6),

@@ -236,10 +236,12 @@ pub fn analyze_one(s: &Scenario, case: &Case) -> Result<Outcome, String> {
             break;
         }
     }
-    Ok(outcome(&e, case.clone()))
+    Ok(outcome_of(&e, case.clone()))
 }
 
-fn outcome(e: &Engine, case: Case) -> Outcome {
+/// What a run (stopped where it should be read) shows for `case`: public so tests can read a
+/// plain run the same way.
+pub fn outcome_of(e: &Engine, case: Case) -> Outcome {
     let end = e.now();
     let m = e.metrics();
     let d = &e.scenario.design;
@@ -427,10 +429,17 @@ pub fn summary(outcomes: &[Outcome]) -> String {
 pub fn why(o: &Outcome) -> String {
     let lost: Vec<&ServiceResult> = o.services.iter().filter(|s| !s.survived).collect();
     if let Some(s) = lost.first() {
+        // A reason that names its VM already ("web#1 stopped: ...") is not prefixed again.
         let reason = s
             .vms_down
             .first()
-            .map(|(vm, r)| format!(": {vm}: {r}"))
+            .map(|(vm, r)| {
+                if r.starts_with(vm.as_str()) {
+                    format!(": {r}")
+                } else {
+                    format!(": {vm}: {r}")
+                }
+            })
             .unwrap_or_default();
         return format!("{} stays down{reason}", s.service);
     }

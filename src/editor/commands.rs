@@ -101,6 +101,19 @@ pub enum Command {
     RemoveOp {
         index: usize,
     },
+    /// Sets how often a component fails one way and its repair time (`None`: the default).
+    #[cfg(feature = "simulate")]
+    SetRate {
+        id: Id,
+        failure: FailureKind,
+        rate: Option<(f64, f64)>,
+    },
+    /// Sets the availability a service must reach, in percent (`None`: no target).
+    #[cfg(feature = "simulate")]
+    SetTarget {
+        service: String,
+        percent: Option<f64>,
+    },
 }
 
 impl Command {
@@ -140,6 +153,10 @@ impl Command {
             Command::AddOp(o) => op_label(&o.op).into(),
             #[cfg(feature = "simulate")]
             Command::RemoveOp { .. } => "remove operation".into(),
+            #[cfg(feature = "simulate")]
+            Command::SetRate { failure, .. } => format!("set {} rate", failure.label()),
+            #[cfg(feature = "simulate")]
+            Command::SetTarget { .. } => "set availability target".into(),
         }
     }
 
@@ -175,6 +192,9 @@ impl Command {
             Command::Connect { a, b } => connect(d, &a, &b).map(|id| id.map(|id| vec![id])),
             Command::Delete { ids } => {
                 delete(d, &ids);
+                // The numbers of a deleted component go with it.
+                #[cfg(feature = "simulate")]
+                s.reliability.rates.retain(|r| !ids.contains(&r.id));
                 Ok(Some(Vec::new()))
             }
             Command::Duplicate { ids } => duplicate(d, &ids).map(Some),
@@ -303,6 +323,56 @@ impl Command {
                     return Err("that operation is no longer in the script".into());
                 }
                 s.operations.remove(index);
+                Ok(None)
+            }
+            #[cfg(feature = "simulate")]
+            Command::SetRate { id, failure, rate } => {
+                let rates = &mut s.reliability.rates;
+                let at = rates
+                    .iter()
+                    .position(|r| r.id == id && r.failure == failure);
+                match (rate, at) {
+                    (Some((per_year, repair_hours)), _)
+                        if !(per_year.is_finite()
+                            && repair_hours.is_finite()
+                            && per_year >= 0.0
+                            && repair_hours >= 0.0) =>
+                    {
+                        Err("a failure rate and a repair time are numbers of 0 or more".into())
+                    }
+                    (Some((per_year, repair_hours)), Some(i)) => {
+                        rates[i].per_year = per_year;
+                        rates[i].repair_hours = repair_hours;
+                        Ok(None)
+                    }
+                    (Some((per_year, repair_hours)), None) => {
+                        rates.push(FailureRate {
+                            id,
+                            failure,
+                            per_year,
+                            repair_hours,
+                        });
+                        Ok(None)
+                    }
+                    (None, Some(i)) => {
+                        rates.remove(i);
+                        Ok(None)
+                    }
+                    (None, None) => Ok(None),
+                }
+            }
+            #[cfg(feature = "simulate")]
+            Command::SetTarget { service, percent } => {
+                if percent.is_some_and(|p| !(p.is_finite() && p > 0.0 && p <= 100.0)) {
+                    return Err(
+                        "an availability target is a percentage above 0 and at most 100".into(),
+                    );
+                }
+                let targets = &mut s.reliability.targets;
+                targets.retain(|t| t.service != service);
+                if let Some(percent) = percent {
+                    targets.push(SlaTarget { service, percent });
+                }
                 Ok(None)
             }
         }

@@ -178,8 +178,13 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
     };
     // Faults and operations in one list, by time (faults first at equal times, as they run).
     let script = move || {
+        // A case opened from the analysis shows its own script (one failure), not removable.
+        let case = ui
+            .editor
+            .with(|e| ui.analysis.scenario_to_run(e.scenario()));
+        let opened = case.is_some();
         let mut entries: Vec<(u64, String, Command)> = ui.editor.with(|e| {
-            let s = e.scenario();
+            let s = case.as_ref().unwrap_or(e.scenario());
             let faults = s.faults.iter().enumerate().map(|(i, f)| {
                 let text = describe(&f.fault, f.repair).1;
                 (f.at_ms, text, Command::RemoveFault { index: i })
@@ -202,8 +207,10 @@ pub fn FaultPanel(ui: Ui) -> impl IntoView {
                         <button class="jump" title="Show this moment" on:click=move |_| ui.run.seek(at)>
                             <span class="t">{clock(at)}</span>" "{text}
                         </button>
-                        <button class="remove" aria-label="Remove from the script" title="Remove from the script"
-                            on:click=move |_| ui.apply(remove.get_value())>"✕"</button>
+                        <Show when=move || !opened>
+                            <button class="remove" aria-label="Remove from the script" title="Remove from the script"
+                                on:click=move |_| ui.apply(remove.get_value())>"✕"</button>
+                        </Show>
                     </li>
                 }
             })

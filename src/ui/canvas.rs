@@ -445,7 +445,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                 </defs>
                 <g transform=transform>
                     <rect class="grid" x="-10000" y="-10000" width="20000" height="20000" fill="url(#grid)"/>
-                    <Show when=move || ui.run.mode.get() == super::run::Mode::Design
+                    <Show when=move || ui.run.mode.get() != super::run::Mode::Simulate
                         fallback=move || stage(ui, live)>
                         <Regions ui=ui items=items/>
                         <g class="outlines">{clusters}</g>
@@ -453,6 +453,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                         <For each=move || shapes.get() key=|d| format!("{d:?}") children=move |d| shape(ui, d)/>
                         <g class="groups">{groups}</g>
                         <VlanPorts ui=ui routes=routes/>
+                        {heat(ui, items, routes)}
                         <Preview ui=ui/>
                     </Show>
                 </g>
@@ -567,6 +568,26 @@ fn stage(ui: Ui, live: LiveMemo) -> AnyView {
     #[cfg(not(feature = "simulate"))]
     {
         let _ = (ui, live);
+        ().into_any()
+    }
+}
+
+/// In Analyze mode: the damage each component's failure does, along its top.
+fn heat(
+    ui: Ui,
+    items: Memo<Vec<Item>>,
+    routes: Memo<Vec<(crate::model::Link, Vec<route::Pt>)>>,
+) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! {
+        <Show when=move || ui.run.mode.get() == super::run::Mode::Analyze>
+            <super::analysis::Heat ui=ui items=items routes=routes/>
+        </Show>
+    }
+    .into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = (ui, items, routes);
         ().into_any()
     }
 }

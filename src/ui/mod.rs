@@ -3,6 +3,8 @@
 
 #[cfg(feature = "simulate")]
 mod actions;
+#[cfg(feature = "simulate")]
+mod analysis;
 mod canvas;
 #[cfg(feature = "simulate")]
 mod export;
@@ -111,6 +113,9 @@ pub struct Ui {
     pub dark: RwSignal<bool>,
     /// The top bar's overflow menu is open (narrow screens).
     pub more: RwSignal<bool>,
+    /// Every single failure of the design, and a case of it opened in the player.
+    #[cfg(feature = "simulate")]
+    pub analysis: analysis::Analysis,
 }
 
 impl Ui {
@@ -131,6 +136,8 @@ impl Ui {
             panel: RwSignal::new(None),
             dark: RwSignal::new(theme::start()),
             more: RwSignal::new(false),
+            #[cfg(feature = "simulate")]
+            analysis: analysis::Analysis::default(),
         }
     }
 
@@ -273,10 +280,11 @@ fn start() -> Ui {
             // (the inspector) goes on where it was.
             "link" | "edit" => {}
             "help" => ui.help.set(true),
+            "analyze" => ui.run.mode.set(run::Mode::Analyze),
             _ => ui.run.mode.set(run::Mode::Simulate),
         }
         // The canvas stays as it was unless Simulate resizes it or a link replaces the design.
-        if !matches!(taken.then.as_str(), "simulate" | "link")
+        if !matches!(taken.then.as_str(), "simulate" | "link" | "analyze")
             && let Some(v) = taken.view
         {
             ui.view.set(v);
@@ -308,11 +316,23 @@ fn App(ui: Ui) -> impl IntoView {
     #[cfg(feature = "simulate")]
     {
         on_cleanup(move || ui.run.set_playing(false));
-        // While simulating, the run follows every edit of the scenario (design or fault script);
-        // editing in Design mode runs no engine.
+        // While simulating, the run follows every edit of the scenario (design or fault script),
+        // or shows a case opened from the analysis; editing in Design mode runs no engine.
         leptos::prelude::Effect::new(move |_| {
             if ui.run.mode.get() == run::Mode::Simulate {
-                ui.editor.with(|e| ui.run.follow(e.scenario()));
+                ui.editor
+                    .with(|e| match ui.analysis.scenario_to_run(e.scenario()) {
+                        Some(case) => ui.run.follow(&case),
+                        None => ui.run.follow(e.scenario()),
+                    });
+            }
+        });
+        // In Analyze mode the analysis follows the design: a run on entering, and again a
+        // moment after each edit (meanwhile the old results show as stale).
+        leptos::prelude::Effect::new(move |_| {
+            if ui.run.mode.get() == run::Mode::Analyze {
+                ui.editor.track();
+                analysis::follow(ui);
             }
         });
     }
@@ -359,8 +379,10 @@ fn App(ui: Ui) -> impl IntoView {
     };
     let name = move || ui.editor.with(|e| e.scenario().name.clone());
     let simulating = move || ui.run.mode.get() == run::Mode::Simulate;
+    let analyzing = move || ui.run.mode.get() == run::Mode::Analyze;
+    let designing = move || ui.run.mode.get() == run::Mode::Design;
     view! {
-        <div class="app" class:simulate=simulating>
+        <div class="app" class:simulate=simulating class:analyze=analyzing>
             <header class="topbar">
                 <h1>"ClusterLab"</h1>
                 <span class="scenario-name" data-testid="scenario-name">{name}</span>
@@ -395,21 +417,29 @@ fn App(ui: Ui) -> impl IntoView {
                     <button data-testid="share" title="Link to this scenario, exports" on:click=move |_| show_panel(ui, Panel::Share)>"Share…"</button>
                 </div>
                 <div class="modes" role="tablist" aria-label="Mode">
-                    <button role="tab" data-testid="mode-design" aria-selected=move || (!simulating()).to_string()
-                        class:active=move || !simulating() on:click=move |_| set_mode(ui, run::Mode::Design)>"Design"</button>
+                    <button role="tab" data-testid="mode-design" aria-selected=move || designing().to_string()
+                        class:active=designing on:click=move |_| set_mode(ui, run::Mode::Design)>"Design"</button>
                     <button role="tab" data-testid="mode-simulate" aria-selected=move || simulating().to_string()
                         class:active=simulating on:click=move |_| set_mode(ui, run::Mode::Simulate)>"Simulate"</button>
+                    <button role="tab" data-testid="mode-analyze" aria-selected=move || analyzing().to_string()
+                        title="Every single failure, each its own run: what survives, and the availability it adds up to"
+                        class:active=analyzing on:click=move |_| set_mode(ui, run::Mode::Analyze)>"Analyze"</button>
                 </div>
                 <Show when=simulating>{move || run_controls(ui)}</Show>
             </header>
-            <Show when=move || !simulating()>
+            <Show when=designing>
                 <palette::Palette ui=ui/>
             </Show>
             <canvas::Canvas ui=ui/>
-            <Show when=move || !simulating() fallback=move || run_panels(ui)>
-                <inspector::Inspector ui=ui/>
-                <problems::StatusArea ui=ui/>
-            </Show>
+            // Rebuilt on each change of mode: Simulate and Analyze have panels of their own.
+            {move || match ui.run.mode.get() {
+                run::Mode::Design => view! {
+                    <inspector::Inspector ui=ui/>
+                    <problems::StatusArea ui=ui/>
+                }
+                .into_any(),
+                _ => run_panels(ui),
+            }}
             <Show when=move || ui.help.get()>
                 {move || help_sheet(ui)}
             </Show>
@@ -482,11 +512,21 @@ fn run_controls(ui: Ui) -> AnyView {
     }
 }
 
-/// The run's panels: faults and log beside the canvas, timeline and charts below it.
+/// The run's panels: faults and log beside the canvas, timeline and charts below it; in
+/// Analyze mode, the analysis.
 fn run_panels(ui: Ui) -> AnyView {
+    #[cfg(feature = "simulate")]
+    if ui.run.mode.get_untracked() == run::Mode::Analyze {
+        return view! {
+            <analysis::Panel ui=ui/>
+            <section class="bottom analysis-status"><StatusLine ui=ui/></section>
+        }
+        .into_any();
+    }
     #[cfg(feature = "simulate")]
     return view! {
         <aside class="side" aria-label="Run">
+            <analysis::OpenedBanner ui=ui/>
             <actions::FaultPanel ui=ui/>
             <log::EventLog ui=ui/>
         </aside>
@@ -515,11 +555,15 @@ pub fn set_mode(ui: Ui, mode: run::Mode) {
     }
     ui.tool.set(Tool::Idle);
     ui.run.menu.set(None);
-    if mode == run::Mode::Design {
+    if mode != run::Mode::Simulate {
         ui.run.set_playing(false);
     } else {
         // Catch up with the edits made in Design mode before showing the run.
-        ui.editor.with_untracked(|e| ui.run.follow(e.scenario()));
+        ui.editor
+            .with_untracked(|e| match ui.analysis.scenario_to_run(e.scenario()) {
+                Some(case) => ui.run.follow(&case),
+                None => ui.run.follow(e.scenario()),
+            });
         if ui.run.snap.with_untracked(Option::is_none) {
             let first = ui
                 .run
@@ -538,10 +582,12 @@ pub fn set_mode(ui: Ui, mode: run::Mode) {
 /// Without the simulator compiled in, Simulate loads it (the whole app), which takes over.
 #[cfg(not(feature = "simulate"))]
 pub fn set_mode(ui: Ui, mode: run::Mode) {
-    if mode == run::Mode::Simulate {
-        ui.tool.set(Tool::Idle);
-        simulator::load(ui, "simulate");
+    match mode {
+        run::Mode::Simulate => simulator::load(ui, "simulate"),
+        run::Mode::Analyze => simulator::load(ui, "analyze"),
+        run::Mode::Design => return,
     }
+    ui.tool.set(Tool::Idle);
 }
 
 /// The root `<svg>` element of the canvas, for coordinate conversion.

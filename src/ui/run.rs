@@ -16,6 +16,8 @@ use leptos::prelude::*;
 pub enum Mode {
     Design,
     Simulate,
+    /// Every single failure (the design drawn as in Design, with a heat strip).
+    Analyze,
 }
 
 /// Whether the canvas is showing a run.

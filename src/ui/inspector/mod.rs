@@ -5,10 +5,11 @@
 mod controls;
 mod fields;
 mod lists;
+mod reliability;
 
 use super::Ui;
 use crate::editor::Command;
-use crate::model::{Design, HeartbeatTiming, Settings, Version};
+use crate::model::{Design, HeartbeatTiming, Reliability, Settings, Version};
 use controls::{Ctx, field, get};
 use fields::{Control, Field, Kind};
 use leptos::prelude::*;
@@ -114,7 +115,7 @@ fn heading(kind: Kind, id: Option<String>) -> impl IntoView {
 }
 
 /// The inspector for one component.
-fn one(ui: Ui, d: &Design, s: &Settings, id: &str) -> AnyView {
+fn one(ui: Ui, d: &Design, s: &Settings, rel: &Reliability, id: &str) -> AnyView {
     let Some((kind, json)) = component(d, id) else {
         return view! { <p>"Nothing to edit here."</p> }.into_any();
     };
@@ -138,9 +139,11 @@ fn one(ui: Ui, d: &Design, s: &Settings, id: &str) -> AnyView {
         .map(|f| (f, get(&json, f.key).clone(), false))
         .collect();
     let actions = group_actions(ui, d, &[id.to_string()]);
+    let rates = reliability::section(ui, kind, id, rel);
     view! {
         {heading(kind, Some(id.to_string()))}
         {sections(kind, list, s, &cx)}
+        {rates}
         {actions}
     }
     .into_any()
@@ -275,18 +278,19 @@ fn settings(ui: Ui, d: &Design, s: &Settings, about: String) -> AnyView {
 #[component]
 pub fn Inspector(ui: Ui) -> impl IntoView {
     let body = move || {
-        let (selection, design, settings_now, about) = ui.editor.with(|e| {
+        let (selection, design, settings_now, about, rel) = ui.editor.with(|e| {
             let s = e.scenario();
             (
                 e.selection.clone(),
                 s.design.clone(),
                 s.settings.clone(),
                 s.description.clone(),
+                s.reliability.clone(),
             )
         });
         match selection.as_slice() {
             [] => settings(ui, &design, &settings_now, about),
-            [id] => one(ui, &design, &settings_now, id),
+            [id] => one(ui, &design, &settings_now, &rel, id),
             ids => many(ui, &design, &settings_now, ids),
         }
     };
