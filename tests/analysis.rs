@@ -299,3 +299,72 @@ fn two_designs_compare_failure_by_failure() {
     assert!(compare::only_in(&ra, &rc).contains(&"host-3 crashes"));
     assert!(compare::only_in(&rc, &ra).is_empty());
 }
+
+/// One line per case and service: every number and reason the analysis gives, and the year.
+fn pinned_text(s: &clusterlab::model::Scenario) -> String {
+    let all = analyze(s, false).unwrap();
+    let mut t = format!("{}\n", analysis::summary(&all));
+    for o in &all {
+        for r in &o.services {
+            t += &format!(
+                "{} | {} | survived {} | recover {:?} | outage {} | lost {} | down {} | quorum lost {} | hurts {:?} | ended {} | {}\n",
+                o.case.label,
+                r.service,
+                r.survived,
+                r.time_to_recover_ms,
+                r.outage_ms,
+                r.requests_lost,
+                r.down_permille,
+                o.quorum_lost,
+                o.hurts_at_ms,
+                o.ended_ms,
+                r.vms_down
+                    .iter()
+                    .map(|(vm, why)| format!("{vm}: {why}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+    }
+    for y in nines::years(s, &all) {
+        t += &format!("{}\n", nines::sentence(&y));
+    }
+    t
+}
+
+/// The analysis of every gallery sample but the two largest (their runs are benchmarks) is
+/// pinned row by row in tests/data/analysis/. After an intended change of behaviour, record
+/// again with `CLUSTERLAB_RECORD_ANALYSIS=1 cargo test --test analysis gallery` and say why in
+/// the commit.
+#[test]
+fn the_gallery_samples_analyses_are_pinned_row_by_row() {
+    let record = std::env::var("CLUSTERLAB_RECORD_ANALYSIS").is_ok();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/analysis");
+    let mut checked = 0;
+    for sample in clusterlab::gallery::SAMPLES.iter() {
+        if matches!(sample.id, "sixteen-hosts" | "max-cluster") {
+            continue;
+        }
+        let got = pinned_text(&sample.scenario());
+        let path = format!("{dir}/{}.txt", sample.id);
+        if record {
+            std::fs::write(&path, &got).unwrap();
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            got == want,
+            "{}: the analysis differs from {path}; first different line:\n  got:  {:?}\n  want: {:?}",
+            sample.id,
+            got.lines()
+                .zip(want.lines())
+                .find(|(a, b)| a != b)
+                .map(|x| x.0),
+            got.lines()
+                .zip(want.lines())
+                .find(|(a, b)| a != b)
+                .map(|x| x.1),
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 16);
+}
