@@ -38,4 +38,31 @@ fn main() {
         }
     }
     println!("cargo:rustc-env=CLUSTERLAB_BUILD={h:016x}");
+    minify_sample();
+}
+
+/// The sample the page opens with, without the layout whitespace (the first load carries it).
+fn minify_sample() {
+    let path = "examples/web-app-db.json";
+    println!("cargo:rerun-if-changed={path}");
+    let text = std::fs::read_to_string(path).expect("the sample");
+    let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(format!("{dir}/web-app-db.min.json"), out).expect("OUT_DIR is writable");
 }

@@ -5,12 +5,11 @@
 use super::Id;
 use serde::{Deserialize, Serialize};
 
-/// The first page load (the editor alone) never reads these numbers: it keeps them as written,
-/// so they survive its saves and hand-over, without the float parsing in its download.
+/// The first page load (the editor alone) never reads these numbers: it keeps them as a plain
+/// JSON tree, so they survive its saves and hand-over without the typed parsing in its download.
 #[cfg(not(feature = "simulate"))]
-#[derive(Serialize, Deserialize, Clone, Debug, Default)]
-#[serde(transparent)]
-pub struct Reliability(Option<Box<serde_json::value::RawValue>>);
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reliability(Option<Node>);
 
 #[cfg(not(feature = "simulate"))]
 impl Reliability {
@@ -19,10 +18,102 @@ impl Reliability {
     }
 }
 
+/// Any JSON value, kept as read.
 #[cfg(not(feature = "simulate"))]
-impl PartialEq for Reliability {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.as_ref().map(|r| r.get()) == other.0.as_ref().map(|r| r.get())
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    List(Vec<Node>),
+    Map(Vec<(String, Node)>),
+}
+
+#[cfg(not(feature = "simulate"))]
+impl Serialize for Reliability {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+#[cfg(not(feature = "simulate"))]
+impl<'de> Deserialize<'de> for Reliability {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Reliability(Some(Node::deserialize(d)?)))
+    }
+}
+
+#[cfg(not(feature = "simulate"))]
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Node::Null => s.serialize_unit(),
+            Node::Bool(b) => s.serialize_bool(*b),
+            Node::Num(n) => s.serialize_f64(*n),
+            Node::Str(t) => s.serialize_str(t),
+            Node::List(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                for x in v {
+                    seq.serialize_element(x)?;
+                }
+                seq.end()
+            }
+            Node::Map(v) => {
+                let mut map = s.serialize_map(Some(v.len()))?;
+                for (k, x) in v {
+                    map.serialize_entry(k, x)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "simulate"))]
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+                Ok(Node::Bool(b))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
+                Ok(Node::Num(n as f64))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
+                Ok(Node::Num(n as f64))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Node, E> {
+                Ok(Node::Num(n))
+            }
+            fn visit_str<E>(self, t: &str) -> Result<Node, E> {
+                Ok(Node::Str(t.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(Node::List(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut v = Vec::new();
+                while let Some(e) = a.next_entry()? {
+                    v.push(e);
+                }
+                Ok(Node::Map(v))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

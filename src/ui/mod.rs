@@ -46,7 +46,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The sample the page opens with when nothing was saved.
-pub const SAMPLE: &str = include_str!("../../examples/web-app-db.json");
+/// (examples/web-app-db.json without its layout whitespace: see build.rs.)
+pub const SAMPLE: &str = include_str!(concat!(env!("OUT_DIR"), "/web-app-db.min.json"));
 
 /// Canvas-to-screen mapping: screen = canvas x scale + translation (SVG user units).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -248,9 +249,21 @@ impl Ui {
     }
 }
 
+/// A panic's message in the console. The first load writes just the message (the full hook with
+/// its stack trace costs most of a kilobyte of the first load's budget); the whole app, the hook.
+fn panic_hook() {
+    #[cfg(feature = "simulate")]
+    console_error_panic_hook::set_once();
+    #[cfg(not(feature = "simulate"))]
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| (l.file(), l.line()));
+        leptos::logging::error!("ClusterLab stopped at {at:?}: {:?}", info.payload_as_str());
+    }));
+}
+
 /// Entry point of the page.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    panic_hook();
     let body = document().body().expect("a page has a body");
     let ui = start();
     leptos::mount::mount_to(body, move || view! { <App ui=ui/> }).forget();
@@ -259,7 +272,7 @@ pub fn mount() {
 /// Mounts the app inside `parent` (tests use this) and returns its state, and a handle that
 /// unmounts it (with its listeners and its run) when dropped.
 pub fn mount_in(parent: web_sys::HtmlElement) -> (Ui, Box<dyn std::any::Any>) {
-    console_error_panic_hook::set_once();
+    panic_hook();
     let ui = start();
     let handle = leptos::mount::mount_to(parent, move || view! { <App ui=ui/> });
     (ui, Box::new(handle))
@@ -422,7 +435,7 @@ fn App(ui: Ui) -> impl IntoView {
                     <button role="tab" data-testid="mode-simulate" aria-selected=move || simulating().to_string()
                         class:active=simulating on:click=move |_| set_mode(ui, run::Mode::Simulate)>"Simulate"</button>
                     <button role="tab" data-testid="mode-analyze" aria-selected=move || analyzing().to_string()
-                        title="Every single failure, each its own run: what survives, and the availability it adds up to"
+                        title="Every single failure, each its own run"
                         class:active=analyzing on:click=move |_| set_mode(ui, run::Mode::Analyze)>"Analyze"</button>
                 </div>
                 <Show when=simulating>{move || run_controls(ui)}</Show>
@@ -431,15 +444,10 @@ fn App(ui: Ui) -> impl IntoView {
                 <palette::Palette ui=ui/>
             </Show>
             <canvas::Canvas ui=ui/>
-            // Rebuilt on each change of mode: Simulate and Analyze have panels of their own.
-            {move || match ui.run.mode.get() {
-                run::Mode::Design => view! {
-                    <inspector::Inspector ui=ui/>
-                    <problems::StatusArea ui=ui/>
-                }
-                .into_any(),
-                _ => run_panels(ui),
-            }}
+            <Show when=designing fallback=move || run_panels(ui)>
+                <inspector::Inspector ui=ui/>
+                <problems::StatusArea ui=ui/>
+            </Show>
             <Show when=move || ui.help.get()>
                 {move || help_sheet(ui)}
             </Show>
@@ -516,15 +524,23 @@ fn run_controls(ui: Ui) -> AnyView {
 /// Analyze mode, the analysis.
 fn run_panels(ui: Ui) -> AnyView {
     #[cfg(feature = "simulate")]
-    if ui.run.mode.get_untracked() == run::Mode::Analyze {
-        return view! {
+    return view! {
+        <Show when=move || ui.run.mode.get() == run::Mode::Analyze fallback=move || simulate_panels(ui)>
             <analysis::Panel ui=ui/>
             <section class="bottom analysis-status"><StatusLine ui=ui/></section>
-        }
-        .into_any();
+        </Show>
     }
-    #[cfg(feature = "simulate")]
-    return view! {
+    .into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = ui;
+        ().into_any()
+    }
+}
+
+#[cfg(feature = "simulate")]
+fn simulate_panels(ui: Ui) -> AnyView {
+    view! {
         <aside class="side" aria-label="Run">
             <analysis::OpenedBanner ui=ui/>
             <actions::FaultPanel ui=ui/>
@@ -539,12 +555,7 @@ fn run_panels(ui: Ui) -> AnyView {
             </div>
         </section>
     }
-    .into_any();
-    #[cfg(not(feature = "simulate"))]
-    {
-        let _ = ui;
-        ().into_any()
-    }
+    .into_any()
 }
 
 /// Switches between editing the design and running it.

@@ -21,12 +21,10 @@ pub fn Controls(ui: Ui) -> impl IntoView {
                 aria-label="Restart" on:click=move |_| r.restart()>"⟲"<span class="word">" Restart"</span></button>
             <label class="speed"><span class="speed-word">"Speed "</span>
                 <input type="range" min="0" max="1000" step="1" data-testid="speed" aria-label="Speed"
+                    title=move || format!("Speed {}", speed_text(r.speed.get()))
                     prop:value=move || format!("{:.0}", r.speed_position())
                     on:input=move |ev| r.set_speed_position(event_target_value(&ev).parse().unwrap_or(333.0))/>
-                <output data-testid="speed-value">{move || {
-                    let s = r.speed.get();
-                    if s < 10.0 { format!("{s:.1}×") } else { format!("{s:.0}×") }
-                }}</output>
+                <output data-testid="speed-value">{move || speed_text(r.speed.get())}</output>
             </label>
             <output class="clock" data-testid="clock" aria-label="Simulated time">{move || clock(r.now.get())}</output>
         </div>
@@ -145,16 +143,25 @@ fn values_at(ui: Ui, t: u64) -> Option<Values> {
     })
 }
 
-/// `planned 55 s · unplanned 2 min` for a legend, or nothing when there was no downtime.
-fn downtime_text((planned, unplanned): (u64, u64)) -> String {
-    if planned + unplanned == 0 {
-        return String::new();
+/// `1.0×`, `25×`.
+fn speed_text(s: f64) -> String {
+    if s < 10.0 {
+        format!("{s:.1}×")
+    } else {
+        format!("{s:.0}×")
     }
-    format!(
-        " · down: planned {}, unplanned {}",
-        crate::sim::fmt_ms(planned),
-        crate::sim::fmt_ms(unplanned)
-    )
+}
+
+/// ` · down 2 min, 55 s planned` for a legend (only the parts there were), or nothing when there
+/// was no downtime: short enough to sit beside the other charts' legends.
+fn downtime_text((planned, unplanned): (u64, u64)) -> String {
+    let fmt = crate::sim::fmt_ms;
+    match (planned, unplanned) {
+        (0, 0) => String::new(),
+        (0, u) => format!(" · down {}", fmt(u)),
+        (p, 0) => format!(" · down {} planned", fmt(p)),
+        (p, u) => format!(" · down {}, {} planned", fmt(u), fmt(p)),
+    }
 }
 
 /// Hosts drawn one line each in the capacity chart (more would be a smear): the ones with the

@@ -66,6 +66,40 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await page.close();
 }
 
+// The first load keeps what it does not read (failure rates and targets) through its own saves
+// and the handover, and Analyze opens from it with the whole app.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  const sample = JSON.parse(fs.readFileSync('examples/web-app-db.json', 'utf8'));
+  sample.reliability = {
+    rates: [{ id: 'host-2', failure: 'host_crash', per_year: 0.5, repair_hours: 8 }],
+    targets: [{ service: 'web', percent: 99.95 }],
+  };
+  await page.evaluate((s) => localStorage.setItem('clusterlab.work', s), JSON.stringify(sample));
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/clusterlab-full_bg.wasm*', async (r) => { await held; await r.continue(); });
+  await page.reload();
+  await page.waitForSelector('[data-testid="host-host-4"]', { timeout: 20000 });
+  await page.focus('[data-testid="host-host-4"]');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(1500);
+  const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('clusterlab.work')));
+  check('the first load saves an edit and keeps the failure rates and targets it does not read',
+    JSON.stringify(saved.reliability) === JSON.stringify(sample.reliability) && JSON.stringify(saved.design) !== JSON.stringify(sample.design),
+    JSON.stringify(saved.reliability));
+  await page.click('[data-testid="mode-analyze"]');
+  release();
+  await page.waitForSelector('[data-testid="year-web"]', { timeout: 30000 });
+  const target = await page.inputValue('[data-testid="target-web"]');
+  check('Analyze from the first load: the whole app analyses the design with the target kept', target === '99.95', target);
+  check('no page errors through the analysis', errors.length === 0, errors.join(' | '));
+  await page.close();
+}
+
 // The first load is the editor alone; Simulate fetches the simulator, which takes the editor
 // over with its undo history; if it cannot be fetched the user keeps working and is told why.
 {
