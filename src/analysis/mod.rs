@@ -216,27 +216,60 @@ pub fn case_scenario(s: &Scenario, case: &Case) -> Scenario {
     s
 }
 
+/// The design run to just before the failures, once: every case runs from a copy of it, with
+/// its failure added as if scripted (`Engine::add_fault_first`), which gives exactly the run of
+/// `case_scenario` (tests/properties.rs) without building and warming up an engine per case.
+#[derive(Clone)]
+pub struct SteadyState {
+    engine: Engine,
+}
+
+impl SteadyState {
+    pub fn new(s: &Scenario) -> Result<SteadyState, String> {
+        let mut base = s.clone();
+        base.faults.clear();
+        base.operations.clear();
+        let mut engine = Engine::new(&base).map_err(|p| {
+            p.first()
+                .map_or("the design has errors".into(), |p| p.message.clone())
+        })?;
+        engine.run_until(FAULT_AT_MS - 1);
+        Ok(SteadyState { engine })
+    }
+
+    /// Runs one case until the design is quiet (nothing logged for `QUIET_MS`) or the cap.
+    pub fn run(&self, case: &Case) -> Outcome {
+        let mut e = self.engine.clone();
+        match &case.what {
+            What::Fault(f) => e.add_fault_first(FAULT_AT_MS, f.clone()),
+            What::Faults(fs) => {
+                for f in fs {
+                    e.add_fault_first(FAULT_AT_MS, f.clone());
+                }
+            }
+            What::Op(op) => e.add_op_first(FAULT_AT_MS, op.clone()),
+            What::Nothing => {}
+        }
+        let cap = FAULT_AT_MS + CAP_MS;
+        e.run_until(FAULT_AT_MS);
+        let mut last = FAULT_AT_MS;
+        loop {
+            let limit = (last + QUIET_MS).min(cap);
+            if !e.step(limit) {
+                break;
+            }
+            last = e.now();
+            if last >= cap {
+                break;
+            }
+        }
+        outcome_of(&e, case.clone())
+    }
+}
+
 /// Runs one case until the design is quiet (nothing logged for `QUIET_MS`) or the cap.
 pub fn analyze_one(s: &Scenario, case: &Case) -> Result<Outcome, String> {
-    let scenario = case_scenario(s, case);
-    let mut e = Engine::new(&scenario).map_err(|p| {
-        p.first()
-            .map_or("the design has errors".into(), |p| p.message.clone())
-    })?;
-    let cap = FAULT_AT_MS + CAP_MS;
-    e.run_until(FAULT_AT_MS);
-    let mut last = FAULT_AT_MS;
-    loop {
-        let limit = (last + QUIET_MS).min(cap);
-        if !e.step(limit) {
-            break;
-        }
-        last = e.now();
-        if last >= cap {
-            break;
-        }
-    }
-    Ok(outcome_of(&e, case.clone()))
+    Ok(SteadyState::new(s)?.run(case))
 }
 
 /// What a run (stopped where it should be read) shows for `case`: public so tests can read a
@@ -379,7 +412,8 @@ pub fn analyze(s: &Scenario, pairs: bool) -> Result<Vec<Outcome>, String> {
     if pairs {
         cases.extend(pair_cases(s));
     }
-    let mut out: Vec<Outcome> = run_all(s, &cases)?;
+    let steady = SteadyState::new(s)?;
+    let mut out: Vec<Outcome> = run_all(&steady, &cases);
     worst_first(&mut out);
     Ok(out)
 }
@@ -394,14 +428,22 @@ pub fn worst_first(out: &mut [Outcome]) {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn run_all(s: &Scenario, cases: &[Case]) -> Result<Vec<Outcome>, String> {
+fn run_all(steady: &SteadyState, cases: &[Case]) -> Vec<Outcome> {
     use rayon::prelude::*;
-    cases.par_iter().map(|c| analyze_one(s, c)).collect()
+    // The engine caches routes in cells (not shared between threads): a copy for each thread.
+    let shared = std::sync::Mutex::new(steady.clone());
+    cases
+        .par_iter()
+        .map_init(
+            || shared.lock().expect("a copy is only ever read").clone(),
+            |own, c| own.run(c),
+        )
+        .collect()
 }
 
 #[cfg(target_arch = "wasm32")]
-fn run_all(s: &Scenario, cases: &[Case]) -> Result<Vec<Outcome>, String> {
-    cases.iter().map(|c| analyze_one(s, c)).collect()
+fn run_all(steady: &SteadyState, cases: &[Case]) -> Vec<Outcome> {
+    cases.iter().map(|c| steady.run(c)).collect()
 }
 
 /// "web survives 39 of 41 single failures; db survives 37".

@@ -267,19 +267,20 @@ impl Engine {
         }
     }
 
-    pub(super) fn heartbeat_round(&mut self, ci: usize, s: usize, delay: u64) {
-        self.schedule(
-            self.now + delay,
-            Ev::Heartbeat {
-                cluster: ci,
-                sender: s,
-                delay,
-            },
-        );
+    /// One heartbeat round of sender `s` at `delay`; returns whether it changed anything (a
+    /// round that did not is not queued again: see `heartbeats`).
+    pub(super) fn heartbeat_round(&mut self, ci: usize, s: usize, delay: u64) -> bool {
         let c = &self.clusters[ci];
+        let ev = Ev::Heartbeat {
+            cluster: ci,
+            sender: s,
+            delay,
+        };
         if c.node[s] != NodeState::Up {
-            return;
+            self.sleep_round(ev, delay);
+            return false;
         }
+        let mut changed = false;
         let sender = c.members[s];
         let sender_alive = self.member_alive(sender);
         let mut newly_missing = Vec::new();
@@ -300,9 +301,11 @@ impl Engine {
             let b = beat(&c.beats, c.class[s][r]);
             let c = &mut self.clusters[ci];
             if through {
+                changed |= c.missed[r][s] != 0;
                 c.missed[r][s] = 0;
                 continue;
             }
+            changed = true;
             c.missed[r][s] += 1;
             if c.missed[r][s] == 1 {
                 newly_missing.push(r);
@@ -348,6 +351,12 @@ impl Engine {
             self.regroup(ci, &why);
             self.clusters[ci].trigger = None;
         }
+        if changed {
+            self.schedule(self.now + delay, ev);
+        } else {
+            self.sleep_round(ev, delay);
+        }
+        changed
     }
 
     /// Recomputes partitions among live members and decides which one (if any) has quorum.

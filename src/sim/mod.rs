@@ -6,7 +6,9 @@
 
 pub mod actions;
 mod faults;
+mod fork;
 mod guest;
+mod heartbeats;
 mod invariants;
 mod membership;
 mod metrics;
@@ -218,6 +220,7 @@ enum Ev {
 }
 
 /// A running simulation of one scenario.
+#[derive(Clone)]
 pub struct Engine {
     pub scenario: Scenario,
     net: Net,
@@ -226,7 +229,11 @@ pub struct Engine {
     reach: Reach,
     now: u64,
     seq: u64,
+    /// The next key for an entry queued before all others (see `fork`).
+    first: u64,
     queue: BinaryHeap<Reverse<(u64, u64, Ev)>>,
+    /// Heartbeat schedules with nothing to do, not queued until something happens.
+    sleepers: heartbeats::Sleepers,
     rng: Xoshiro256PlusPlus,
     faults: Vec<ScheduledFault>,
     vms: Vec<VmInst>,
@@ -271,7 +278,8 @@ impl Engine {
             health,
             reach,
             now: 0,
-            seq: 0,
+            seq: fork::FIRST_KEYS,
+            first: 0,
             queue: BinaryHeap::new(),
             rng: Xoshiro256PlusPlus::seed_from_u64(scenario.seed),
             faults,
@@ -283,6 +291,7 @@ impl Engine {
             metrics: Metrics::default(),
             dirty: true,
             processed: 0,
+            sleepers: heartbeats::Sleepers::default(),
             host_mem: Vec::new(),
             host_vms: Vec::new(),
             lanes: migration::Lanes::new(
@@ -373,13 +382,16 @@ impl Engine {
     }
 
     fn step_one(&mut self) {
-        let Some(Reverse((at, _, ev))) = self.queue.pop() else {
+        let Some(Reverse((at, key, ev))) = self.queue.pop() else {
             return;
         };
         debug_assert!(at >= self.now, "time never goes backwards");
         self.now = at;
         self.processed += 1;
-        self.handle(ev);
+        let changed = self.handle(ev);
+        if changed && !self.sleepers.is_empty() {
+            self.wake_rounds(key);
+        }
         // One sample per instant, from its last event: a burst of events at one moment (a host's
         // VMs failing over) costs one recount, not one per event. The samples are the same.
         let instant_over = self
@@ -391,7 +403,18 @@ impl Engine {
         }
     }
 
-    fn handle(&mut self, ev: Ev) {
+    /// Handles one entry; returns whether it may have changed anything (only a heartbeat round
+    /// can tell it did not).
+    fn handle(&mut self, ev: Ev) -> bool {
+        match ev {
+            Ev::Heartbeat {
+                cluster,
+                sender,
+                delay,
+            } => return self.heartbeat_round(cluster, sender, delay),
+            Ev::NlbRound { nlb, delay } => return self.nlb_round(nlb, delay),
+            _ => {}
+        }
         match ev {
             Ev::Fault(i) => self.apply_fault(i),
             Ev::Op(i) => self.apply_op(i),
@@ -400,11 +423,7 @@ impl Engine {
             Ev::Balance { cluster } => self.balance_tick(cluster),
             Ev::Updating { cluster, token } => self.updating_tick(cluster, token),
             Ev::AddNodeLater { host, cluster } => self.add_node_later(host, cluster),
-            Ev::Heartbeat {
-                cluster,
-                sender,
-                delay,
-            } => self.heartbeat_round(cluster, sender, delay),
+            Ev::Heartbeat { .. } | Ev::NlbRound { .. } => unreachable!("handled above"),
             Ev::BootDone { vm, token } => self.boot_done(vm, token),
             Ev::MigrationDone { vm, token } => self.migration_done(vm, token),
             Ev::MigrationSlots => self.start_waiting_migrations(),
@@ -427,14 +446,21 @@ impl Engine {
             Ev::HeartbeatLost { vm, token } => self.heartbeat_lost(vm, token),
             Ev::Recheck { cluster } => self.place_pending(cluster),
             Ev::FailbackWindow { vm } => self.try_failback(vm),
-            Ev::NlbRound { nlb, delay } => self.nlb_round(nlb, delay),
             Ev::NlbConverged { nlb, token } => self.nlb_converged(nlb, token),
         }
+        true
     }
 
+    /// Queues `ev` at `at`. At one instant, entries run in the order they were queued, and
+    /// heartbeat rounds run after everything else, in a fixed order (`round_key`): a round's
+    /// place never depends on when it was queued, so rounds with nothing to do need not be
+    /// queued at all (see `heartbeats`).
     fn schedule(&mut self, at: u64, ev: Ev) {
-        self.seq += 1;
-        self.queue.push(Reverse((at, self.seq, ev)));
+        let key = round_key(&ev).unwrap_or_else(|| {
+            self.seq += 1;
+            self.seq
+        });
+        self.queue.push(Reverse((at, key, ev)));
     }
 
     fn emit(&mut self, kind: EventKind, subjects: Vec<String>, message: String) {
@@ -518,4 +544,20 @@ pub fn fmt_ms(ms: u64) -> String {
 /// The singular or plural word for a count, for messages.
 pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
+}
+
+/// The place of a heartbeat round among the entries of its instant: after every other entry,
+/// cluster heartbeats (by cluster, sender and delay) before NLB heartbeats (by NLB cluster and
+/// delay). Other entries keep the order they were queued in.
+fn round_key(ev: &Ev) -> Option<u64> {
+    let delay = |d: u64| d.min((1 << 24) - 1);
+    match *ev {
+        Ev::Heartbeat {
+            cluster,
+            sender,
+            delay: d,
+        } => Some((1 << 63) | ((cluster as u64) << 42) | ((sender as u64) << 24) | delay(d)),
+        Ev::NlbRound { nlb, delay: d } => Some((3 << 62) | ((nlb as u64) << 24) | delay(d)),
+        _ => None,
+    }
 }

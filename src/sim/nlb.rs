@@ -155,18 +155,22 @@ impl Engine {
         others.is_empty() || others.iter().any(|&j| self.nlb_connected(ni, i, j))
     }
 
-    pub(super) fn nlb_round(&mut self, ni: usize, delay: u64) {
-        self.schedule(self.now + delay, Ev::NlbRound { nlb: ni, delay });
+    /// One NLB heartbeat round; returns whether it changed anything (a round that did not is
+    /// not queued again: see `heartbeats`).
+    pub(super) fn nlb_round(&mut self, ni: usize, delay: u64) -> bool {
         let count = self.nlbs[ni].members.len();
         let threshold = self.timing.nlb_threshold;
         let mut trigger = None;
+        let mut changed = false;
         for i in 0..count {
             let heard = self.nlb_heard(ni, i);
             let n = &mut self.nlbs[ni];
             if n.in_view[i] {
                 if heard {
+                    changed |= n.missed[i] != 0;
                     n.missed[i] = 0;
                 } else {
+                    changed = true;
                     n.missed[i] += 1;
                     if n.missed[i] == threshold && trigger.is_none() {
                         trigger = Some(format!(
@@ -183,9 +187,17 @@ impl Engine {
                 ));
             }
         }
+        let ev = Ev::NlbRound { nlb: ni, delay };
         if let Some(why) = trigger {
             self.start_convergence(ni, why);
+            changed = true;
         }
+        if changed {
+            self.schedule(self.now + delay, ev);
+        } else {
+            self.sleep_round(ev, delay);
+        }
+        changed
     }
 
     /// The largest group of live members that hear each other (sorted); it is what converges.

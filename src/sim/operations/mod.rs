@@ -75,6 +75,12 @@ impl Ops {
         }
     }
 
+    /// Adds an operation to the script; returns its index (see `fork`).
+    pub(super) fn push(&mut self, op: ScheduledOp) -> usize {
+        self.script.push(op);
+        self.script.len() - 1
+    }
+
     pub(super) fn times(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
         self.script.iter().map(|o| o.at_ms).enumerate()
     }
