@@ -295,6 +295,23 @@ fn two_designs_compare_failure_by_failure() {
             v.hosts.push("host-1".into());
         }
     }
+    // Both designs lose the service for good to the switch: the one that held out longer says so.
+    let wad = analyze(&example("web-app-db"), false).unwrap();
+    let other = analyze(&example("quorum-four-nodes-witness"), false).unwrap();
+    let lan = compare::differences(&wad, &other)
+        .into_iter()
+        .find(|d| d.case == "switch lan fails")
+        .expect("the switch differs");
+    assert!(!lan.a_survived && !lan.b_survived);
+    let longer = lan.a_outage_ms.abs_diff(lan.b_outage_ms);
+    assert_eq!(
+        lan.sentence,
+        format!(
+            "when switch lan fails, both lose app for good; {} holds out {} longer",
+            lan.better,
+            fmt_ms(longer)
+        )
+    );
     let rc = analyze(&c, false).unwrap();
     assert!(compare::only_in(&ra, &rc).contains(&"host-3 crashes"));
     assert!(compare::only_in(&rc, &ra).is_empty());

@@ -95,6 +95,8 @@ async fn analyze_runs_every_failure_and_shows_the_same_rows_as_the_engine() {
 #[wasm_bindgen_test]
 async fn a_long_analysis_shows_progress_and_can_be_cancelled() {
     let ui = open(SIXTEEN).await;
+    // With every pair of hosts too: long enough to catch under way on any machine.
+    ui.analysis.pairs.set(true);
     click("mode-analyze");
     TimeoutFuture::new(150).await;
     assert!(exists("analysis-progress"), "no progress bar");
@@ -228,4 +230,69 @@ async fn a_target_set_in_the_panel_says_whether_the_service_meets_it() {
             .with_untracked(|e| e.scenario().reliability.targets.len()),
         1
     );
+}
+
+#[wasm_bindgen_test]
+async fn design_b_from_a_pasted_link_is_compared_failure_by_failure() {
+    let ui = open(HOST_CLUSTER).await;
+    click("mode-analyze");
+    finished(&ui).await;
+    // B notices a dead node after 60 s instead of 240 s.
+    let mut b = Scenario::from_json(HOST_CLUSTER).unwrap();
+    b.name = "Faster detection".into();
+    b.settings.timing.resiliency_period_ms = Some(60_000);
+    let link = clusterlab::share::encode(&clusterlab::share::Shared {
+        scenario: b.clone(),
+        at_ms: None,
+    })
+    .unwrap();
+    let input: HtmlInputElement = find("compare-link").unchecked_into();
+    input.set_value(&link);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    settle().await;
+    click("compare-link-go");
+    for _ in 0..2_000 {
+        if exists("comparison") {
+            break;
+        }
+        TimeoutFuture::new(30).await;
+    }
+    settle().await;
+    // The same sentences the analysis gives natively.
+    let s = Scenario::from_json(HOST_CLUSTER).unwrap();
+    let diffs = analysis::compare::differences(
+        &analysis::analyze(&s, false).unwrap(),
+        &analysis::analyze(&b, false).unwrap(),
+    );
+    assert!(!diffs.is_empty());
+    assert_eq!(text("compare-verdict"), analysis::compare::verdict(&diffs));
+    let shown = document()
+        .query_selector_all("[data-testid=\"compare-diff\"]")
+        .unwrap();
+    assert_eq!(shown.length() as usize, diffs.len().min(60));
+    assert_eq!(
+        shown.item(0).unwrap().text_content().unwrap(),
+        diffs[0].sentence
+    );
+    // A broken link says so and changes nothing.
+    input.set_value("#v4.broken");
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    settle().await;
+    click("compare-link-go");
+    settle().await;
+    assert!(
+        text("status").contains("cannot be compared"),
+        "{}",
+        text("status")
+    );
+    assert!(exists("comparison"));
+    click("compare-stop");
+    settle().await;
+    assert!(!exists("comparison"));
 }

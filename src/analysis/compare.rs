@@ -71,7 +71,14 @@ fn difference(case: &str, a: &ServiceResult, b: &ServiceResult) -> Option<Differ
     } else {
         ("B", "A", b, a)
     };
-    let sentence = if good.outage_ms == 0 && good.survived {
+    let sentence = if !good.survived {
+        // Both lose it for good: one held out longer before it went.
+        format!(
+            "when {case}, both lose {} for good; {better} holds out {} longer",
+            a.service,
+            fmt_ms(bad.outage_ms - good.outage_ms)
+        )
+    } else if good.outage_ms == 0 {
         format!("{better} survives {case} where {worse} {}", loss(bad))
     } else {
         format!(

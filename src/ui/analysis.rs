@@ -51,6 +51,8 @@ pub struct Analysis {
     /// Bumped by each edit in Analyze mode: the re-run waits for the edits to settle.
     pending: StoredValue<u32>,
     pub opened: RwSignal<Option<Opened>, LocalStorage>,
+    /// Design B, compared failure by failure with the open design (A), and its results.
+    pub other: RwSignal<Option<Results>, LocalStorage>,
 }
 
 impl Default for Analysis {
@@ -62,6 +64,7 @@ impl Default for Analysis {
             generation: StoredValue::new(0),
             pending: StoredValue::new(0),
             opened: RwSignal::new_local(None),
+            other: RwSignal::new_local(None),
         }
     }
 }
@@ -93,21 +96,54 @@ impl Analysis {
         }
     }
 
-    /// Starts (or restarts) the analysis of the open design.
+    /// Starts (or restarts) the analysis of the open design, then of design B if one is chosen.
     pub fn start(self, ui: Ui) {
-        self.cancel();
         let scenario = ui.editor.with_untracked(|e| e.scenario().clone());
+        let then = self
+            .other
+            .with_untracked(|o| o.as_ref().map(|o| o.scenario.clone()));
+        self.run(ui, scenario, self.results, then);
+    }
+
+    /// Compares the open design with `other` (design B): analyses it under the same failures.
+    pub fn compare_with(self, ui: Ui, other: Scenario) {
+        if !other.is_runnable() {
+            ui.fail(format!(
+                "“{}” cannot be compared: its design has errors",
+                other.name
+            ));
+            return;
+        }
+        self.run(ui, other, self.other, None);
+    }
+
+    /// Analyses `scenario` into `into`, in slices between frames; then `then` into `other`.
+    fn run(
+        self,
+        ui: Ui,
+        scenario: Scenario,
+        into: RwSignal<Option<Results>, LocalStorage>,
+        then: Option<Scenario>,
+    ) {
+        self.cancel();
         if !scenario.is_runnable() {
             ui.fail("the design cannot be analysed until its errors are fixed (see Design)");
             return;
         }
+        let steady = match an::SteadyState::new(&scenario) {
+            Ok(s) => s,
+            Err(e) => {
+                ui.fail(format!("the analysis cannot start: {e}"));
+                return;
+            }
+        };
         let mut cases = an::single_cases(&scenario);
         if self.pairs.get_untracked() {
             cases.extend(an::pair_cases(&scenario));
         }
         let total = cases.len();
         let generation = self.generation.get_value();
-        self.results.set(Some(Results {
+        into.set(Some(Results {
             scenario: scenario.clone(),
             total,
             outcomes: Vec::with_capacity(total),
@@ -122,20 +158,13 @@ impl Analysis {
                 let slice = now_ms();
                 let mut done = Vec::new();
                 while next < total && (done.is_empty() || now_ms() - slice < SLICE_MS) {
-                    match an::analyze_one(&scenario, &cases[next]) {
-                        Ok(o) => done.push(o),
-                        Err(e) => {
-                            ui.fail(format!("the analysis stopped: {e}"));
-                            self.cancel();
-                            return;
-                        }
-                    }
+                    done.push(steady.run(&cases[next]));
                     next += 1;
                 }
                 if self.generation.get_value() != generation {
                     return;
                 }
-                self.results.update(|r| {
+                into.update(|r| {
                     if let Some(r) = r {
                         r.outcomes.extend(done);
                     }
@@ -148,7 +177,7 @@ impl Analysis {
                 }
             }
             let took = now_ms() - started;
-            self.results.update(|r| {
+            into.update(|r| {
                 if let Some(r) = r {
                     an::worst_first(&mut r.outcomes);
                     r.finished = true;
@@ -156,14 +185,16 @@ impl Analysis {
                 }
             });
             self.progress.set(None);
-            let summary = self
-                .results
-                .with_untracked(|r| r.as_ref().map(|r| an::summary(&r.outcomes)));
+            let summary = into.with_untracked(|r| r.as_ref().map(|r| an::summary(&r.outcomes)));
             ui.say(format!(
-                "Analysis done: {} ({total} runs in {:.1} s)",
+                "Analysis of “{}” done: {} ({total} runs in {:.1} s)",
+                scenario.name,
                 summary.unwrap_or_default(),
                 took / 1000.0
             ));
+            if let Some(b) = then {
+                self.run(ui, b, self.other, None);
+            }
         });
     }
 
@@ -439,6 +470,7 @@ pub fn Panel(ui: Ui) -> impl IntoView {
                     <ul>{move || years.get().into_iter().map(service).collect_view()}</ul>
                 </section>
             </Show>
+            <Compare ui=ui/>
             <section class="cases" aria-label="Failures, worst first">
                 <p class="heat-key" aria-hidden="true">
                     <span class="lost">"a service is lost"</span>
@@ -541,4 +573,107 @@ pub fn OpenedBanner(ui: Ui) -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// Design B under the same failures: choose it (a sample, a recent design, a pasted link), and
+/// read where the two differ, worst first as the table is.
+#[component]
+fn Compare(ui: Ui) -> impl IntoView {
+    let a = ui.analysis;
+    let pasted = RwSignal::new(String::new());
+    let choices = move || {
+        let mut v: Vec<(String, String)> = crate::gallery::SAMPLES
+            .iter()
+            .map(|x| (format!("sample:{}", x.id), x.scenario().name))
+            .collect();
+        for (i, r) in super::library::recent().into_iter().enumerate() {
+            v.push((format!("recent:{i}"), format!("Recent: {}", r.name)));
+        }
+        v
+    };
+    let choose = move |ev: web_sys::Event| {
+        let value = event_target_value(&ev);
+        let scenario = if let Some(id) = value.strip_prefix("sample:") {
+            crate::gallery::SAMPLES
+                .iter()
+                .find(|x| x.id == id)
+                .map(|x| x.scenario())
+        } else if let Some(i) = value.strip_prefix("recent:") {
+            i.parse::<usize>()
+                .ok()
+                .and_then(|i| super::library::recent().into_iter().nth(i))
+                .map(|r| r.scenario)
+        } else {
+            None
+        };
+        if let Some(s) = scenario {
+            a.compare_with(ui, s);
+        }
+    };
+    let paste = move |_| match crate::share::decode(&pasted.get_untracked()) {
+        Ok(shared) => a.compare_with(ui, shared.scenario),
+        Err(e) => ui.fail(format!("This link cannot be compared: {e}")),
+    };
+    let diffs = Memo::new(move |_| {
+        a.results.with(|ra| {
+            a.other.with(|rb| match (ra, rb) {
+                (Some(ra), Some(rb)) if ra.finished && rb.finished => Some((
+                    rb.scenario.name.clone(),
+                    an::summary(&rb.outcomes),
+                    an::compare::differences(&ra.outcomes, &rb.outcomes),
+                    an::compare::only_in(&ra.outcomes, &rb.outcomes)
+                        .into_iter()
+                        .map(String::from)
+                        .collect::<Vec<_>>(),
+                    an::compare::only_in(&rb.outcomes, &ra.outcomes)
+                        .into_iter()
+                        .map(String::from)
+                        .collect::<Vec<_>>(),
+                )),
+                _ => None,
+            })
+        })
+    });
+    view! {
+        <section class="compare" aria-label="Compare with another design">
+            <h2>"Compare with another design"</h2>
+            <div class="compare-pick">
+                <select data-testid="compare-with" aria-label="Design B" on:change=choose>
+                    <option value="">"Design B: a sample or a recent one…"</option>
+                    {move || choices().into_iter().map(|(v, name)| view! { <option value=v>{name}</option> }).collect_view()}
+                </select>
+                <input type="text" placeholder="or paste a link" data-testid="compare-link" aria-label="Link to design B"
+                    prop:value=move || pasted.get() on:input=move |ev| pasted.set(event_target_value(&ev))/>
+                <button data-testid="compare-link-go" on:click=paste>"Compare"</button>
+            </div>
+            {move || diffs.get().map(|(name, summary, diffs, only_a, only_b)| {
+                let verdict = an::compare::verdict(&diffs);
+                let shown: Vec<_> = diffs.into_iter().take(60).collect();
+                view! {
+                    <div class="comparison" data-testid="comparison">
+                        <p class="b"><strong>"B: "{name}</strong>" · "{summary}</p>
+                        <p class="verdict" data-testid="compare-verdict">{verdict}</p>
+                        <ul class="diffs">
+                            {shown.into_iter().map(|d| view! {
+                                <li class=if d.better == "A" { "a-better" } else { "b-better" } data-testid="compare-diff">{d.sentence}</li>
+                            }).collect_view()}
+                        </ul>
+                        {(!only_a.is_empty()).then(|| view! { <p class="only">"Only A has: "{listed(&only_a)}</p> })}
+                        {(!only_b.is_empty()).then(|| view! { <p class="only">"Only B has: "{listed(&only_b)}</p> })}
+                        <button data-testid="compare-stop" on:click=move |_| a.other.set(None)>"Stop comparing"</button>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
+
+/// The first few of a long list, and how many more.
+fn listed(all: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut t = all[..all.len().min(SHOWN)].join("; ");
+    if all.len() > SHOWN {
+        t += &format!(" and {} more", all.len() - SHOWN);
+    }
+    t
 }

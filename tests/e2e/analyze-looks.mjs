@@ -26,6 +26,12 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     console.log(name, 'analysis shown after', Date.now() - t0, 'ms (includes loading the simulator)');
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${out}/analyze-${name}.png` });
+    await page.selectOption('[data-testid="compare-with"]', 'sample:quorum-four-nodes-witness');
+    await page.waitForSelector('[data-testid="comparison"]', { timeout: 60000 });
+    await page.$eval('[data-testid="comparison"]', (el) => el.scrollIntoView());
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${out}/compare-${name}.png` });
+    await page.click('[data-testid="compare-stop"]');
     await page.click('[data-testid="analysis-row"] >> nth=0');
     await page.waitForSelector('[data-testid="opened-case"]');
     await page.waitForTimeout(300);
