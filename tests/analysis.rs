@@ -20,9 +20,14 @@ fn every_single_failure_of_the_host_cluster_sample_is_pinned() {
     let s = example("host-cluster");
     let all = analyze(&s, false).unwrap();
     // Three hosts (crash, isolation, graceful shutdown), one switch, nine cables, two storage,
-    // three VMs (crash, application, hang).
-    assert_eq!(all.len(), 9 + 1 + 9 + 2 + 9);
-    assert_eq!(analysis::summary(&all), "app survives 22 of 30 failures");
+    // the witness, three VMs (crash, application, hang).
+    assert_eq!(all.len(), 9 + 1 + 9 + 2 + 1 + 9);
+    // The disk witness failing alone costs nothing: dynamic witness takes its vote away.
+    assert_eq!(
+        analysis::why(case(&all, "the witness of hv-cluster fails")),
+        "no service is affected"
+    );
+    assert_eq!(analysis::summary(&all), "app survives 23 of 31 failures");
     // Worst first: a lost service before any outage.
     assert_eq!(all[0].case.label, "switch lan fails");
     assert!(all[0].quorum_lost);
@@ -95,7 +100,7 @@ fn each_case_is_exactly_a_normal_run_with_that_fault_scheduled() {
 #[test]
 fn a_design_with_tiers_reports_per_tier_with_requests_lost() {
     let all = analyze(&example("web-app-db"), false).unwrap();
-    assert_eq!(all.len(), 45);
+    assert_eq!(all.len(), 46);
     let switch = case(&all, "switch lan fails");
     let web = switch.services.iter().find(|s| s.service == "web").unwrap();
     assert!(!web.survived);
@@ -118,7 +123,7 @@ fn a_design_with_tiers_reports_per_tier_with_requests_lost() {
 fn with_pairs_every_two_hosts_crash_together() {
     let s = example("host-cluster");
     let all = analyze(&s, true).unwrap();
-    assert_eq!(all.len(), 30 + 3);
+    assert_eq!(all.len(), 31 + 3);
     // Two of three nodes down at once: the survivor holds 1 of 3 votes (no witness vote: the
     // node votes were odd) and the cluster stops.
     let pair = case(&all, "host-1 and host-2 crash together");

@@ -189,11 +189,11 @@ fn analyze_prints_every_single_failure_as_text_json_or_csv() {
     let mut lines = out.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "Host cluster: three clustered hosts: app survives 22 of 30 failures"
+        "Host cluster: three clustered hosts: app survives 23 of 31 failures"
     );
     assert_eq!(
         lines.next().unwrap(),
-        "30 failures, each from steady state at 60 s until quiet; worst first"
+        "31 failures, each from steady state at 60 s until quiet; worst first"
     );
     assert!(
         lines.next().unwrap().starts_with("  switch lan fails "),
@@ -204,7 +204,7 @@ fn analyze_prints_every_single_failure_as_text_json_or_csv() {
         clusterlab(&["analyze", "examples/host-cluster.json", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(doc["outcomes"].as_array().unwrap().len(), 30);
+    assert_eq!(doc["outcomes"].as_array().unwrap().len(), 31);
     let first = &doc["outcomes"][0];
     assert_eq!(first["case"]["label"], "switch lan fails");
     assert_eq!(first["services"][0]["survived"], false);
@@ -218,7 +218,7 @@ fn analyze_prints_every_single_failure_as_text_json_or_csv() {
         rows[0],
         "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,per_year,downtime_per_year_ms,why"
     );
-    assert_eq!(rows.len(), 31);
+    assert_eq!(rows.len(), 32);
     // 0.25 crashes a year × 93 243 ms of full outage = 23 311 ms a year.
     assert!(
         rows.iter()
@@ -250,7 +250,7 @@ fn analyze_against_another_design_says_which_does_better_where() {
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "A: Host cluster: three clustered hosts");
-    assert_eq!(lines[1], "  app survives 22 of 30 failures");
+    assert_eq!(lines[1], "  app survives 23 of 31 failures");
     assert!(out.contains("\nB: Faster detection\n"), "{out}");
     assert!(out.contains("\nB does better under "), "{out}");
     assert!(
@@ -261,7 +261,7 @@ fn analyze_against_another_design_says_which_does_better_where() {
     let (code, out, _) = clusterlab(&[&args[..], &["--format", "json"]].concat());
     assert_eq!(code, 0);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(doc["a"]["outcomes"].as_array().unwrap().len(), 30);
+    assert_eq!(doc["a"]["outcomes"].as_array().unwrap().len(), 31);
     let d = doc["differences"]
         .as_array()
         .unwrap()

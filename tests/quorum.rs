@@ -275,3 +275,40 @@ fn the_log_says_who_holds_the_votes_from_formation_on() {
             .contains("the witness votes because the node votes are even (3 votes in all)")
     );
 }
+
+/// The witness fails on its own (its LUN, share or blob unreachable), then a node crashes.
+fn witness_then_crash(crashed: &str) -> (bool, clusterlab::sim::Engine) {
+    let mut s = host_cluster(2, disk_witness(), "2016+");
+    s["design"]["clusters"][0]["lower_quorum_priority_node"] = json!("host-1");
+    add_faults(
+        &mut s,
+        vec![
+            fault(30_000, json!({"fault": "witness_failure", "cluster": "hv"})),
+            fault(90_000, crash(crashed)),
+        ],
+    );
+    let e = run(&scenario(s), 150_000);
+    (e.snapshot().clusters[0].has_quorum, e)
+}
+
+#[test]
+fn a_failed_witness_loses_its_vote_and_two_nodes_then_survive_only_the_right_crash() {
+    // Dynamic witness: the unreachable witness has no vote; dynamic quorum then takes the
+    // lower-priority node's vote so the count stays odd (one vote, host-2's).
+    let (ok, e) = witness_then_crash("host-1");
+    assert!(ok);
+    let votes = events(&e, VotesChanged, "hv")[0];
+    assert_eq!(votes.t_ms, 30_000);
+    assert!(
+        votes
+            .message
+            .contains("the witness is unreachable and has no vote"),
+        "{}",
+        votes.message
+    );
+    none(&e, QuorumLost, "hv");
+    // The node that kept the only vote crashing takes the cluster down.
+    let (ok, e) = witness_then_crash("host-2");
+    assert!(!ok);
+    assert!(only(&e, QuorumLost, "hv").t_ms > 90_000);
+}

@@ -143,6 +143,22 @@ pub fn single_cases(s: &Scenario) -> Vec<Case> {
             out.push(fault(make(id.clone()), format!("{noun} {id} {verb}")));
         }
     }
+    // Each witness on its own (the storage it lives on is a case of its own above).
+    let witnessed = d
+        .clusters
+        .iter()
+        .map(|c| (&c.id, &c.witness))
+        .chain(d.guest_clusters.iter().map(|g| (&g.id, &g.witness)));
+    for (id, w) in witnessed {
+        if *w != crate::model::Witness::None {
+            out.push(fault(
+                Fault::WitnessFailure {
+                    cluster: id.clone(),
+                },
+                format!("the witness of {id} fails"),
+            ));
+        }
+    }
     for v in &d.vms {
         for k in 1..=v.replicas {
             let vm = if v.replicas == 1 {

@@ -67,7 +67,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// Each fault kind and the target fields it takes.
-const FAULTS: [(&str, &str); 10] = [
+const FAULTS: [(&str, &str); 11] = [
     ("host_crash", "host"),
     ("host_isolation", "host"),
     ("vm_crash", "vm"),
@@ -78,6 +78,7 @@ const FAULTS: [(&str, &str); 10] = [
     ("storage_failure", "storage"),
     ("site_failure", "site"),
     ("partition", "a b"),
+    ("witness_failure", "cluster"),
 ];
 
 impl RawEntry {
@@ -149,6 +150,9 @@ impl TryFrom<RawEntry> for ScheduledFault {
                 storage: one(r.storage)?,
             },
             8 => Fault::SiteFailure { site: one(r.site)? },
+            10 => Fault::WitnessFailure {
+                cluster: one(r.cluster)?,
+            },
             _ => Fault::Partition {
                 a: r.a.ok_or("fault partition needs \"a\" (one side)")?,
                 b: r.b.ok_or("fault partition needs \"b\" (the other side)")?,
@@ -179,6 +183,7 @@ impl From<ScheduledFault> for RawEntry {
             Fault::LinkCut { link } => (r.link = Some(link), "link_cut").1,
             Fault::StorageFailure { storage } => (r.storage = Some(storage), "storage_failure").1,
             Fault::SiteFailure { site } => (r.site = Some(site), "site_failure").1,
+            Fault::WitnessFailure { cluster } => (r.cluster = Some(cluster), "witness_failure").1,
             Fault::Partition { a, b } => {
                 r.a = Some(a);
                 r.b = Some(b);

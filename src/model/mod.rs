@@ -680,6 +680,11 @@ pub enum Fault {
         a: Vec<Id>,
         b: Vec<Id>,
     },
+    /// The cluster's witness (its disk, file share or cloud blob) cannot be reached by anyone;
+    /// the storage it lives on is otherwise unaffected.
+    WitnessFailure {
+        cluster: Id,
+    },
 }
 
 impl Fault {
@@ -694,6 +699,7 @@ impl Fault {
             Fault::LinkCut { link } => vec![link.clone()],
             Fault::StorageFailure { storage } => vec![storage.clone()],
             Fault::SiteFailure { site } => vec![site.clone()],
+            Fault::WitnessFailure { cluster } => vec![cluster.clone()],
             Fault::Partition { a, b } => a.iter().chain(b).cloned().collect(),
         }
     }

@@ -165,10 +165,12 @@ pub enum FailureKind {
     VmCrash,
     AppFailure,
     GuestHang,
+    /// A cluster's witness (disk, file share or cloud blob) unreachable.
+    WitnessFailure,
 }
 
 impl FailureKind {
-    pub const ALL: [FailureKind; 10] = [
+    pub const ALL: [FailureKind; 11] = [
         FailureKind::HostCrash,
         FailureKind::HostIsolation,
         FailureKind::HostShutdown,
@@ -179,6 +181,7 @@ impl FailureKind {
         FailureKind::VmCrash,
         FailureKind::AppFailure,
         FailureKind::GuestHang,
+        FailureKind::WitnessFailure,
     ];
 
     /// In words, for the inspector and the arithmetic: "crash", "guest OS hang".
@@ -194,6 +197,7 @@ impl FailureKind {
             FailureKind::VmCrash => "VM crash",
             FailureKind::AppFailure => "application failure",
             FailureKind::GuestHang => "guest OS hang",
+            FailureKind::WitnessFailure => "witness failure",
         }
     }
 }
@@ -241,6 +245,13 @@ pub fn check(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
             K::StorageFailure => has(d.storage.iter().map(|x| &x.id), &r.id),
             K::SiteFailure => has(d.sites.iter().map(|x| &x.id), &r.id),
             K::VmCrash | K::AppFailure | K::GuestHang => has(d.vms.iter().map(|x| &x.id), &r.id),
+            K::WitnessFailure => has(
+                d.clusters
+                    .iter()
+                    .map(|x| &x.id)
+                    .chain(d.guest_clusters.iter().map(|x| &x.id)),
+                &r.id,
+            ),
         };
         let what = format!("the {} rate of {}", r.failure.label(), r.id);
         if !known {

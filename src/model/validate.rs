@@ -609,6 +609,13 @@ fn check_faults(s: &Scenario, r: &mut Report) {
             StorageFailure { storage } => has(d.storage.iter().map(|x| &x.id), storage),
             SiteFailure { site } => has(d.sites.iter().map(|x| &x.id), site),
             Partition { a, b } => !a.is_empty() && !b.is_empty(),
+            // A cluster (failover or guest) that has a witness to fail.
+            WitnessFailure { cluster } => d
+                .clusters
+                .iter()
+                .map(|c| (&c.id, &c.witness))
+                .chain(d.guest_clusters.iter().map(|g| (&g.id, &g.witness)))
+                .any(|(id, w)| id == cluster && *w != super::Witness::None),
         };
         if !ok {
             r.error(

@@ -64,10 +64,7 @@ impl fmt::Display for LinkError {
                 f,
                 "the link is {n} characters long; links of up to {MAX_LINK_CHARS} are read (open the scenario as a file instead)"
             ),
-            LinkError::NotALink => write!(
-                f,
-                "this is not a ClusterLab scenario link (it should start with #v{LINK_VERSION}.)"
-            ),
+            LinkError::NotALink => NotALink.fmt(f),
             LinkError::NewerVersion(v) => write!(
                 f,
                 "the link was made by a newer ClusterLab (link version {v}; this one reads up to {LINK_VERSION})"
@@ -94,6 +91,19 @@ impl fmt::Display for LinkError {
 }
 
 impl std::error::Error for LinkError {}
+
+/// `LinkError::NotALink`'s words alone: the page's first load says them without carrying every
+/// other message.
+pub struct NotALink;
+
+impl fmt::Display for NotALink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "this is not a ClusterLab scenario link (it should start with #v{LINK_VERSION}.)"
+        )
+    }
+}
 
 /// The fragment (without `#`) of a link to `shared`. Fails only for a scenario that a link
 /// could not carry back (beyond the limits `check` enforces).

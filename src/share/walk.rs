@@ -120,6 +120,8 @@ fn fault<P: Pass>(p: &mut P, f: &mut Fault, version: u32) -> R {
         Partition { a, b } => (8, a, b),
         // Link version 2.
         GuestHang { vm } => (9, vec![vm], vec![]),
+        // Link version 4.
+        WitnessFailure { cluster } => (10, vec![cluster], vec![]),
     };
     p.raw(&mut kind)?;
     if kind == 8 {
@@ -140,6 +142,7 @@ fn fault<P: Pass>(p: &mut P, f: &mut Fault, version: u32) -> R {
         6 => StorageFailure { storage: subject },
         7 => SiteFailure { site: subject },
         9 if version >= 2 => GuestHang { vm: subject },
+        10 if version >= 4 => WitnessFailure { cluster: subject },
         _ => return Err(range("fault kind")),
     };
     Ok(())

@@ -79,6 +79,11 @@ impl Engine {
                     bump(&mut self.health.link_cut[l], step);
                 }
             }
+            Fault::WitnessFailure { cluster } => {
+                if let Some(c) = self.clusters.iter_mut().find(|c| &c.id == cluster) {
+                    c.witness_failed = (i32::from(c.witness_failed) + step).max(0) as u16;
+                }
+            }
         }
         self.after_change();
     }
@@ -312,6 +317,12 @@ pub fn describe(f: &Fault, repair: bool) -> (EventKind, String) {
             format!("fault: site {site} is lost (power, network and storage)")
         }
         (Fault::SiteFailure { site }, true) => format!("repair: site {site} is back"),
+        (Fault::WitnessFailure { cluster }, false) => {
+            format!("fault: the witness of cluster {cluster} fails: no node can reach it")
+        }
+        (Fault::WitnessFailure { cluster }, true) => {
+            format!("repair: the witness of cluster {cluster} is back")
+        }
         (Fault::Partition { a, b }, false) => format!(
             "fault: the network is partitioned between {} and {}",
             a.join(", "),

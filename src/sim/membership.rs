@@ -654,6 +654,9 @@ impl Engine {
             Member::Host(h) => h,
             Member::Vm(v) => self.vms[v].host,
         };
+        if c.witness_failed > 0 {
+            return false;
+        }
         match &c.witness {
             Witness::None => false,
             Witness::Disk { storage } | Witness::FileShare { storage } => {
@@ -980,6 +983,7 @@ impl ClusterState {
             formed: false,
             trigger: None,
             forced_by: None,
+            witness_failed: 0,
             members,
         }
     }

@@ -194,6 +194,8 @@ pub struct ClusterState {
     /// Started with ForceQuorum by this member: its side runs the cluster whatever the votes,
     /// until a majority of the votes is back.
     pub forced_by: Option<usize>,
+    /// Witness failures in effect (a count: a repair undoes one).
+    pub witness_failed: u16,
 }
 
 #[derive(Clone, Debug)]

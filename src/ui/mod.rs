@@ -355,7 +355,7 @@ fn App(ui: Ui) -> impl IntoView {
         // Links are read by the whole app: fetch it at once rather than show the old work.
         let check_address = move || match saved::new_fragment_in_address() {
             Some(f) if crate::share::is_link(&f) => simulator::load(ui, "link"),
-            Some(_) => ui.fail(saved::link_error(&crate::share::LinkError::NotALink)),
+            Some(_) => ui.fail(saved::link_error(&crate::share::NotALink)),
             None => {}
         };
         check_address();

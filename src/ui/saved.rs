@@ -86,7 +86,7 @@ pub fn new_fragment_in_address() -> Option<String> {
 }
 
 /// The message for a link that cannot be opened (the same in both page modules).
-pub fn link_error(e: &crate::share::LinkError) -> String {
+pub fn link_error(e: &impl std::fmt::Display) -> String {
     // Someone opening a link on a first visit has no work of their own to reassure about.
     let own = storage().is_some_and(|s| s.get_item(KEY).ok().flatten().is_some());
     let open = if own {

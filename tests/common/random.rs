@@ -146,8 +146,9 @@ impl Gen {
     }
 
     fn fault(&mut self) -> Fault {
-        match self.n(9) {
+        match self.n(10) {
             0 => Fault::HostCrash { host: self.r() },
+            10 => Fault::WitnessFailure { cluster: self.r() },
             9 => Fault::GuestHang { vm: self.r() },
             1 => Fault::HostIsolation { host: self.r() },
             2 => Fault::VmCrash { vm: self.r() },

@@ -19,6 +19,7 @@ fn failures(kind: Kind) -> &'static [FailureKind] {
         Kind::Storage => &[F::StorageFailure],
         Kind::Link => &[F::LinkCut],
         Kind::Site => &[F::SiteFailure],
+        Kind::Cluster | Kind::Guest => &[F::WitnessFailure],
         _ => &[],
     }
 }
