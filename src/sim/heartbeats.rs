@@ -6,19 +6,23 @@
 //! where it always would have. Runs are identical to queueing every round (`tests/heartbeats.rs`).
 
 use super::{Engine, Ev, round_key};
+use std::cmp::Reverse;
+
+/// Whether a queue key is a heartbeat round's (see `round_key`).
+fn round_key_base(key: u64) -> bool {
+    key >= 1 << 63
+}
 
 /// The heartbeat schedules asleep: (the round due next, its delay, the round).
 #[derive(Clone, Debug, Default)]
 pub(super) struct Sleepers {
     asleep: Vec<(u64, u64, Ev)>,
+    /// Something changed at this instant (the key of the last entry that did): the sleepers
+    /// wake before the next round of the instant, or before time moves on. A burst of entries
+    /// at one instant (a host's VMs failing over) wakes them once.
+    wake: Option<u64>,
     /// Queue every round (to check the two give the same run, and to measure the gain).
     never: bool,
-}
-
-impl Sleepers {
-    pub(super) fn is_empty(&self) -> bool {
-        self.asleep.is_empty()
-    }
 }
 
 impl Engine {
@@ -37,6 +41,29 @@ impl Engine {
         } else {
             self.sleepers.asleep.push((next, delay, round));
         }
+    }
+
+    /// The entry with `key` at `now` changed something: the sleepers are to wake.
+    pub(super) fn changed_by(&mut self, key: u64) {
+        if !self.sleepers.asleep.is_empty() {
+            self.sleepers.wake = Some(key);
+        }
+    }
+
+    /// The next entry of the queue, after waking the sleepers if they are due to wake before it
+    /// (it is a heartbeat round, or at a later instant, or there is none).
+    pub(super) fn next_entry(&mut self) -> Option<&Reverse<(u64, u64, Ev)>> {
+        if let Some(key) = self.sleepers.wake {
+            let due = self
+                .queue
+                .peek()
+                .is_none_or(|Reverse((at, k, _))| *at > self.now || round_key_base(*k));
+            if due {
+                self.sleepers.wake = None;
+                self.wake_rounds(key);
+            }
+        }
+        self.queue.peek()
     }
 
     /// Something happened (the entry with `key` at `now`): every sleeping schedule is queued at

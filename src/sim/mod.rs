@@ -343,7 +343,7 @@ impl Engine {
 
     /// Handles every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: u64) {
-        while let Some(&Reverse((at, _, _))) = self.queue.peek() {
+        while let Some(&Reverse((at, _, _))) = self.next_entry() {
             if at > t {
                 break;
             }
@@ -356,7 +356,7 @@ impl Engine {
     pub fn step(&mut self, limit: u64) -> bool {
         let before = self.log.len();
         while self.log.len() == before {
-            match self.queue.peek() {
+            match self.next_entry() {
                 Some(&Reverse((at, _, _))) if at <= limit => self.step_one(),
                 _ => {
                     self.now = self.now.max(limit);
@@ -372,7 +372,7 @@ impl Engine {
 
     /// Handles exactly one queued entry if it is due by `limit` (for invariant checks).
     pub fn advance(&mut self, limit: u64) -> bool {
-        match self.queue.peek() {
+        match self.next_entry() {
             Some(&Reverse((at, _, _))) if at <= limit => {
                 self.step_one();
                 true
@@ -388,16 +388,15 @@ impl Engine {
         debug_assert!(at >= self.now, "time never goes backwards");
         self.now = at;
         self.processed += 1;
-        let changed = self.handle(ev);
-        if changed && !self.sleepers.is_empty() {
-            self.wake_rounds(key);
+        if self.handle(ev) {
+            self.changed_by(key);
         }
         // One sample per instant, from its last event: a burst of events at one moment (a host's
         // VMs failing over) costs one recount, not one per event. The samples are the same.
+        let now = self.now;
         let instant_over = self
-            .queue
-            .peek()
-            .is_none_or(|Reverse((next, _, _))| *next > self.now);
+            .next_entry()
+            .is_none_or(|Reverse((next, _, _))| *next > now);
         if self.dirty && instant_over {
             self.sample_metrics();
         }
