@@ -2,7 +2,7 @@
 //! injected live (as fault script entries) and the fail/repair actions offered per component.
 
 use clusterlab::editor::{Command, Editor};
-use clusterlab::model::{Fault, Scenario};
+use clusterlab::model::{Fault, Scenario, ScheduledFault};
 use clusterlab::sim::actions::{Act, actions, active_faults, operations};
 use clusterlab::sim::player::{Player, position_of, speed_at};
 use clusterlab::sim::{self, EventKind};
@@ -231,6 +231,25 @@ fn actions_toggle_between_failing_and_repairing() {
         other => panic!("{other:?}"),
     }
     assert!(labels(0, &["nothing"]).is_empty());
+    // The disk witness's own failure is offered on its storage, as a toggle too.
+    assert_eq!(
+        labels(0, &["quorum-lun"]),
+        vec![
+            ("Fail storage quorum-lun".into(), 'f', false),
+            ("Fail the witness of hv-cluster".into(), 'w', false)
+        ]
+    );
+    let mut failed = s.clone();
+    failed.faults.push(ScheduledFault {
+        at_ms: 5_000,
+        repair: false,
+        fault: Fault::WitnessFailure {
+            cluster: "hv-cluster".into(),
+        },
+    });
+    let back = actions(&failed, 10_000, &["quorum-lun".into()]);
+    assert_eq!(back[1].label, "Bring back the witness of hv-cluster");
+    assert!(back[1].restores());
 }
 
 mod random_use {

@@ -3,7 +3,7 @@
 //! are drain / resume and shut down / start.
 
 use super::Snapshot;
-use crate::model::{Failback, Fault, Id, Operation, Scenario, parse_vm_ref};
+use crate::model::{Failback, Fault, Id, Operation, Scenario, Witness, parse_vm_ref};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Action {
@@ -172,6 +172,25 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
             format!("Fail storage {id}"),
             format!("Repair storage {id}"),
         ));
+    }
+    // The witness alone (its LUN, share or blob unreachable): offered on its storage, and on
+    // the nodes of a cluster whose witness is in the cloud (no component to click).
+    for c in &d.clusters {
+        let here = match &c.witness {
+            Witness::Disk { storage } | Witness::FileShare { storage } => storage == id,
+            Witness::Cloud => c.nodes.contains(id),
+            Witness::None => false,
+        };
+        if here {
+            out.push(toggle(
+                Fault::WitnessFailure {
+                    cluster: c.id.clone(),
+                },
+                'w',
+                format!("Fail the witness of {}", c.id),
+                format!("Bring back the witness of {}", c.id),
+            ));
+        }
     }
     out
 }
