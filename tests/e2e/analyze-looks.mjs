@@ -32,6 +32,14 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${out}/compare-${name}.png` });
     await page.click('[data-testid="compare-stop"]');
+    // The inspector's failure rates of a host, in Design mode.
+    await page.click('[data-testid="mode-design"]');
+    await page.click('[data-testid="host-host-2"] text.title');
+    await page.waitForSelector('[data-testid="reliability"]');
+    await page.$eval('[data-testid="reliability"]', (el) => { el.open = true; el.scrollIntoView(); });
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${out}/rates-${name}.png` });
+    await page.click('[data-testid="mode-analyze"]');
     await page.click('[data-testid="analysis-row"] >> nth=0');
     await page.waitForSelector('[data-testid="opened-case"]');
     await page.waitForTimeout(300);
