@@ -296,3 +296,54 @@ async fn design_b_from_a_pasted_link_is_compared_failure_by_failure() {
     settle().await;
     assert!(!exists("comparison"));
 }
+
+#[wasm_bindgen_test]
+async fn design_b_runs_side_by_side_on_the_same_timeline() {
+    let ui = open(HOST_CLUSTER).await;
+    click("mode-analyze");
+    finished(&ui).await;
+    let mut b = Scenario::from_json(HOST_CLUSTER).unwrap();
+    b.name = "Faster detection".into();
+    b.faults.clear();
+    b.settings.timing.resiliency_period_ms = Some(60_000);
+    ui.analysis.compare_with(ui, b.clone());
+    for _ in 0..2_000 {
+        if ui
+            .analysis
+            .other
+            .with_untracked(|o| o.as_ref().is_some_and(|o| o.finished))
+        {
+            break;
+        }
+        TimeoutFuture::new(30).await;
+    }
+    click("mode-simulate");
+    settle().await;
+    let toggle: HtmlInputElement = find("twin-toggle").unchecked_into();
+    toggle.set_checked(true);
+    change(&toggle);
+    settle().await;
+    assert!(exists("twin"), "no canvas for B");
+    // B runs A's script (host-2 crashes at 30 s, is powered on at 420 s) on A's clock.
+    let a_faults = ui.editor.with_untracked(|e| e.scenario().faults.len());
+    for t in [150_000, 90_000] {
+        ui.run.seek(t);
+        settle().await;
+        assert_eq!(ui.twin.shown(), Some((t, a_faults)));
+    }
+    ui.run.step();
+    settle().await;
+    assert_eq!(ui.twin.shown().unwrap().0, ui.run.now.get_untracked());
+    // What B's canvas says is what B's run shows at that moment.
+    let mut scripted = b.clone();
+    scripted.faults = Scenario::from_json(HOST_CLUSTER).unwrap().faults;
+    let now = ui.run.now.get_untracked();
+    let e = clusterlab::sim::run(&scripted, now).unwrap();
+    let avail = e.metrics().at(now).unwrap().availability_permille[0] / 10;
+    assert_eq!(text("twin-availability"), format!("app {avail}%"));
+    // Off again: one canvas.
+    toggle.set_checked(false);
+    change(&toggle);
+    settle().await;
+    assert!(!exists("twin"));
+}

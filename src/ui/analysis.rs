@@ -106,7 +106,9 @@ impl Analysis {
     }
 
     /// Compares the open design with `other` (design B): analyses it under the same failures.
-    pub fn compare_with(self, ui: Ui, other: Scenario) {
+    pub fn compare_with(self, ui: Ui, mut other: Scenario) {
+        // Laid out as the editor would open it (a sample may leave positions to the editor).
+        crate::editor::layout::place_missing(&mut other.design);
         if !other.is_runnable() {
             ui.fail(format!(
                 "“{}” cannot be compared: its design has errors",

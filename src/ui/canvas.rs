@@ -460,6 +460,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
             </svg>
             <super::vlan::Legend ui=ui/>
             {run_overlays(ui)}
+            {twin(ui)}
         </main>
     }
 }
@@ -568,6 +569,17 @@ fn stage(ui: Ui, live: LiveMemo) -> AnyView {
     #[cfg(not(feature = "simulate"))]
     {
         let _ = (ui, live);
+        ().into_any()
+    }
+}
+
+/// Design B at the same moment, beside the run (only with the simulator).
+fn twin(ui: Ui) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! { <super::twin::TwinCanvas ui=ui/> }.into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = ui;
         ().into_any()
     }
 }

@@ -37,6 +37,8 @@ mod stage;
 mod theme;
 #[cfg(feature = "simulate")]
 mod timeline;
+#[cfg(feature = "simulate")]
+pub mod twin;
 mod vlan;
 
 use crate::editor::tool::{Effect, Palette, Tool, WitnessKind};
@@ -117,6 +119,9 @@ pub struct Ui {
     /// Every single failure of the design, and a case of it opened in the player.
     #[cfg(feature = "simulate")]
     pub analysis: analysis::Analysis,
+    /// Design B beside the run, on the same timeline.
+    #[cfg(feature = "simulate")]
+    pub twin: twin::Twin,
 }
 
 impl Ui {
@@ -139,6 +144,8 @@ impl Ui {
             more: RwSignal::new(false),
             #[cfg(feature = "simulate")]
             analysis: analysis::Analysis::default(),
+            #[cfg(feature = "simulate")]
+            twin: twin::Twin::default(),
         }
     }
 
@@ -340,6 +347,8 @@ fn App(ui: Ui) -> impl IntoView {
                     });
             }
         });
+        // Design B beside the run follows its moment.
+        twin::follow(ui);
         // In Analyze mode the analysis follows the design: a run on entering, and again a
         // moment after each edit (meanwhile the old results show as stale).
         leptos::prelude::Effect::new(move |_| {
@@ -543,6 +552,7 @@ fn simulate_panels(ui: Ui) -> AnyView {
     view! {
         <aside class="side" aria-label="Run">
             <analysis::OpenedBanner ui=ui/>
+            <twin::Toggle ui=ui/>
             <actions::FaultPanel ui=ui/>
             <log::EventLog ui=ui/>
         </aside>

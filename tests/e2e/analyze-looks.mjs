@@ -31,6 +31,18 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     await page.$eval('[data-testid="comparison"]', (el) => el.scrollIntoView());
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${out}/compare-${name}.png` });
+    // Side by side in Simulate: B under A's script on the same timeline, at 1:15.
+    await page.click('[data-testid="mode-simulate"]');
+    await page.check('[data-testid="twin-toggle"]');
+    await page.waitForSelector('[data-testid="twin"]');
+    await page.$eval('[data-testid="timeline"]', (el) => {
+      el.value = '75000';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${out}/twin-${name}.png` });
+    await page.uncheck('[data-testid="twin-toggle"]');
+    await page.click('[data-testid="mode-analyze"]');
     await page.click('[data-testid="compare-stop"]');
     // The inspector's failure rates of a host, in Design mode.
     await page.click('[data-testid="mode-design"]');
