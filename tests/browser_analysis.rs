@@ -324,6 +324,11 @@ async fn design_b_runs_side_by_side_on_the_same_timeline() {
     change(&toggle);
     settle().await;
     assert!(exists("twin"), "no canvas for B");
+    // B's tier drawn dashed on A's availability chart.
+    let series = document()
+        .query_selector_all("[data-testid=\"twin-series\"]")
+        .unwrap();
+    assert_eq!(series.length(), 1);
     // B runs A's script (host-2 crashes at 30 s, is powered on at 420 s) on A's clock.
     let a_faults = ui.editor.with_untracked(|e| e.scenario().faults.len());
     for t in [150_000, 90_000] {

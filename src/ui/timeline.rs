@@ -83,7 +83,13 @@ pub fn Timeline(ui: Ui) -> impl IntoView {
 
 /// Step-function path of `(t, value)` samples in a `w` x `h` box, over the window `t0`..`t1`
 /// of time by 0..`max`. The value in force at `t0` starts the line.
-fn step_path(points: &[(u64, f64)], (t0, t1): (u64, u64), max: f64, w: f64, h: f64) -> String {
+pub(super) fn step_path(
+    points: &[(u64, f64)],
+    (t0, t1): (u64, u64),
+    max: f64,
+    w: f64,
+    h: f64,
+) -> String {
     let x = |t: u64| t.saturating_sub(t0) as f64 * w / t1.saturating_sub(t0).max(1) as f64;
     // A margin keeps 0% and 100% lines inside the box.
     let y = |v: f64| h - 3.0 - (v / max.max(1e-9)).clamp(0.0, 1.0) * (h - 6.0);
@@ -372,11 +378,16 @@ pub fn Charts(ui: Ui) -> impl IntoView {
     view! {
         <div class="charts">
             <figure class="chart" data-testid="chart-availability">
-                <figcaption>"Availability "<span class="when" data-testid="chart-when">{when}</span>{legend}</figcaption>
+                <figcaption>"Availability "<span class="when" data-testid="chart-when">{when}</span>{legend}
+                    {move || ui.twin.on_chart().then(|| view! { <span class="legend">"- - design B"</span> })}</figcaption>
                 {plot("chart-availability-plot", "Availability of each service over time", "upto-now-a", view! {
                     {move || series.with(|s| s.0.iter().enumerate().map(|(i, (name, d))| view! {
                         <path class=format!("series tier-{}", i % 8) d=d.clone()><title>{name.clone()}</title></path>
                     }).collect_view())}
+                    // Design B side by side: its tiers dashed over A's.
+                    {move || ui.twin.availability(window.get(), W, H).into_iter().enumerate().map(|(i, (name, d))| view! {
+                        <path class=format!("series twin-series tier-{}", i % 8) data-testid="twin-series" d=d><title>{format!("B: {name}")}</title></path>
+                    }).collect_view()}
                 }.into_any())}
                 {axis}
             </figure>

@@ -19,6 +19,8 @@ pub struct Twin {
     picture: RwSignal<Option<(Live, String, scene::Rect)>, LocalStorage>,
     /// Script entries of A that name what B does not have (left out of B's run).
     pub left_out: RwSignal<usize>,
+    /// B's tiers and their availability samples (t, per mille) up to the moment shown.
+    samples: RwSignal<Vec<(String, Vec<(u64, f64)>)>, LocalStorage>,
 }
 
 impl Default for Twin {
@@ -28,11 +30,30 @@ impl Default for Twin {
             player: StoredValue::new_local(None),
             picture: RwSignal::new_local(None),
             left_out: RwSignal::new(0),
+            samples: RwSignal::new_local(Vec::new()),
         }
     }
 }
 
 impl Twin {
+    /// Whether B's series are drawn on A's availability chart.
+    pub fn on_chart(&self) -> bool {
+        self.samples.with(|s| !s.is_empty())
+    }
+
+    /// B's availability paths for A's chart (its window and size), empty unless side by side.
+    pub fn availability(&self, window: (u64, u64), w: f64, h: f64) -> Vec<(String, String)> {
+        self.samples.with(|tiers| {
+            tiers
+                .iter()
+                .map(|(name, pts)| {
+                    let d = super::timeline::step_path(pts, window, 1000.0, w, h);
+                    (name.clone(), d)
+                })
+                .collect()
+        })
+    }
+
     /// The moment B's run shows, and the faults it runs (for tests).
     pub fn shown(&self) -> Option<(u64, usize)> {
         self.player
@@ -85,6 +106,7 @@ pub fn follow(ui: Ui) {
         let shown = ui.run.mode.get() == super::run::Mode::Simulate;
         let Some((scenario, left_out)) = scripted.get().filter(|_| shown) else {
             twin.picture.set(None);
+            twin.samples.set(Vec::new());
             return;
         };
         twin.left_out.set(left_out);
@@ -111,6 +133,22 @@ pub fn follow(ui: Ui) {
             p.engine().map(|e| {
                 let snap = e.snapshot();
                 let m = e.metrics();
+                let series = m
+                    .tiers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let pts = m
+                            .samples
+                            .iter()
+                            .map(|s| {
+                                let a = s.availability_permille.get(i).copied().unwrap_or(0);
+                                (s.t_ms, f64::from(a))
+                            })
+                            .collect();
+                        (t.clone(), pts)
+                    })
+                    .collect::<Vec<_>>();
                 let line = m
                     .tiers
                     .iter()
@@ -124,10 +162,22 @@ pub fn follow(ui: Ui) {
                     })
                     .collect::<Vec<_>>()
                     .join(" · ");
-                (live::live(&scenario.design, &snap, rows), line, whole)
+                (
+                    (live::live(&scenario.design, &snap, rows), line, whole),
+                    series,
+                )
             })
         });
-        twin.picture.set(picture.flatten());
+        match picture.flatten() {
+            Some((picture, series)) => {
+                twin.samples.set(series);
+                twin.picture.set(Some(picture));
+            }
+            None => {
+                twin.samples.set(Vec::new());
+                twin.picture.set(None);
+            }
+        }
     });
 }
 
