@@ -10,6 +10,9 @@ use crate::model::Scenario;
 use crate::sim::player::Player;
 use leptos::prelude::*;
 
+/// Each tier's name and its availability samples (t, per mille).
+type TierSeries = Vec<(String, Vec<(u64, f64)>)>;
+
 /// The side-by-side state: on or off, and B's own player.
 #[derive(Clone, Copy)]
 pub struct Twin {
@@ -20,7 +23,7 @@ pub struct Twin {
     /// Script entries of A that name what B does not have (left out of B's run).
     pub left_out: RwSignal<usize>,
     /// B's tiers and their availability samples (t, per mille) up to the moment shown.
-    samples: RwSignal<Vec<(String, Vec<(u64, f64)>)>, LocalStorage>,
+    samples: RwSignal<TierSeries, LocalStorage>,
 }
 
 impl Default for Twin {
