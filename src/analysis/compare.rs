@@ -99,7 +99,7 @@ fn difference(case: &str, a: &ServiceResult, b: &ServiceResult) -> Option<Differ
     })
 }
 
-/// "A is better in 3 cases, B in 5; A's worst: ..., B's worst: ...".
+/// "A does better under 3 failure-service pairs, B under 5", or that they fare the same.
 pub fn verdict(diffs: &[Difference]) -> String {
     let count = |who: &str| diffs.iter().filter(|d| d.better == who).count();
     let (a, b) = (count("A"), count("B"));

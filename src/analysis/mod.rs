@@ -207,6 +207,15 @@ pub fn pair_cases(s: &Scenario) -> Vec<Case> {
     out
 }
 
+/// Every single failure and, with `pairs`, every pair of host crashes: what `analyze` runs.
+pub fn cases(s: &Scenario, pairs: bool) -> Vec<Case> {
+    let mut cases = single_cases(s);
+    if pairs {
+        cases.extend(pair_cases(s));
+    }
+    cases
+}
+
 /// The scenario of one case: the design in steady state, the case at `FAULT_AT_MS`, no script.
 pub fn case_scenario(s: &Scenario, case: &Case) -> Scenario {
     let mut s = s.clone();
@@ -424,10 +433,7 @@ fn lost_requests(e: &Engine, tier: &str, end: u64) -> u64 {
 /// The whole analysis: every single fault (and, with `pairs`, every pair of host crashes), in
 /// parallel where the platform has threads, worst first (then in the order the cases were listed).
 pub fn analyze(s: &Scenario, pairs: bool) -> Result<Vec<Outcome>, String> {
-    let mut cases = single_cases(s);
-    if pairs {
-        cases.extend(pair_cases(s));
-    }
+    let cases = cases(s, pairs);
     let steady = SteadyState::new(s)?;
     let mut out: Vec<Outcome> = run_all(&steady, &cases);
     worst_first(&mut out);

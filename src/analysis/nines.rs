@@ -4,7 +4,7 @@
 //! docs/simulation-model.md ("Availability in nines").
 
 use super::{Case, Outcome, What};
-use crate::model::{FailureKind, Fault, Operation, Scenario};
+use crate::model::{FailureKind, Fault, Operation, Scenario, parse_vm_ref};
 use serde::Serialize;
 
 /// Hours in a year (365.25 days), the period every rate is per.
@@ -84,16 +84,16 @@ pub fn failure_of(case: &Case) -> Vec<(FailureKind, String)> {
 }
 
 fn entry(vm: &str) -> String {
-    vm.split('#').next().unwrap_or(vm).to_string()
+    parse_vm_ref(vm).map_or(vm, |(entry, _)| entry).to_string()
 }
 
 /// The rate and repair time of one failure of one component: the user's, else the default.
-pub fn rate_of(s: &Scenario, kind: FailureKind, id: &str) -> (f64, f64, bool) {
+pub fn rate_of(s: &Scenario, kind: FailureKind, id: &str) -> (f64, f64) {
     match s.reliability.rate(id, kind) {
-        Some(r) => (r.per_year, r.repair_hours, true),
+        Some(r) => (r.per_year, r.repair_hours),
         None => {
             let d = default_rate(kind);
-            (d.per_year, d.repair_hours, false)
+            (d.per_year, d.repair_hours)
         }
     }
 }
@@ -161,13 +161,7 @@ pub fn years(s: &Scenario, outcomes: &[Outcome]) -> Vec<ServiceYear> {
         .collect();
     for o in outcomes {
         let parts = failure_of(&o.case);
-        let rates: Vec<(f64, f64)> = parts
-            .iter()
-            .map(|(k, id)| {
-                let (r, h, _) = rate_of(s, *k, id);
-                (r, h)
-            })
-            .collect();
+        let rates: Vec<(f64, f64)> = parts.iter().map(|(k, id)| rate_of(s, *k, id)).collect();
         let (per_year, repair_h) = match rates.as_slice() {
             [(r, h)] => (*r, *h),
             [(ra, ha), (rb, hb)] => (ra * rb * (ha + hb) / YEAR_HOURS, ha.min(*hb)),

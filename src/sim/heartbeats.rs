@@ -5,13 +5,8 @@
 //! a round's place among the entries of its instant is fixed (`round_key`), so a woken round runs
 //! where it always would have. Runs are identical to queueing every round (`tests/heartbeats.rs`).
 
-use super::{Engine, Ev, round_key};
+use super::{Engine, Ev, ROUND_KEYS, round_key};
 use std::cmp::Reverse;
-
-/// Whether a queue key is a heartbeat round's (see `round_key`).
-fn round_key_base(key: u64) -> bool {
-    key >= 1 << 63
-}
 
 /// The heartbeat schedules asleep: (the round due next, its delay, the round).
 #[derive(Clone, Debug, Default)]
@@ -57,7 +52,7 @@ impl Engine {
             let due = self
                 .queue
                 .peek()
-                .is_none_or(|Reverse((at, k, _))| *at > self.now || round_key_base(*k));
+                .is_none_or(|Reverse((at, k, _))| *at > self.now || *k >= ROUND_KEYS);
             if due {
                 self.sleepers.wake = None;
                 self.wake_rounds(key);

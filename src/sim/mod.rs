@@ -545,6 +545,9 @@ pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// Heartbeat rounds' keys start here; every other entry's key is below.
+const ROUND_KEYS: u64 = 1 << 63;
+
 /// The place of a heartbeat round among the entries of its instant: after every other entry,
 /// cluster heartbeats (by cluster, sender and delay) before NLB heartbeats (by NLB cluster and
 /// delay). Other entries keep the order they were queued in.
@@ -555,7 +558,7 @@ fn round_key(ev: &Ev) -> Option<u64> {
             cluster,
             sender,
             delay: d,
-        } => Some((1 << 63) | ((cluster as u64) << 42) | ((sender as u64) << 24) | delay(d)),
+        } => Some(ROUND_KEYS | ((cluster as u64) << 42) | ((sender as u64) << 24) | delay(d)),
         Ev::NlbRound { nlb, delay: d } => Some((3 << 62) | ((nlb as u64) << 24) | delay(d)),
         _ => None,
     }

@@ -139,10 +139,7 @@ impl Analysis {
                 return;
             }
         };
-        let mut cases = an::single_cases(&scenario);
-        if self.pairs.get_untracked() {
-            cases.extend(an::pair_cases(&scenario));
-        }
+        let cases = an::cases(&scenario, self.pairs.get_untracked());
         let total = cases.len();
         let generation = self.generation.get_value();
         into.set(Some(Results {
@@ -218,15 +215,11 @@ const SETTLE_MS: u32 = 800;
 /// last edit (the old results show as stale meanwhile).
 pub fn follow(ui: Ui) {
     let a = ui.analysis;
-    let fresh = a.results.with_untracked(|r| {
-        r.as_ref()
-            .is_some_and(|r| ui.editor.with_untracked(|e| *e.scenario() == r.scenario))
-    });
-    if fresh {
-        return;
-    }
     if a.results.with_untracked(Option::is_none) {
         a.start(ui);
+        return;
+    }
+    if !a.stale_untracked(ui) {
         return;
     }
     a.pending.update_value(|p| *p += 1);
