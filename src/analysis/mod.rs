@@ -303,7 +303,7 @@ pub fn outcome_of(e: &Engine, case: Case) -> Outcome {
     let end = e.now();
     let m = e.metrics();
     let d = &e.scenario.design;
-    let snap = e.snapshot();
+    let not_serving = e.vms_not_serving();
     let quorum_lost = e
         .events()
         .iter()
@@ -316,7 +316,8 @@ pub fn outcome_of(e: &Engine, case: Case) -> Outcome {
         .map(|s| s.t_ms);
     let services: Vec<ServiceResult> = if m.tiers.is_empty() {
         // No tiers: each VM is a service.
-        snap.vms
+        e.snapshot()
+            .vms
             .iter()
             .map(|v| {
                 let serving = v.state_is_serving();
@@ -363,15 +364,13 @@ pub fn outcome_of(e: &Engine, case: Case) -> Outcome {
                 };
                 let (planned, unplanned) = down.get(i).copied().unwrap_or((0, 0));
                 let requests_lost = lost_requests(e, tier, end);
-                let vms_down = snap
-                    .vms
+                let vms_down = not_serving
                     .iter()
                     .filter(|v| {
                         d.vms
                             .iter()
                             .find(|x| x.id == v.entry)
                             .is_some_and(|x| x.tier.as_deref() == Some(tier))
-                            && !v.state_is_serving()
                     })
                     .map(|v| (v.id.clone(), down_reason(v)))
                     .collect();

@@ -85,13 +85,33 @@ impl Engine {
                 }
             }
         }
-        self.after_change();
+        match &f.fault {
+            Fault::VmCrash { vm } | Fault::AppFailure { vm } | Fault::GuestHang { vm } => {
+                if let Some(v) = self.vm_index(vm) {
+                    self.after_vm_change(v)
+                }
+            }
+            _ => self.after_change(),
+        }
+    }
+
+    /// What can follow a change inside one VM: the network, power and storage are as they
+    /// were, so only that VM's path to its disks and the clusters need a look (with 8 000 VMs,
+    /// looking at every VM's path costs more than the rest of a VM crash's run).
+    fn after_vm_change(&mut self, v: usize) {
+        self.dirty = true;
+        self.check_storage(v);
+        self.clusters_react();
     }
 
     /// Everything that can follow a change of the network, power or storage.
     pub(super) fn after_change(&mut self) {
         self.network_changed();
         self.check_storage_all();
+        self.clusters_react();
+    }
+
+    fn clusters_react(&mut self) {
         for ci in 0..self.clusters.len() {
             self.check_joins(ci);
             self.check_witness_lost(ci);
@@ -196,7 +216,7 @@ impl Engine {
         if let Some(ci) = self.vms[v].cluster
             && !self.host_node_up(ci, h)
         {
-            self.vms[v].pending = true;
+            self.mark_pending(v);
             self.place_pending(ci);
             return;
         }

@@ -87,11 +87,13 @@ impl Engine {
             self.metrics.tiers = tiers;
             self.metrics.hosts = d.hosts.iter().map(|h| h.id.clone()).collect();
         }
+        let counts = self.tier_counts();
         let fractions: Vec<(u64, u64)> = self
             .metrics
             .tiers
             .iter()
-            .map(|t| self.tier_fraction(t))
+            .zip(&counts)
+            .map(|(t, c)| self.tier_fraction(t, c))
             .collect();
         let availability: Vec<u32> = fractions
             .iter()
@@ -137,7 +139,8 @@ impl Engine {
             .tiers
             .iter()
             .zip(&availability)
-            .map(|(t, a)| self.tier_planned(t).min(1000 - a))
+            .zip(&counts)
+            .map(|((t, a), c)| self.tier_planned(t, c).min(1000 - a))
             .collect();
         let sample = Sample {
             t_ms: self.now,
@@ -162,8 +165,7 @@ impl Engine {
 
     /// The share of a tier's VM instances (members, for NLB and guest tiers) down because of a
     /// planned operation, in permille.
-    fn tier_planned(&self, tier: &str) -> u32 {
-        let d = &self.scenario.design;
+    fn tier_planned(&self, tier: &str, counts: &TierCounts) -> u32 {
         let mut members: Vec<usize> = Vec::new();
         if let Some(n) = self.nlbs.iter().find(|n| n.tier.as_deref() == Some(tier)) {
             members.extend(n.members.iter().map(|m| m.vm));
@@ -177,10 +179,11 @@ impl Engine {
                 Member::Host(_) => None,
             }));
         } else {
-            members.extend(
-                (0..self.vms.len())
-                    .filter(|&v| d.vms[self.vms[v].entry].tier.as_deref() == Some(tier)),
-            );
+            return if counts.all == 0 {
+                0
+            } else {
+                (counts.planned * 1000 / counts.all) as u32
+            };
         }
         if members.is_empty() {
             return 0;
@@ -194,7 +197,7 @@ impl Engine {
 
     /// How much of a tier works, as (working, all): NLB requests served, a guest role online,
     /// or instances serving. `all` is never 0.
-    pub(super) fn tier_fraction(&self, tier: &str) -> (u64, u64) {
+    fn tier_fraction(&self, tier: &str, counts: &TierCounts) -> (u64, u64) {
         if let Some(ni) = self
             .nlbs
             .iter()
@@ -225,16 +228,47 @@ impl Engine {
             };
             return (u64::from(online), 1);
         }
+        if counts.all == 0 {
+            (0, 1)
+        } else {
+            (counts.serving, counts.all)
+        }
+    }
+
+    /// Each tier's VM instances (by their entry's tier), counted in one pass over the VMs rather
+    /// than one per tier.
+    fn tier_counts(&self) -> Vec<TierCounts> {
         let d = &self.scenario.design;
-        let (mut all, mut ok) = (0u64, 0u64);
+        let tiers = &self.metrics.tiers;
+        let tier_of: Vec<Option<usize>> = d
+            .vms
+            .iter()
+            .map(|e| {
+                e.tier
+                    .as_ref()
+                    .and_then(|t| tiers.iter().position(|x| x == t))
+            })
+            .collect();
+        let mut counts = vec![TierCounts::default(); tiers.len()];
         for vm in &self.vms {
-            if d.vms[vm.entry].tier.as_deref() == Some(tier) {
-                all += 1;
-                ok += u64::from(vm.serving());
+            if let Some(t) = tier_of[vm.entry] {
+                let serving = vm.serving();
+                let c = &mut counts[t];
+                c.all += 1;
+                c.serving += u64::from(serving);
+                c.planned += u64::from(vm.planned_down && !serving);
             }
         }
-        if all == 0 { (0, 1) } else { (ok, all) }
+        counts
     }
+}
+
+/// A tier's VM instances: all, serving, and down for a planned operation.
+#[derive(Clone, Copy, Default)]
+struct TierCounts {
+    all: u64,
+    serving: u64,
+    planned: u64,
 }
 
 /// A VM's CPU demand: vCPUs x utilisation (percent of one logical processor each).

@@ -253,6 +253,8 @@ pub struct Engine {
     lanes: migration::Lanes,
     /// Planned operations: their script and what they leave behind (paused, drained, off).
     ops: operations::Ops,
+    /// Which VMs wait for a node and which booted lately: start order reads these, not every VM.
+    starts: ordering::Starts,
 }
 
 impl Engine {
@@ -303,6 +305,7 @@ impl Engine {
                 },
             ),
             ops: operations::Ops::new(scenario.design.hosts.len(), &scenario.operations),
+            starts: ordering::Starts::default(),
         };
         // Faults first: at equal times a fault precedes the heartbeat it would stop.
         for i in 0..e.faults.len() {

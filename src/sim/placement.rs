@@ -213,6 +213,7 @@ impl Engine {
         vm.started_at = Some(self.now);
         let token = vm.token;
         let subjects = vec![vm.id.clone(), self.host_id(h).to_string()];
+        self.booted(v);
         self.emit(kind, subjects, why);
         self.schedule(until, Ev::BootDone { vm: v, token });
     }
@@ -292,7 +293,7 @@ impl Engine {
         if used >= self.timing.restart_in_place_max {
             self.vms[v].avoid = Some(h);
         }
-        self.vms[v].pending = true;
+        self.mark_pending(v);
         self.place_pending(ci);
     }
 
@@ -307,7 +308,6 @@ impl Engine {
         };
         vm.failed = false;
         vm.failovers.clear();
-        vm.pending = true;
         vm.avoid = None;
         let msg = format!(
             "{} was Failed for {} (RetryPeriodOnFailure): the cluster tries to bring it online again on any node that can run it",
@@ -315,6 +315,7 @@ impl Engine {
             fmt_ms(self.timing.retry_period_ms)
         );
         let subjects = vec![vm.id.clone()];
+        self.mark_pending(v);
         self.emit(EventKind::VmRetry, subjects, msg);
         self.place_pending(ci);
     }
@@ -329,14 +330,28 @@ impl Engine {
         self.emit(EventKind::VmNotRestarted, subjects, msg);
     }
 
+    /// Marks VM `v` as waiting for a node; every VM becomes pending through here.
+    pub(super) fn mark_pending(&mut self, v: usize) {
+        self.vms[v].pending = true;
+        self.starts.waiting.push(v);
+    }
+
     /// Places every VM of cluster `ci` waiting for a node, highest priority first.
     pub(super) fn place_pending(&mut self, ci: usize) {
         if !self.clusters[ci].has_quorum {
             return;
         }
-        let mut list: Vec<usize> = (0..self.vms.len())
-            .filter(|&v| self.vms[v].pending && self.vms[v].cluster == Some(ci))
+        // Only VMs marked pending can be: no scan of every VM on each call.
+        let mut waiting = std::mem::take(&mut self.starts.waiting);
+        waiting.retain(|&v| self.vms[v].pending);
+        waiting.sort_unstable();
+        waiting.dedup();
+        let mut list: Vec<usize> = waiting
+            .iter()
+            .copied()
+            .filter(|&v| self.vms[v].cluster == Some(ci))
             .collect();
+        self.starts.waiting = waiting;
         list.sort_by_key(|&v| (self.vms[v].priority, v));
         // A VM that starts can let a waiting one (a later set) start too: go round until none does.
         loop {
@@ -420,7 +435,7 @@ impl Engine {
                 self.vms[v].priority
             );
             self.stop_vm(victim, EventKind::VmPreempted, why);
-            self.vms[victim].pending = true;
+            self.mark_pending(victim);
         }
         if moving {
             self.vms[v].failovers.push(now);
@@ -655,8 +670,8 @@ impl Engine {
             let vm = &mut self.vms[v];
             vm.unmonitored = false;
             if vm.state == VmState::Stopped && !vm.failed {
-                vm.pending = true;
                 vm.avoid = None;
+                self.mark_pending(v);
             }
         }
         self.place_pending(ci);
@@ -836,7 +851,7 @@ impl Engine {
                             self.host_id(h)
                         ),
                     );
-                    self.vms[v].pending = true;
+                    self.mark_pending(v);
                 }
             }
         }

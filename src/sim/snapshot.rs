@@ -138,6 +138,39 @@ impl VmView {
 }
 
 impl Engine {
+    /// What the page shows of VM instance `v`.
+    pub fn vm_view(&self, v: usize) -> VmView {
+        let d = &self.scenario.design;
+        let vm = &self.vms[v];
+        VmView {
+            id: vm.id.clone(),
+            entry: d.vms[vm.entry].id.clone(),
+            host: d.hosts[vm.host].id.clone(),
+            state: vm.state,
+            reason: vm.reason.clone(),
+            app_failed: vm.app_failed,
+            hung: vm.hung,
+            unmonitored: vm.unmonitored,
+            redirected_io: vm.redirected,
+            waiting_for_node: vm.pending,
+            failed: vm.failed,
+            switching_over: vm.blackout,
+            queued_to: self.lanes.waiting_to(v).map(|h| d.hosts[h].id.clone()),
+            moved_from: vm.moved_from.map(|(h, t)| (d.hosts[h].id.clone(), t)),
+        }
+    }
+
+    /// The VMs that do not serve now (`VmView::state_is_serving`), without a whole snapshot.
+    pub fn vms_not_serving(&self) -> Vec<VmView> {
+        (0..self.vms.len())
+            .filter(|&v| {
+                let vm = &self.vms[v];
+                !(vm.state.guest_up() && !vm.app_failed && !vm.hung)
+            })
+            .map(|v| self.vm_view(v))
+            .collect()
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         let d = &self.scenario.design;
         let sample = self.metrics.at(self.now);
@@ -159,27 +192,7 @@ impl Engine {
                 off: self.ops.is_off(h),
             })
             .collect();
-        let vms = self
-            .vms
-            .iter()
-            .enumerate()
-            .map(|(v, vm)| VmView {
-                id: vm.id.clone(),
-                entry: d.vms[vm.entry].id.clone(),
-                host: d.hosts[vm.host].id.clone(),
-                state: vm.state,
-                reason: vm.reason.clone(),
-                app_failed: vm.app_failed,
-                hung: vm.hung,
-                unmonitored: vm.unmonitored,
-                redirected_io: vm.redirected,
-                waiting_for_node: vm.pending,
-                failed: vm.failed,
-                switching_over: vm.blackout,
-                queued_to: self.lanes.waiting_to(v).map(|h| d.hosts[h].id.clone()),
-                moved_from: vm.moved_from.map(|(h, t)| (d.hosts[h].id.clone(), t)),
-            })
-            .collect();
+        let vms = (0..self.vms.len()).map(|v| self.vm_view(v)).collect();
         let clusters = self
             .clusters
             .iter()
