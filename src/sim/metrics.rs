@@ -179,11 +179,9 @@ impl Engine {
                 Member::Host(_) => None,
             }));
         } else {
-            return if counts.all == 0 {
-                0
-            } else {
-                (counts.planned * 1000 / counts.all) as u32
-            };
+            return (counts.planned * 1000)
+                .checked_div(counts.all)
+                .map_or(0, |p| p as u32);
         }
         if members.is_empty() {
             return 0;
