@@ -1,7 +1,8 @@
 //! Forking a run: the analysis runs a design to its steady state once, then each failure from a
 //! copy of that engine. A fault or operation added to a copy runs before everything else queued
 //! for its instant, in the order added, exactly as one scripted from the start would (those are
-//! queued first): the copy's run is the run of the scenario with it in the script.
+//! queued first): the copy's run is the run of the scenario with it in the script. The copy's
+//! `scenario` stays the one it was built from.
 
 use super::{Engine, Ev};
 use crate::model::{Fault, Operation, ScheduledFault, ScheduledOp};
@@ -18,7 +19,6 @@ impl Engine {
             repair: false,
             fault,
         };
-        self.scenario.faults.push(f.clone());
         self.faults.push(f);
         let i = self.faults.len() - 1;
         self.queue_first(at_ms, Ev::Fault(i));
@@ -27,7 +27,6 @@ impl Engine {
     /// Adds an operation at `at_ms` (after now) as if it had been scripted from the start.
     pub fn add_op_first(&mut self, at_ms: u64, op: Operation) {
         let o = ScheduledOp { at_ms, op };
-        self.scenario.operations.push(o.clone());
         let i = self.ops.push(o);
         self.queue_first(at_ms, Ev::Op(i));
     }

@@ -5,6 +5,7 @@
 //! Handlers change state and push log events that say why.
 
 pub mod actions;
+mod chunks;
 mod faults;
 mod fork;
 mod guest;
@@ -222,7 +223,9 @@ enum Ev {
 /// A running simulation of one scenario.
 #[derive(Clone)]
 pub struct Engine {
-    pub scenario: Scenario,
+    /// What the engine was built from (a copy's added faults are in its script, not here):
+    /// shared, so a copy does not copy the design.
+    pub scenario: std::sync::Arc<Scenario>,
     net: Net,
     timing: Timing,
     health: Health,
@@ -236,7 +239,7 @@ pub struct Engine {
     sleepers: heartbeats::Sleepers,
     rng: Xoshiro256PlusPlus,
     faults: Vec<ScheduledFault>,
-    vms: Vec<VmInst>,
+    vms: chunks::Chunks<VmInst>,
     /// First instance index of each VM entry.
     entry_first: Vec<usize>,
     clusters: Vec<ClusterState>,
@@ -275,7 +278,7 @@ impl Engine {
         faults.sort_by_key(|f| f.at_ms);
         let mut e = Engine {
             timing: Timing::from_settings(&scenario.settings),
-            scenario: scenario.clone(),
+            scenario: std::sync::Arc::new(scenario.clone()),
             net,
             health,
             reach,
@@ -285,7 +288,7 @@ impl Engine {
             queue: BinaryHeap::new(),
             rng: Xoshiro256PlusPlus::seed_from_u64(scenario.seed),
             faults,
-            vms: Vec::new(),
+            vms: chunks::Chunks::default(),
             entry_first: Vec::new(),
             clusters: Vec::new(),
             nlbs: Vec::new(),
