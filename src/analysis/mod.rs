@@ -8,7 +8,7 @@ pub mod nines;
 
 use crate::model::{Fault, Operation, Scenario, ScheduledFault, ScheduledOp};
 use crate::sim::{Engine, EventKind, fmt_ms};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// When the fault happens: a minute of steady state first.
 pub const FAULT_AT_MS: u64 = 60_000;
@@ -18,7 +18,7 @@ pub const QUIET_MS: u64 = 15 * 60_000;
 pub const CAP_MS: u64 = 2 * 3_600_000;
 
 /// One thing that can go wrong (or be done) to the design.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Case {
     /// In words: "host-2 crashes".
     pub label: String,
@@ -39,7 +39,7 @@ pub enum What {
 }
 
 /// What one case cost one service (a tier, or a VM when the design has no tiers).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceResult {
     pub service: String,
     /// Fully available again by the end of the run.
@@ -58,7 +58,7 @@ pub struct ServiceResult {
 }
 
 /// The result of one case.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub case: Case,
     pub services: Vec<ServiceResult>,

@@ -3,7 +3,12 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    clusterlab::ui::mount();
+    // The same module runs the analysis's workers (see `ui::workers`).
+    if clusterlab::ui::workers::in_worker() {
+        clusterlab::ui::workers::serve();
+    } else {
+        clusterlab::ui::mount();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -7,7 +7,7 @@ use crate::analysis::{self, Outcome, compare, nines};
 use crate::model::Scenario;
 use crate::sim::fmt_ms;
 use clap::ValueEnum;
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -47,7 +47,7 @@ pub fn analyze(
     let a = report(path, pairs)?;
     let text = match against {
         None => match format {
-            Format::Json => serde_json::to_string_pretty(&json_of(&a)).expect("json") + "\n",
+            Format::Json => serde_json::to_string_pretty(&doc(&a)).expect("json") + "\n",
             Format::Csv => csv(&a),
             Format::Text => text(&a),
         },
@@ -56,15 +56,15 @@ pub fn analyze(
             let diffs = compare::differences(&a.outcomes, &b.outcomes);
             match format {
                 Format::Json => {
-                    let doc = json!({
-                        "a": json_of(&a),
-                        "b": json_of(&b),
-                        "verdict": compare::verdict(&diffs),
-                        "differences": diffs,
-                        "only_in_a": compare::only_in(&a.outcomes, &b.outcomes),
-                        "only_in_b": compare::only_in(&b.outcomes, &a.outcomes),
-                    });
-                    serde_json::to_string_pretty(&doc).expect("json") + "\n"
+                    let both = Against {
+                        a: doc(&a),
+                        b: doc(&b),
+                        verdict: compare::verdict(&diffs),
+                        differences: &diffs,
+                        only_in_a: compare::only_in(&a.outcomes, &b.outcomes),
+                        only_in_b: compare::only_in(&b.outcomes, &a.outcomes),
+                    };
+                    serde_json::to_string_pretty(&both).expect("json") + "\n"
                 }
                 Format::Csv => {
                     let mut t = String::from(
@@ -162,23 +162,49 @@ fn text(r: &Report) -> String {
     t
 }
 
-fn json_of(r: &Report) -> Value {
-    let rows: Vec<Value> = r
-        .outcomes
-        .iter()
-        .map(|o| {
-            let mut v = serde_json::to_value(o).expect("outcomes serialize");
-            v["why"] = Value::String(analysis::why(o));
-            v
-        })
-        .collect();
-    json!({
-        "scenario": r.scenario.name,
-        "summary": analysis::summary(&r.outcomes),
-        "fault_at_ms": analysis::FAULT_AT_MS,
-        "outcomes": rows,
-        "availability": r.years,
-    })
+/// The JSON of one design's analysis, written as it is serialized (no tree of values: the
+/// largest design has 24 266 outcomes).
+#[derive(Serialize)]
+struct Doc<'a> {
+    scenario: &'a str,
+    summary: String,
+    fault_at_ms: u64,
+    outcomes: Vec<Row<'a>>,
+    availability: &'a [nines::ServiceYear],
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+    why: String,
+}
+
+#[derive(Serialize)]
+struct Against<'a> {
+    a: Doc<'a>,
+    b: Doc<'a>,
+    verdict: String,
+    differences: &'a [compare::Difference],
+    only_in_a: Vec<&'a str>,
+    only_in_b: Vec<&'a str>,
+}
+
+fn doc(r: &Report) -> Doc<'_> {
+    Doc {
+        scenario: &r.scenario.name,
+        summary: analysis::summary(&r.outcomes),
+        fault_at_ms: analysis::FAULT_AT_MS,
+        outcomes: r
+            .outcomes
+            .iter()
+            .map(|o| Row {
+                outcome: o,
+                why: analysis::why(o),
+            })
+            .collect(),
+        availability: &r.years,
+    }
 }
 
 fn quote(s: &str) -> String {
@@ -189,12 +215,23 @@ fn csv(r: &Report) -> String {
     let mut t = String::from(
         "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,per_year,downtime_per_year_ms,why\n",
     );
+    // Each service's contributions by failure (a list as long as the outcomes).
+    let by_case: Vec<std::collections::HashMap<&str, &nines::Contribution>> = r
+        .years
+        .iter()
+        .map(|y| {
+            y.contributions
+                .iter()
+                .map(|c| (c.case.as_str(), c))
+                .collect()
+        })
+        .collect();
     for o in &r.outcomes {
+        let why = quote(&analysis::why(o));
         for (i, s) in o.services.iter().enumerate() {
-            let c = r
-                .years
+            let c = by_case
                 .get(i)
-                .and_then(|y| y.contributions.iter().find(|c| c.case == o.case.label));
+                .and_then(|m| m.get(o.case.label.as_str()).copied());
             t += &format!(
                 "{},{},{},{},{},{},{},{},{},{}\n",
                 quote(&o.case.label),
@@ -207,7 +244,7 @@ fn csv(r: &Report) -> String {
                 o.quorum_lost,
                 c.map_or(String::new(), |c| format!("{}", c.per_year)),
                 c.map_or(0, |c| c.ms_per_year.round() as u64),
-                quote(&analysis::why(o))
+                why
             );
         }
     }

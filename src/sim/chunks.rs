@@ -13,6 +13,9 @@ const CHUNK: usize = 64;
 pub struct Chunks<T> {
     chunks: Vec<Arc<Vec<T>>>,
     len: usize,
+    /// Elements lent out for change (or added) since `take_touched`: what a sum over all the
+    /// elements needs to look at again (see `tally`).
+    touched: Vec<u32>,
 }
 
 impl<T> Default for Chunks<T> {
@@ -20,6 +23,7 @@ impl<T> Default for Chunks<T> {
         Chunks {
             chunks: Vec::new(),
             len: 0,
+            touched: Vec::new(),
         }
     }
 }
@@ -39,7 +43,16 @@ impl<T: Clone> Chunks<T> {
         }
         let last = self.chunks.last_mut().expect("a chunk was just made");
         Arc::make_mut(last).push(x);
+        self.touched.push(self.len as u32);
         self.len += 1;
+    }
+
+    /// The elements lent out for change since the last call, each once, in order.
+    pub fn take_touched(&mut self) -> Vec<usize> {
+        let mut t: Vec<usize> = self.touched.drain(..).map(|i| i as usize).collect();
+        t.sort_unstable();
+        t.dedup();
+        t
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &T> {
@@ -56,6 +69,7 @@ impl<T> Index<usize> for Chunks<T> {
 
 impl<T: Clone> IndexMut<usize> for Chunks<T> {
     fn index_mut(&mut self, i: usize) -> &mut T {
+        self.touched.push(i as u32);
         &mut Arc::make_mut(&mut self.chunks[i / CHUNK])[i % CHUNK]
     }
 }
@@ -87,5 +101,10 @@ mod tests {
         assert_eq!((a[130], b[130], b[129], b.len()), (130, 7, 129, 200));
         assert_eq!(a.iter().copied().sum::<u32>(), (0..200u32).sum::<u32>());
         assert_eq!((&b).into_iter().count(), 200);
+        b.take_touched();
+        b[5] = 1;
+        b[3] = 1;
+        b[5] = 2;
+        assert_eq!((b.take_touched(), b.take_touched()), (vec![3, 5], vec![]));
     }
 }

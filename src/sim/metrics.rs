@@ -3,6 +3,7 @@
 
 use super::Engine;
 use super::state::{Member, RoleState};
+use super::tally::TierCounts;
 use serde::Serialize;
 
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
@@ -87,7 +88,10 @@ impl Engine {
             self.metrics.tiers = tiers;
             self.metrics.hosts = d.hosts.iter().map(|h| h.id.clone()).collect();
         }
-        let (counts, cpu) = self.count_vms();
+        self.tally
+            .update(&mut self.vms, &self.scenario.design, &self.metrics.tiers);
+        let counts = self.tally.tiers.clone();
+        let cpu = &self.tally.cpu;
         let fractions: Vec<(u64, u64)> = self
             .metrics
             .tiers
@@ -226,46 +230,6 @@ impl Engine {
             (counts.serving, counts.all)
         }
     }
-
-    /// Each tier's VM instances (by their entry's tier) and each host's CPU demand, in one pass
-    /// over the VMs: with 8 000 VMs this pass is most of what a VM's failure costs to simulate.
-    fn count_vms(&self) -> (Vec<TierCounts>, Vec<u64>) {
-        let d = &self.scenario.design;
-        let tiers = &self.metrics.tiers;
-        let tier_of: Vec<Option<usize>> = d
-            .vms
-            .iter()
-            .map(|e| {
-                e.tier
-                    .as_ref()
-                    .and_then(|t| tiers.iter().position(|x| x == t))
-            })
-            .collect();
-        let mut counts = vec![TierCounts::default(); tiers.len()];
-        let mut cpu = vec![0u64; d.hosts.len()];
-        // `for_each` rather than `for`: it walks the chunks as slices.
-        self.vms.iter().for_each(|vm| {
-            if let Some(t) = tier_of[vm.entry] {
-                let serving = vm.serving();
-                let c = &mut counts[t];
-                c.all += 1;
-                c.serving += u64::from(serving);
-                c.planned += u64::from(vm.planned_down && !serving);
-            }
-            if vm.guest_up() || matches!(vm.state, super::state::VmState::Booting { .. }) {
-                cpu[vm.host] += vm_cpu_demand(d, vm);
-            }
-        });
-        (counts, cpu)
-    }
-}
-
-/// A tier's VM instances: all, serving, and down for a planned operation.
-#[derive(Clone, Copy, Default)]
-struct TierCounts {
-    all: u64,
-    serving: u64,
-    planned: u64,
 }
 
 /// A VM's CPU demand: vCPUs x utilisation (percent of one logical processor each).

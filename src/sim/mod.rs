@@ -22,6 +22,7 @@ pub mod player;
 mod snapshot;
 pub mod state;
 mod storage;
+mod tally;
 
 pub use faults::describe;
 pub use metrics::{Metrics, Sample};
@@ -258,6 +259,8 @@ pub struct Engine {
     ops: operations::Ops,
     /// Which VMs wait for a node and which booted lately: start order reads these, not every VM.
     starts: ordering::Starts,
+    /// Sums over the VMs for the metrics, kept up to date (see `tally`).
+    tally: tally::Tally,
 }
 
 impl Engine {
@@ -309,6 +312,7 @@ impl Engine {
             ),
             ops: operations::Ops::new(scenario.design.hosts.len(), &scenario.operations),
             starts: ordering::Starts::default(),
+            tally: tally::Tally::default(),
         };
         // Faults first: at equal times a fault precedes the heartbeat it would stop.
         for i in 0..e.faults.len() {

@@ -1,10 +1,10 @@
-//! The page's "will it survive?": every single failure run in slices between frames (progress,
-//! cancel, rows streamed as they arrive), the table worst first, each service's year in nines
+//! The page's "will it survive?": every single failure run in Web Workers (`workers`), or in
+//! slices between frames where there are none (progress, cancel, rows streamed as they arrive), the table worst first, each service's year in nines
 //! against its target, a heat strip on the canvas, and a row opened in the player at the moment
 //! it hurts. The runs are `crate::analysis`; this module only schedules them and draws results.
 
-use super::Ui;
 use super::run::{Mode, clock};
+use super::{Ui, workers};
 use crate::analysis::{self as an, Outcome, nines};
 use crate::editor::Command;
 use crate::model::Scenario;
@@ -13,6 +13,8 @@ use leptos::task::spawn_local;
 
 /// How long one slice of runs may hold the page before it yields a frame (ms).
 const SLICE_MS: f64 = 24.0;
+/// How often the page collects what the workers sent (ms): each collection redraws the table.
+const POLL_MS: u32 = 100;
 /// Rows drawn at most (a 64-host design has thousands of cases): the worst come first.
 const MAX_ROWS: usize = 150;
 
@@ -139,7 +141,8 @@ impl Analysis {
                 return;
             }
         };
-        let cases = an::cases(&scenario, self.pairs.get_untracked());
+        let pairs = self.pairs.get_untracked();
+        let cases = an::cases(&scenario, pairs);
         let total = cases.len();
         let generation = self.generation.get_value();
         into.set(Some(Results {
@@ -152,33 +155,77 @@ impl Analysis {
         self.progress.set(Some((0, total)));
         spawn_local(async move {
             let started = now_ms();
-            let mut next = 0;
-            while next < total {
-                let slice = now_ms();
-                let mut done = Vec::new();
-                while next < total && (done.is_empty() || now_ms() - slice < SLICE_MS) {
-                    done.push(steady.run(&cases[next]));
-                    next += 1;
-                }
-                if self.generation.get_value() != generation {
-                    return;
+            let current = move || self.generation.get_value() == generation;
+            // Each case's outcome by its place in the list: they arrive in any order.
+            let mut got: Vec<Option<Outcome>> = vec![None; total];
+            let mut count = 0;
+            let land = |got: &mut Vec<Option<Outcome>>,
+                        count: &mut usize,
+                        from: usize,
+                        outcomes: Vec<Outcome>| {
+                let mut fresh = Vec::with_capacity(outcomes.len());
+                for (k, mut o) in outcomes.into_iter().enumerate() {
+                    let i = from + k;
+                    if i < total && got[i].is_none() {
+                        o.case = cases[i].clone();
+                        fresh.push(o.clone());
+                        got[i] = Some(o);
+                        *count += 1;
+                    }
                 }
                 into.update(|r| {
                     if let Some(r) = r {
-                        r.outcomes.extend(done);
+                        r.outcomes.extend(fresh);
                     }
                 });
-                self.progress.set(Some((next, total)));
+                self.progress.set(Some((*count, total)));
+            };
+            if workers::count().await > 0 && current() {
+                let job = workers::begin(&scenario, pairs, total);
+                while count < total && !workers::broken() {
+                    gloo_timers::future::TimeoutFuture::new(POLL_MS).await;
+                    if !current() {
+                        workers::end(job);
+                        return;
+                    }
+                    for (from, outcomes) in workers::take(job) {
+                        land(&mut got, &mut count, from, outcomes);
+                    }
+                }
+                workers::end(job);
+            }
+            // On the main thread, in slices between frames: without workers, or what they left.
+            let mut next = 0;
+            while count < total {
+                let slice = now_ms();
+                while next < total && got[next].is_some() {
+                    next += 1;
+                }
+                let from = next;
+                let mut done = Vec::new();
+                while next < total
+                    && got[next].is_none()
+                    && (done.is_empty() || now_ms() - slice < SLICE_MS)
+                {
+                    done.push(steady.run(&cases[next]));
+                    next += 1;
+                }
+                if !current() {
+                    return;
+                }
+                land(&mut got, &mut count, from, done);
                 // Let the page draw and take clicks (Cancel) between slices.
                 gloo_timers::future::TimeoutFuture::new(0).await;
-                if self.generation.get_value() != generation {
+                if !current() {
                     return;
                 }
             }
+            let mut outcomes: Vec<Outcome> = got.into_iter().flatten().collect();
+            an::worst_first(&mut outcomes);
             let took = now_ms() - started;
             into.update(|r| {
                 if let Some(r) = r {
-                    an::worst_first(&mut r.outcomes);
+                    r.outcomes = outcomes;
                     r.finished = true;
                     r.took_ms = took;
                 }

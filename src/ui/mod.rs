@@ -40,6 +40,8 @@ mod timeline;
 #[cfg(feature = "simulate")]
 pub mod twin;
 mod vlan;
+#[cfg(feature = "simulate")]
+pub mod workers;
 
 use crate::editor::tool::{Effect, Palette, Tool, WitnessKind};
 use crate::editor::{Command, Editor};
