@@ -100,6 +100,35 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await page.close();
 }
 
+// The analysis runs in Web Workers, one per core, and shows exactly the pinned results
+// (tests/data/analysis), rows in the same order, whatever order the workers answer in.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  let workers = 0;
+  page.on('worker', () => { workers += 1; });
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('[data-testid="host-host-1"]', { timeout: 20000 });
+  await page.click('[data-testid="open"]');
+  await page.click('[data-testid="sample-scale-out"]');
+  await page.click('[data-testid="mode-analyze"]');
+  await page.waitForFunction(() => /runs in/.test(document.querySelector('.analysis .took')?.textContent || ''), null, { timeout: 60000 });
+  const pinned = fs.readFileSync('tests/data/analysis/scale-out.txt', 'utf8').split('\n');
+  const summary = await page.textContent('[data-testid="analysis-summary"]');
+  const cores = await page.evaluate(() => Math.min(navigator.hardwareConcurrency, 8));
+  check('the analysis runs in one Web Worker per core', workers === cores, `${workers} workers, ${cores} cores`);
+  check('the workers\' analysis has the pinned summary', summary.trim() === pinned[0], summary);
+  const labels = await page.$$eval('[data-testid="analysis-row"] .label', (l) => l.map((x) => x.textContent));
+  const want = [...new Set(pinned.slice(1).filter((l) => l.includes(' | ')).map((l) => l.split(' | ')[0]))];
+  check('its rows come in the pinned order (worst first)', JSON.stringify(labels) === JSON.stringify(want.slice(0, labels.length)) && labels.length === want.length,
+    (() => { const i = labels.findIndex((l, k) => l !== want[k]); return `${labels.length} rows of ${want.length}; first difference at ${i}: ${labels[i]} / ${want[i]}`; })());
+  check('no page errors in the workers\' analysis', errors.length === 0, errors.join(' | '));
+  await page.close();
+}
+
 // The first load is the editor alone; Simulate fetches the simulator, which takes the editor
 // over with its undo history; if it cannot be fetched the user keeps working and is told why.
 {
