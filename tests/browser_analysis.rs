@@ -232,6 +232,44 @@ async fn a_target_set_in_the_panel_says_whether_the_service_meets_it() {
     );
 }
 
+/// A host's crash rate edited in the inspector (Design mode) is one command, kept in the
+/// scenario, and changes the years the analysis adds up: the years are the engine's `nines`.
+#[wasm_bindgen_test]
+async fn a_rate_edited_on_a_host_changes_the_years() {
+    let ui = open(HOST_CLUSTER).await;
+    click("mode-analyze");
+    finished(&ui).await;
+    let before = text("year-app");
+    click("mode-design");
+    ui.select(vec!["host-2".to_string()]);
+    settle().await;
+    let input: HtmlInputElement = find("rate-hostcrash").unchecked_into();
+    input.set_value("12");
+    change(&input);
+    settle().await;
+    let rates = ui
+        .editor
+        .with_untracked(|e| e.scenario().reliability.rates.clone());
+    assert_eq!(rates.len(), 1);
+    assert_eq!((rates[0].id.as_str(), rates[0].per_year), ("host-2", 12.0));
+    click("mode-analyze");
+    TimeoutFuture::new(1_000).await;
+    finished(&ui).await;
+    let after = text("year-app");
+    assert_ne!(
+        after, before,
+        "twelve crashes a year of host-2 cost app more"
+    );
+    let s = ui.editor.with_untracked(|e| e.scenario().clone());
+    let years = analysis::nines::years(&s, &analysis::analyze(&s, false).unwrap());
+    let app = years.iter().find(|y| y.service == "app").unwrap();
+    assert!(
+        after.contains(&analysis::nines::percent(app.availability)),
+        "{after} shows {}",
+        analysis::nines::percent(app.availability)
+    );
+}
+
 #[wasm_bindgen_test]
 async fn design_b_from_a_pasted_link_is_compared_failure_by_failure() {
     let ui = open(HOST_CLUSTER).await;
