@@ -11,6 +11,8 @@
 pub mod analysis;
 pub mod editor;
 pub mod gallery;
+#[cfg(feature = "simulate")]
+pub mod lesson;
 pub mod model;
 pub mod share;
 pub mod sim;

@@ -43,7 +43,7 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Print the share-link fragment (`#v4.…`) of a scenario; append it to the page's address.
+    /// Print the share-link fragment (`#v5.…`) of a scenario; append it to the page's address.
     Link {
         scenario: String,
         /// Open the run at this moment, e.g. `90s` or `5m`.

@@ -5,6 +5,7 @@
 
 mod defaults;
 mod fault_json;
+pub mod lesson;
 mod names;
 pub mod network;
 mod operation;
@@ -56,6 +57,9 @@ pub struct Scenario {
     /// Failure rates and repair times the user set, and each service's availability target.
     #[serde(default, skip_serializing_if = "Reliability::is_empty")]
     pub reliability: Reliability,
+    /// An instructor's lesson: goal, steps, checks and what the student may not change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<lesson::Lesson>,
 }
 
 fn format_version() -> u32 {

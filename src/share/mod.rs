@@ -1,8 +1,8 @@
-//! Share links: a whole scenario in a URL fragment (`#v4.…`), which the browser never sends to
+//! Share links: a whole scenario in a URL fragment (`#v5.…`), which the browser never sends to
 //! a server.
 //!
-//! `v4.` + base64url( deflate( postcard( Wire ) ) ). Versions 2, 3 and 4 are version 1 with more
-//! fields at the end of the walk; all use the same preset dictionary, and `v1.` to `v3.` links
+//! `v5.` + base64url( deflate( postcard( Wire ) ) ). Versions 2 to 5 are version 1 with more
+//! fields at the end of the walk; all use the same preset dictionary, and `v1.` to `v4.` links
 //! open as they always did. The wire (see `walk`) stores the scenario
 //! column by column, numbers delta-coded and strings interned, so runs of similar components
 //! (64 hosts, 68 cables) compress to almost nothing. Decoding trusts nothing: lengths, the
@@ -23,7 +23,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::fmt;
 
 /// The wire version this build writes. Older versions stay readable forever (golden links).
-pub const LINK_VERSION: u32 = 4;
+pub const LINK_VERSION: u32 = 5;
 /// Longest fragment read: far above any real design, far below what could slow a page.
 pub const MAX_LINK_CHARS: usize = 100_000;
 /// Longest link the page offers without a warning: some chat apps and mail clients cut longer.
@@ -114,7 +114,7 @@ pub fn encode(shared: &Shared) -> Result<String, LinkError> {
     Ok(packed_fragment(&bytes))
 }
 
-/// `v4.` and the wire bytes, deflated and in base64url.
+/// `v5.` and the wire bytes, deflated and in base64url.
 fn packed_fragment(wire: &[u8]) -> String {
     format!(
         "v{LINK_VERSION}.{}",

@@ -21,6 +21,10 @@ pub(super) trait Pass {
     fn len(&mut self, n: usize) -> Result<usize, LinkError>;
     /// Starts a column: deltas restart from zero.
     fn column(&mut self);
+    /// Whether an optional text comes last: a writer says whether it has one (and writes no
+    /// flag: a link without it is a byte shorter), a reader whether the link holds one more.
+    #[cfg(feature = "simulate")]
+    fn more_text(&mut self, has: bool) -> bool;
 }
 
 #[derive(Default)]
@@ -60,6 +64,10 @@ impl Pass for Writer {
     }
     fn column(&mut self) {
         self.prev = 0;
+    }
+    #[cfg(feature = "simulate")]
+    fn more_text(&mut self, has: bool) -> bool {
+        has
     }
 }
 
@@ -111,6 +119,10 @@ impl Pass for Reader {
     }
     fn column(&mut self) {
         self.prev = 0;
+    }
+    #[cfg(feature = "simulate")]
+    fn more_text(&mut self, _: bool) -> bool {
+        self.texts.len() > 0
     }
 }
 

@@ -342,6 +342,31 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     if version >= 4 {
         added_in_v4(p, shared)?;
     }
+    #[cfg(feature = "simulate")]
+    if version >= 5 {
+        added_in_v5(p, shared)?;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "simulate")]
+/// Link version 5: the lesson (issue 14), as its JSON text (mostly prose, which the deflate of
+/// the whole wire compresses as well as any column would), last and only when there is one.
+fn added_in_v5<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
+    let s = &mut shared.scenario;
+    if !p.more_text(s.lesson.is_some()) {
+        s.lesson = None;
+        return Ok(());
+    }
+    let mut json = s
+        .lesson
+        .as_ref()
+        .and_then(|l| serde_json::to_string(l).ok())
+        .unwrap_or_default();
+    p.text(&mut json)?;
+    let lesson =
+        serde_json::from_str(&json).map_err(|_| LinkError::Damaged("its lesson cannot be read"))?;
+    s.lesson = Some(lesson);
     Ok(())
 }
 

@@ -132,7 +132,7 @@ impl Engine {
     }
 
     /// The VM instance a script names (`web` or `web#2`).
-    pub(super) fn vm_index(&self, r: &str) -> Option<usize> {
+    pub fn vm_index(&self, r: &str) -> Option<usize> {
         let (entry, k) = parse_vm_ref(r)?;
         let e = self
             .scenario

@@ -121,6 +121,92 @@ impl Gen {
         })
     }
 
+    /// A lesson with every kind of check, steps with and without hints, and a lock.
+    fn lesson(&mut self) -> lesson::Lesson {
+        use lesson::{Check as C, Scope};
+        let percent = |r: &mut Self| f64::from(r.rng.random_range(0..100_000u32)) / 1000.0;
+        let scope = |r: &mut Self| {
+            if r.chance(0.5) {
+                Scope::Every
+            } else {
+                Scope::HostCrashes
+            }
+        };
+        let checks = (0..self.n(14))
+            .map(|_| match self.rng.random_range(0..12u32) {
+                0 => C::NoLocalStorage { tier: self.text() },
+                1 => C::SpansHosts {
+                    tier: self.text(),
+                    hosts: self.rng.random_range(0..9),
+                },
+                2 => C::OnlyReachableFrom {
+                    tier: self.text(),
+                    from: self.text(),
+                },
+                3 => C::HasWitness {
+                    cluster: self.id("c"),
+                },
+                4 => C::AtMostHosts {
+                    hosts: self.rng.random_range(0..70),
+                },
+                5 => C::Served {
+                    service: self.text(),
+                    percent: percent(self),
+                },
+                6 => C::RunningWithin {
+                    vm: self.id("v"),
+                    within_ms: self.ms(),
+                },
+                7 => C::QuorumKept {
+                    cluster: self.id("c"),
+                },
+                8 => C::Survives {
+                    service: self.chance(0.5).then(|| self.text()),
+                    scope: scope(self),
+                },
+                9 => C::RecoversWithin {
+                    service: self.text(),
+                    within_ms: self.ms(),
+                    scope: scope(self),
+                },
+                10 => C::Availability {
+                    service: self.text(),
+                    percent: percent(self),
+                },
+                _ => C::Did {
+                    fault: self.text(),
+                    then: self.chance(0.5).then(|| self.text()),
+                },
+            })
+            .collect();
+        lesson::Lesson {
+            title: self.text(),
+            goal: self.text(),
+            steps: (0..self.n(6))
+                .map(|_| lesson::Step {
+                    text: self.text(),
+                    hint: if self.chance(0.5) {
+                        self.text()
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect(),
+            checks,
+            lock: lesson::Lock {
+                parts: (0..self.n(4))
+                    .map(|_| lesson::Locked {
+                        id: self.id("h"),
+                        properties: (0..self.n(3)).map(|_| self.text()).collect(),
+                        reason: self.text(),
+                    })
+                    .collect(),
+                faults: (0..self.n(3)).map(|_| self.text()).collect(),
+                operations: (0..self.n(2)).map(|_| self.text()).collect(),
+            },
+        }
+    }
+
     fn pick<T: Copy>(&mut self, all: &[T]) -> T {
         all[self.n(all.len() - 1)]
     }
@@ -413,6 +499,7 @@ impl Gen {
         Scenario {
             format: FORMAT_VERSION,
             reliability,
+            lesson: self.chance(0.3).then(|| self.lesson()),
             name: self.text(),
             description: self.text(),
             seed: if self.chance(0.2) {

@@ -1,0 +1,145 @@
+//! Lessons: each check of a lesson evaluated against a scenario (`evaluate`), and a student's
+//! submission graded against the instructor's lesson (`grade`). Nothing a submission says is
+//! taken on trust: its design is checked as drawn, its script is run again, and its analysis is
+//! run again. No web types: the page and the CLI grader read the same verdicts.
+
+mod checks;
+mod lock;
+
+pub use lock::tampering;
+
+use crate::analysis::{self, Outcome};
+use crate::model::Scenario;
+use crate::model::lesson::{Check, Lesson};
+use crate::sim::Engine;
+use serde::Serialize;
+
+/// What one check says of a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict {
+    /// The check in words: "db spans at least 2 hosts".
+    pub check: String,
+    pub pass: bool,
+    /// Why, in one sentence (what passed, or what is missing).
+    pub why: String,
+}
+
+/// A submission graded against the instructor's lesson.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Grade {
+    /// Checks passed, in percent (0 when the submission is flagged).
+    pub score: f64,
+    pub verdicts: Vec<Verdict>,
+    /// Why the submission cannot be graded as passing (its lesson or locked parts differ from
+    /// the instructor's, or it used faults the lesson does not allow); empty when none.
+    pub flags: Vec<String>,
+}
+
+/// What the checks read, each made once and only if a check needs it.
+pub(crate) struct Evidence<'a> {
+    pub scenario: &'a Scenario,
+    run: Option<Engine>,
+    analysis: Option<Result<Vec<Outcome>, String>>,
+}
+
+impl<'a> Evidence<'a> {
+    fn new(scenario: &'a Scenario) -> Evidence<'a> {
+        Evidence {
+            scenario,
+            run: None,
+            analysis: None,
+        }
+    }
+
+    /// The scenario's script run until the design is quiet after its last entry (as an
+    /// analysis case runs), with the VM named `watch` followed: its down spans.
+    pub fn run(&mut self) -> Result<&Engine, String> {
+        if self.run.is_none() {
+            self.run = Some(run_script(self.scenario)?);
+        }
+        Ok(self.run.as_ref().expect("made above"))
+    }
+
+    pub fn analysis(&mut self) -> Result<&[Outcome], String> {
+        let s = self.scenario;
+        self.analysis
+            .get_or_insert_with(|| analysis::analyze(s, false))
+            .as_deref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// The scenario's script run from the start until nothing has happened for
+/// `analysis::QUIET_MS` after its last entry, or `analysis::CAP_MS` after it.
+pub fn run_script(s: &Scenario) -> Result<Engine, String> {
+    let mut e = Engine::new(s).map_err(|p| {
+        p.first()
+            .map_or("the design has errors".into(), |p| p.message.clone())
+    })?;
+    let last = s
+        .faults
+        .iter()
+        .map(|f| f.at_ms)
+        .chain(s.operations.iter().map(|o| o.at_ms))
+        .max()
+        .unwrap_or(0);
+    e.run_until(last);
+    let cap = last + analysis::CAP_MS;
+    let mut quiet_from = last;
+    loop {
+        if !e.step((quiet_from + analysis::QUIET_MS).min(cap)) {
+            break;
+        }
+        quiet_from = e.now();
+        if quiet_from >= cap {
+            break;
+        }
+    }
+    Ok(e)
+}
+
+/// Every check of `lesson`, in order, against `s`.
+pub fn evaluate(s: &Scenario, lesson: &Lesson) -> Vec<Verdict> {
+    let mut ev = Evidence::new(s);
+    lesson
+        .checks
+        .iter()
+        .map(|c| {
+            let (pass, why) = match checks::check(&mut ev, c) {
+                Ok(r) => r,
+                Err(e) => (false, format!("it cannot be checked: {e}")),
+            };
+            Verdict {
+                check: checks::words(c),
+                pass,
+                why,
+            }
+        })
+        .collect()
+}
+
+/// Grades `submission` against the lesson in the instructor's scenario `lesson_file`.
+pub fn grade(lesson_file: &Scenario, submission: &Scenario) -> Result<Grade, String> {
+    let lesson = lesson_file
+        .lesson
+        .as_ref()
+        .ok_or("the instructor's file has no lesson")?;
+    let flags = tampering(lesson_file, submission);
+    let verdicts = evaluate(submission, lesson);
+    let passed = verdicts.iter().filter(|v| v.pass).count();
+    let score = if flags.is_empty() && !verdicts.is_empty() {
+        (passed * 1000 / verdicts.len()) as f64 / 10.0
+    } else {
+        0.0
+    };
+    Ok(Grade {
+        score,
+        verdicts,
+        flags,
+    })
+}
+
+/// A check in words, for the checklist and the grader's columns.
+pub fn words(c: &Check) -> String {
+    checks::words(c)
+}

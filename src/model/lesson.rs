@@ -1,0 +1,139 @@
+//! A lesson an instructor puts in a scenario: what to achieve (title, goal, steps with hints),
+//! how it is checked (`crate::lesson` evaluates the checks), and what the student may not change
+//! (the lock). It travels in the scenario file and the link like the rest.
+
+#[cfg(feature = "simulate")]
+use super::Id;
+#[cfg(feature = "simulate")]
+use serde::{Deserialize, Serialize};
+
+/// The first page load (the editor alone) never reads a lesson: it keeps it as read (see
+/// `reliability::Node`), so it survives the first load's saves and hand-over.
+#[cfg(not(feature = "simulate"))]
+pub type Lesson = super::reliability::Node;
+
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    pub title: String,
+    /// What the student is to achieve, in a few sentences.
+    #[serde(default)]
+    pub goal: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+    #[serde(default, skip_serializing_if = "Lock::is_open")]
+    pub lock: Lock,
+}
+
+/// One step of the lesson, with a hint the student may ask for.
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hint: String,
+}
+
+/// Which single failures an analysis check covers.
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Each host's crash.
+    #[default]
+    HostCrashes,
+    /// Every single failure the analysis runs.
+    Every,
+}
+
+/// A check, of one of four kinds: the design as drawn, the run of the scenario's script, the
+/// every-single-failure analysis, and what the student did in the run.
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    // The design.
+    /// No VM of the tier keeps its disks on a host's local storage.
+    NoLocalStorage { tier: String },
+    /// The tier's VMs start on at least this many hosts.
+    SpansHosts { tier: String, hosts: u32 },
+    /// The tier's VMs share a VLAN with the `from` tier's and with no other VM.
+    OnlyReachableFrom { tier: String, from: String },
+    /// The cluster has a witness (disk, file share or cloud).
+    HasWitness { cluster: Id },
+    /// The design has at most this many hosts.
+    AtMostHosts { hosts: u32 },
+    // The run of the script.
+    /// The service's clients were served at least this share of their requests.
+    Served { service: String, percent: f64 },
+    /// Each time the VM (`web#2`, or `web` for its first instance) went down it was running
+    /// again within this long, and it runs at the end.
+    RunningWithin { vm: String, within_ms: u64 },
+    /// The cluster never lost quorum.
+    QuorumKept { cluster: Id },
+    // The analysis.
+    /// The service (every service when none is named) survives each failure of the scope.
+    Survives {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        #[serde(default)]
+        scope: Scope,
+    },
+    /// Under each failure of the scope the service is whole again within this long.
+    RecoversWithin {
+        service: String,
+        within_ms: u64,
+        #[serde(default)]
+        scope: Scope,
+    },
+    /// The service's availability over a year is at least this (percent).
+    Availability { service: String, percent: f64 },
+    // What the student did.
+    /// The script has a fault of this kind (`host_crash`, as in the file) and the run then
+    /// logged an event of kind `then` (`vm_failed_over`), if one is named.
+    Did {
+        fault: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        then: Option<String>,
+    },
+}
+
+/// What a student may not change, and which faults and operations they may use.
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Lock {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Locked>,
+    /// The fault kinds a student may inject (as in the file: `host_crash`); none listed: any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<String>,
+    /// The operation kinds a student may carry out (`live_migrate`); none listed: any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
+}
+
+/// A component (by id) the student may not change: all of it, or only the named properties
+/// (as in the file: `storage`, `hosts`).
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Locked {
+    pub id: Id,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<String>,
+    /// Shown beside the lock: why this part is not the exercise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+#[cfg(feature = "simulate")]
+impl Lock {
+    pub fn is_open(&self) -> bool {
+        self.parts.is_empty() && self.faults.is_empty() && self.operations.is_empty()
+    }
+}

@@ -1,0 +1,373 @@
+//! Lessons: every kind of check on fixtures, passing and failing, with the sentence that says
+//! why; and the grader, which takes nothing a submission says on trust.
+
+mod common;
+use clusterlab::lesson::{self, Verdict};
+use clusterlab::model::Scenario;
+use clusterlab::model::lesson::{Check, Lesson, Scope};
+use common::example;
+
+fn verdict(s: &Scenario, check: Check) -> Verdict {
+    let lesson = Lesson {
+        title: "t".into(),
+        checks: vec![check],
+        ..Lesson::default()
+    };
+    lesson::evaluate(s, &lesson).remove(0)
+}
+
+fn passes(s: &Scenario, check: Check, why: &str) {
+    let v = verdict(s, check);
+    assert!(v.pass, "{}: expected to pass, says {}", v.check, v.why);
+    assert_eq!(v.why, why, "{}", v.check);
+}
+
+fn fails(s: &Scenario, check: Check, why: &str) {
+    let v = verdict(s, check);
+    assert!(!v.pass, "{}: expected to fail, says {}", v.check, v.why);
+    assert_eq!(v.why, why, "{}", v.check);
+}
+
+fn s(t: &str) -> String {
+    t.to_string()
+}
+
+#[test]
+fn design_checks_read_the_design_as_drawn() {
+    let w = example("web-app-db");
+    let local = example("local-storage");
+    passes(
+        &w,
+        Check::NoLocalStorage { tier: s("db") },
+        "every VM of db is on shared storage",
+    );
+    fails(
+        &local,
+        Check::NoLocalStorage { tier: s("legacy") },
+        "legacy keeps its disks on local-1, a host's local storage",
+    );
+    passes(
+        &w,
+        Check::SpansHosts {
+            tier: s("web"),
+            hosts: 2,
+        },
+        "web runs on 3 host(s): host-1, host-2, host-3",
+    );
+    fails(
+        &w,
+        Check::SpansHosts {
+            tier: s("db"),
+            hosts: 2,
+        },
+        "db runs on 1 host(s): host-1",
+    );
+    passes(
+        &w,
+        Check::HasWitness { cluster: s("prod") },
+        "prod has a witness (file share witness-share)",
+    );
+    fails(
+        &example("quorum-two-nodes"),
+        Check::HasWitness {
+            cluster: s("hv-cluster"),
+        },
+        "hv-cluster has no witness",
+    );
+    passes(
+        &w,
+        Check::AtMostHosts { hosts: 4 },
+        "the design has 4 hosts",
+    );
+    fails(
+        &w,
+        Check::AtMostHosts { hosts: 3 },
+        "the design has 4 hosts",
+    );
+}
+
+#[test]
+fn the_db_vlan_is_reachable_only_from_the_app_tier() {
+    let mut w = example("web-app-db");
+    // The sample puts the reports VM on the database's VLAN 20.
+    fails(
+        &w,
+        Check::OnlyReachableFrom {
+            tier: s("db"),
+            from: s("app"),
+        },
+        "reports reaches db on a shared VLAN",
+    );
+    let reports = w.design.vms.iter_mut().find(|v| v.id == "reports").unwrap();
+    reports.nics[0].vlan = Some(30);
+    passes(
+        &w,
+        Check::OnlyReachableFrom {
+            tier: s("db"),
+            from: s("app"),
+        },
+        "only app reaches db",
+    );
+    fails(
+        &w,
+        Check::OnlyReachableFrom {
+            tier: s("db"),
+            from: s("web"),
+        },
+        "app#1 reaches db on a shared VLAN",
+    );
+}
+
+#[test]
+fn run_checks_run_the_script_again() {
+    let w = example("web-app-db");
+    // host-1's crash at 1:00 takes web#1 and the database with it until they restart.
+    passes(
+        &w,
+        Check::Served {
+            service: s("web"),
+            percent: 70.0,
+        },
+        "web served 73.8542 % of its requests through the run",
+    );
+    let v = verdict(
+        &w,
+        Check::Served {
+            service: s("web"),
+            percent: 90.0,
+        },
+    );
+    assert!(!v.pass, "{}", v.why);
+    passes(
+        &w,
+        Check::QuorumKept { cluster: s("prod") },
+        "prod kept quorum through the run",
+    );
+    fails(
+        &example("quorum-two-nodes"),
+        Check::QuorumKept {
+            cluster: s("hv-cluster"),
+        },
+        "hv-cluster lost quorum at 39.7 s",
+    );
+}
+
+#[test]
+fn a_vm_running_again_within_a_time_is_measured_from_its_down_spans() {
+    let w = example("web-app-db");
+    // host-1 crashes at 1:00 and db, on it, restarts elsewhere.
+    passes(
+        &w,
+        Check::RunningWithin {
+            vm: s("db"),
+            within_ms: 600_000,
+        },
+        "db went down 1 time(s); the longest took 5.7 min to run again",
+    );
+    let v = verdict(
+        &w,
+        Check::RunningWithin {
+            vm: s("db"),
+            within_ms: 120_000,
+        },
+    );
+    assert!(!v.pass, "{}", v.why);
+    passes(
+        &w,
+        Check::RunningWithin {
+            vm: s("web#3"),
+            within_ms: 1,
+        },
+        "web#3 never went down",
+    );
+    fails(
+        &w,
+        Check::RunningWithin {
+            vm: s("nope"),
+            within_ms: 1,
+        },
+        "the design has no VM nope",
+    );
+}
+
+#[test]
+fn analysis_checks_read_the_every_single_failure_analysis() {
+    let w = example("web-app-db");
+    passes(
+        &w,
+        Check::Survives {
+            service: Some(s("web")),
+            scope: Scope::HostCrashes,
+        },
+        "it survives each host crash",
+    );
+    let v = verdict(
+        &w,
+        Check::Survives {
+            service: None,
+            scope: Scope::Every,
+        },
+    );
+    assert!(
+        !v.pass && v.why.contains("does not survive: switch lan fails"),
+        "{}",
+        v.why
+    );
+    let v = verdict(
+        &w,
+        Check::RecoversWithin {
+            service: s("db"),
+            within_ms: 600_000,
+            scope: Scope::HostCrashes,
+        },
+    );
+    assert!(
+        v.pass && v.why == "its longest recovery is 5.7 min (host-1 crashes)",
+        "{}",
+        v.why
+    );
+    let v = verdict(
+        &w,
+        Check::RecoversWithin {
+            service: s("db"),
+            within_ms: 120_000,
+            scope: Scope::HostCrashes,
+        },
+    );
+    assert!(!v.pass, "{}", v.why);
+    let v = verdict(
+        &w,
+        Check::Availability {
+            service: s("web"),
+            percent: 99.0,
+        },
+    );
+    assert!(
+        v.pass && v.why.starts_with("web is available "),
+        "{}",
+        v.why
+    );
+    let v = verdict(
+        &w,
+        Check::Availability {
+            service: s("web"),
+            percent: 99.99999,
+        },
+    );
+    assert!(!v.pass, "{}", v.why);
+}
+
+#[test]
+fn action_checks_read_the_script_and_what_followed() {
+    let w = example("web-app-db");
+    let v = verdict(
+        &w,
+        Check::Did {
+            fault: s("host_crash"),
+            then: Some(s("vm_failover")),
+        },
+    );
+    assert!(
+        v.pass && v.why == "host_crash at 60 s, then vm_failover at 5.2 min",
+        "{}",
+        v.why
+    );
+    passes(
+        &w,
+        Check::Did {
+            fault: s("host_crash"),
+            then: None,
+        },
+        "the script has a host_crash at 60 s",
+    );
+    fails(
+        &w,
+        Check::Did {
+            fault: s("guest_hang"),
+            then: None,
+        },
+        "the script has no guest_hang",
+    );
+    fails(
+        &w,
+        Check::Did {
+            fault: s("host_crash"),
+            then: Some(s("quorum_lost")),
+        },
+        "host_crash at 60 s, but no quorum_lost followed",
+    );
+}
+
+#[test]
+fn the_grader_reruns_a_submission_and_flags_one_that_broke_the_lock() {
+    use clusterlab::model::lesson::{Lock, Locked};
+    let mut lesson_file = example("web-app-db");
+    lesson_file.lesson = Some(Lesson {
+        title: s("Keep db alive"),
+        checks: vec![
+            Check::HasWitness { cluster: s("prod") },
+            Check::SpansHosts {
+                tier: s("db"),
+                hosts: 2,
+            },
+        ],
+        lock: Lock {
+            parts: vec![Locked {
+                id: s("db"),
+                properties: vec![s("storage")],
+                reason: s("not the exercise"),
+            }],
+            faults: vec![s("host_crash")],
+            operations: vec![],
+        },
+        ..Lesson::default()
+    });
+    // As handed out: one check of two passes.
+    let g = lesson::grade(&lesson_file, &lesson_file).unwrap();
+    assert_eq!((g.score, g.flags.len()), (50.0, 0));
+    // The student's fix: a second db replica on another host. Nothing locked changed: full marks.
+    let mut fixed = lesson_file.clone();
+    let db = fixed.design.vms.iter_mut().find(|v| v.id == "db").unwrap();
+    db.replicas = 2;
+    db.hosts = vec![s("host-1"), s("host-2")];
+    let g = lesson::grade(&lesson_file, &fixed).unwrap();
+    assert_eq!(
+        (g.score, g.flags.clone()),
+        (100.0, Vec::<String>::new()),
+        "{:?}",
+        g.verdicts
+    );
+    // Changing a locked property, using a fault the lesson does not allow, or editing the lesson
+    // is flagged and scores nothing, even with every check passing.
+    let mut moved = fixed.clone();
+    moved
+        .design
+        .vms
+        .iter_mut()
+        .find(|v| v.id == "db")
+        .unwrap()
+        .storage = s("witness-share");
+    let g = lesson::grade(&lesson_file, &moved).unwrap();
+    assert_eq!(
+        (g.score, g.flags),
+        (0.0, vec![s("locked db was its storage changed")])
+    );
+    let mut hung = fixed.clone();
+    hung.faults.push(clusterlab::model::ScheduledFault {
+        at_ms: 90_000,
+        repair: false,
+        fault: clusterlab::model::Fault::GuestHang { vm: s("web#2") },
+    });
+    let g = lesson::grade(&lesson_file, &hung).unwrap();
+    assert_eq!(
+        g.flags,
+        vec![s(
+            "its script uses guest_hang, which the lesson does not allow"
+        )]
+    );
+    let mut easier = fixed.clone();
+    easier.lesson.as_mut().unwrap().checks.pop();
+    let g = lesson::grade(&lesson_file, &easier).unwrap();
+    assert_eq!(g.flags, vec![s("its lesson differs from the instructor's")]);
+    assert!(lesson::grade(&example("web-app-db"), &fixed).is_err());
+}
