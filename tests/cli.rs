@@ -310,3 +310,67 @@ fn analyze_refuses_bad_input_with_exit_code_2() {
     let (code, _, err) = clusterlab(&["analyze", &broken]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// A folder of submissions graded to CSV, pinned exactly: a fixed design, the design as handed
+/// out, the same fix sent as a link, a file that is not a scenario, and a submission that moved
+/// a locked disk and dropped checks from its lesson (flagged, 0). Record again with
+/// `CLUSTERLAB_RECORD_GRADE=1 cargo test --test cli grade` after an intended change.
+#[test]
+fn grade_writes_one_csv_row_per_student_and_flags_tampering() {
+    let (code, out, err) = clusterlab(&[
+        "grade",
+        "tests/data/grade/lesson.json",
+        "tests/data/grade/submissions",
+        "--csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/grade/expected.csv");
+    if std::env::var("CLUSTERLAB_RECORD_GRADE").is_ok() {
+        std::fs::write(path, &out).unwrap();
+    }
+    assert_eq!(out, std::fs::read_to_string(path).unwrap());
+    let rows: Vec<&str> = out.lines().collect();
+    assert!(rows[2].starts_with("\"bob\",80,\"\",pass,"), "{}", rows[2]);
+    assert!(
+        rows[5].starts_with("\"mallory\",0,\"its lesson differs from the instructor's; locked db was its storage changed\""),
+        "{}",
+        rows[5]
+    );
+    // Text: a line per student, then each check.
+    let (code, out, _) = clusterlab(&[
+        "grade",
+        "tests/data/grade/lesson.json",
+        "tests/data/grade/submissions/bob.json",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("bob: 80 %\n  pass  prod has a witness: "),
+        "{out}"
+    );
+    assert!(
+        out.contains("  FAIL  db spans at least 2 hosts: db runs on 1 host(s): host-1\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn grade_refuses_a_lesson_it_cannot_grade_against_with_exit_2() {
+    let bob = "tests/data/grade/submissions/bob.json";
+    let (code, _, err) = clusterlab(&["grade", "examples/web-app-db.json", bob]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("examples/web-app-db.json: it has no lesson to grade against"),
+        "{err}"
+    );
+    let (code, _, err) = clusterlab(&["grade", "no/such.json", bob]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read no/such.json"), "{err}");
+    let (code, _, err) = clusterlab(&["grade", "tests/data/grade/lesson.json", "no/such/folder"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read no/such/folder: no such file or folder"),
+        "{err}"
+    );
+    let (code, _, _) = clusterlab(&["grade", "tests/data/grade/lesson.json"]);
+    assert_eq!(code, 2);
+}

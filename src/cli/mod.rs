@@ -1,6 +1,7 @@
 //! The command-line runner: `clusterlab run`, `validate`, `link`, `open`, `analyze`.
 
 mod analyze;
+mod grade;
 
 use crate::model::Scenario;
 use crate::model::validate::Severity;
@@ -64,6 +65,18 @@ enum Command {
         #[arg(long, value_name = "OTHER")]
         against: Option<String>,
     },
+    /// Grade students' submissions against an instructor's lesson: each is run again, and one
+    /// with a changed lesson or locked part is flagged.
+    Grade {
+        /// The instructor's scenario file, with its lesson.
+        lesson: String,
+        /// Submissions: scenario files, files holding a submission link, or folders of them.
+        #[arg(required = true)]
+        submissions: Vec<String>,
+        /// One CSV row per student (for a learning management system).
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -103,6 +116,11 @@ pub fn main() -> ExitCode {
             format,
             against,
         } => analyze::analyze(&scenario, against.as_deref(), pairs, format, &mut out),
+        Command::Grade {
+            lesson,
+            submissions,
+            csv,
+        } => grade::grade(&lesson, &submissions, csv, &mut out),
     };
     match result {
         Ok(code) => code,
