@@ -332,7 +332,7 @@ fn grade_writes_one_csv_row_per_student_and_flags_tampering() {
     let rows: Vec<&str> = out.lines().collect();
     assert!(rows[2].starts_with("\"bob\",80,\"\",pass,"), "{}", rows[2]);
     assert!(
-        rows[5].starts_with("\"mallory\",0,\"its lesson differs from the instructor's; locked db was its storage changed\""),
+        rows[5].starts_with("\"mallory\",0,\"its lesson differs from the instructor's; db's storage is locked (db stays on the CSV)\""),
         "{}",
         rows[5]
     );

@@ -350,7 +350,7 @@ fn the_grader_reruns_a_submission_and_flags_one_that_broke_the_lock() {
     let g = lesson::grade(&lesson_file, &moved).unwrap();
     assert_eq!(
         (g.score, g.flags),
-        (0.0, vec![s("locked db was its storage changed")])
+        (0.0, vec![s("db's storage is locked (not the exercise)")])
     );
     let mut hung = fixed.clone();
     hung.faults.push(clusterlab::model::ScheduledFault {
@@ -359,15 +359,98 @@ fn the_grader_reruns_a_submission_and_flags_one_that_broke_the_lock() {
         fault: clusterlab::model::Fault::GuestHang { vm: s("web#2") },
     });
     let g = lesson::grade(&lesson_file, &hung).unwrap();
-    assert_eq!(
-        g.flags,
-        vec![s(
-            "its script uses guest_hang, which the lesson does not allow"
-        )]
-    );
+    assert_eq!(g.flags, vec![s("the lesson does not allow guest_hang")]);
     let mut easier = fixed.clone();
     easier.lesson.as_mut().unwrap().checks.pop();
     let g = lesson::grade(&lesson_file, &easier).unwrap();
     assert_eq!(g.flags, vec![s("its lesson differs from the instructor's")]);
     assert!(lesson::grade(&example("web-app-db"), &fixed).is_err());
+}
+
+/// Student mode: the lock holds in the editor, with the instructor's reason; author mode and a
+/// scenario without a lesson edit freely.
+#[test]
+fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
+    use clusterlab::editor::{Command, Editor};
+    use clusterlab::model::lesson::{Lock, Locked};
+    use serde_json::json;
+    let mut s = example("web-app-db");
+    s.lesson = Some(Lesson {
+        title: s_("Keep db alive"),
+        lock: Lock {
+            parts: vec![
+                Locked {
+                    id: s_("csv-1"),
+                    properties: vec![],
+                    reason: s_("the storage is not the exercise"),
+                },
+                Locked {
+                    id: s_("db"),
+                    properties: vec![s_("storage")],
+                    reason: String::new(),
+                },
+            ],
+            faults: vec![s_("host_crash")],
+            operations: vec![],
+        },
+        ..Lesson::default()
+    });
+    let mut e = Editor::new(s.clone());
+    e.set_student(true);
+    let edit = |id: &str, field: &str, value: serde_json::Value| Command::Edit {
+        id: id.into(),
+        field: field.into(),
+        value,
+    };
+    let refused = |e: &mut Editor, c: Command| {
+        let before = e.scenario().clone();
+        let why = e.apply(c).unwrap_err();
+        assert_eq!(*e.scenario(), before, "a refused edit changes nothing");
+        why
+    };
+    assert_eq!(
+        refused(&mut e, edit("db", "storage", json!("witness-share"))),
+        "db's storage is locked"
+    );
+    assert_eq!(
+        refused(
+            &mut e,
+            Command::Delete {
+                ids: vec![s_("csv-1")]
+            }
+        ),
+        "csv-1 is locked (the storage is not the exercise): it cannot be removed"
+    );
+    let hang = clusterlab::model::ScheduledFault {
+        at_ms: 90_000,
+        repair: false,
+        fault: clusterlab::model::Fault::GuestHang { vm: s_("web#2") },
+    };
+    assert_eq!(
+        refused(&mut e, Command::AddFault(hang.clone())),
+        "the lesson does not allow guest_hang"
+    );
+    // What the lock leaves open: db's other properties, moving a locked part, allowed faults.
+    e.apply(edit("db", "replicas", json!(2))).unwrap();
+    e.apply(Command::Move {
+        ids: vec![s_("csv-1")],
+        dx: 40,
+        dy: 0,
+    })
+    .unwrap();
+    let crash = clusterlab::model::ScheduledFault {
+        at_ms: 90_000,
+        repair: false,
+        fault: clusterlab::model::Fault::HostCrash { host: s_("host-2") },
+    };
+    e.apply(Command::AddFault(crash)).unwrap();
+    // The instructor (author mode) may change anything.
+    e.set_student(false);
+    e.apply(edit("db", "storage", json!("witness-share")))
+        .unwrap();
+    e.apply(Command::AddFault(hang)).unwrap();
+}
+
+fn s_(t: &str) -> String {
+    t.to_string()
 }

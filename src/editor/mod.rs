@@ -26,6 +26,9 @@ pub struct Editor {
     undo: Steps,
     redo: Steps,
     pub selection: Vec<Id>,
+    /// A student working through the scenario's lesson: its lock holds (see `apply`).
+    #[cfg(feature = "simulate")]
+    student: bool,
 }
 
 impl Editor {
@@ -37,7 +40,22 @@ impl Editor {
             undo: Vec::new(),
             redo: Vec::new(),
             selection: Vec::new(),
+            #[cfg(feature = "simulate")]
+            student: false,
         }
+    }
+
+    /// Student mode: with a lesson, edits its lock forbids are refused. Not a security
+    /// boundary (the author mode is a switch away, and a file can be edited by hand): the
+    /// grader checks the lock again.
+    #[cfg(feature = "simulate")]
+    pub fn set_student(&mut self, on: bool) {
+        self.student = on;
+    }
+
+    #[cfg(feature = "simulate")]
+    pub fn student(&self) -> bool {
+        self.student
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -56,6 +74,11 @@ impl Editor {
                 return Err(e);
             }
         };
+        #[cfg(feature = "simulate")]
+        if let Err(e) = self.lock_holds(&before) {
+            self.scenario = before;
+            return Err(e);
+        }
         // Compared as JSON, with the serializer saving already needs: a derived `==` over the
         // whole model would add its own code to the page's first load.
         if same(&self.scenario, &before) {
@@ -71,6 +94,27 @@ impl Editor {
         }
         self.selection.retain(|id| exists(&self.scenario, id));
         Ok(())
+    }
+
+    /// In student mode, whether the edit from `before` keeps the lesson and its lock: else the
+    /// first thing it breaks, in words.
+    #[cfg(feature = "simulate")]
+    fn lock_holds(&self, before: &Scenario) -> Result<(), String> {
+        let Some(lesson) = before.lesson.as_ref().filter(|_| self.student) else {
+            return Ok(());
+        };
+        if self.scenario.lesson.as_ref() != Some(lesson) {
+            return Err("the lesson cannot be changed in student mode".into());
+        }
+        match lesson
+            .lock
+            .breaches(before, &self.scenario)
+            .into_iter()
+            .next()
+        {
+            Some(why) => Err(why),
+            None => Ok(()),
+        }
     }
 
     pub fn undo(&mut self) -> bool {

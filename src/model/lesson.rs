@@ -136,4 +136,86 @@ impl Lock {
     pub fn is_open(&self) -> bool {
         self.parts.is_empty() && self.faults.is_empty() && self.operations.is_empty()
     }
+
+    /// What going from `before` to `after` does that this lock forbids, one sentence each with
+    /// the instructor's reason: a locked part changed or removed (moving it on the canvas is
+    /// not a change), or a fault or operation added that the lesson does not allow. The editor
+    /// refuses such an edit in student mode; the grader flags a submission with any.
+    pub fn breaches(&self, before: &super::Scenario, after: &super::Scenario) -> Vec<String> {
+        use serde_json::Value;
+        let json = |d: &super::Design| serde_json::to_value(d).unwrap_or(Value::Null);
+        let (was, now) = (json(&before.design), json(&after.design));
+        let because = |reason: &str| {
+            if reason.is_empty() {
+                String::new()
+            } else {
+                format!(" ({reason})")
+            }
+        };
+        let mut out = Vec::new();
+        for part in &self.parts {
+            let Some(a) = component(&was, &part.id) else {
+                continue;
+            };
+            let why = because(&part.reason);
+            let Some(b) = component(&now, &part.id) else {
+                out.push(format!("{} is locked{why}: it cannot be removed", part.id));
+                continue;
+            };
+            if part.properties.is_empty() {
+                if a != b {
+                    out.push(format!("{} is locked{why}", part.id));
+                }
+            } else {
+                for p in &part.properties {
+                    if a.get(p) != b.get(p) {
+                        out.push(format!("{}'s {p} is locked{why}", part.id));
+                    }
+                }
+            }
+        }
+        let kind = |v: Value, tag: &str| {
+            v.get(tag)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_default()
+        };
+        if !self.faults.is_empty() {
+            for f in after.faults.iter().filter(|f| !before.faults.contains(f)) {
+                let k = kind(serde_json::to_value(f).unwrap_or(Value::Null), "fault");
+                if !self.faults.contains(&k) {
+                    out.push(format!("the lesson does not allow {k}"));
+                }
+            }
+        }
+        if !self.operations.is_empty() {
+            for o in after
+                .operations
+                .iter()
+                .filter(|o| !before.operations.contains(o))
+            {
+                let k = kind(serde_json::to_value(o).unwrap_or(Value::Null), "op");
+                if !self.operations.contains(&k) {
+                    out.push(format!("the lesson does not allow {k}"));
+                }
+            }
+        }
+        out.dedup();
+        out
+    }
+}
+
+/// The component with this id in any list of the design's JSON, without its canvas position.
+#[cfg(feature = "simulate")]
+fn component(design: &serde_json::Value, id: &str) -> Option<serde_json::Value> {
+    let found = design.as_object()?.values().find_map(|list| {
+        list.as_array()?
+            .iter()
+            .find(|x| x.get("id").and_then(serde_json::Value::as_str) == Some(id))
+    })?;
+    let mut c = found.clone();
+    if let Some(o) = c.as_object_mut() {
+        o.remove("at");
+    }
+    Some(c)
 }
