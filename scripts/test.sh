@@ -26,7 +26,7 @@ cargo build --benches --locked
 echo "== in-browser tests (headless Chromium): the editor, the live run, and the engine's recorded traces in wasm32"
 # Debug wasm is slow: give each suite room beyond the runner's 20 s default.
 WASM_BINDGEN_TEST_TIMEOUT=180 cargo test --locked --target wasm32-unknown-unknown \
-    --test browser --test browser_inspector --test browser_run --test browser_share --test browser_analysis --test wasm_determinism 2>&1 | tee -a "$log"
+    --test browser --test browser_inspector --test browser_run --test browser_share --test browser_analysis --test browser_lesson --test wasm_determinism 2>&1 | tee -a "$log"
 
 echo "== end to end: release build served from a sub-path"
 trunk build --release

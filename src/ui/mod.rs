@@ -21,6 +21,8 @@ mod inspector {
 }
 mod keys;
 #[cfg(feature = "simulate")]
+mod lesson;
+#[cfg(feature = "simulate")]
 mod library;
 #[cfg(feature = "simulate")]
 mod log;
@@ -351,6 +353,8 @@ fn App(ui: Ui) -> impl IntoView {
         });
         // Design B beside the run follows its moment.
         twin::follow(ui);
+        // A lesson opens in student mode (its lock holds) unless the page is in author mode.
+        lesson::follow_mode(ui);
         // In Analyze mode the analysis follows the design: a run on entering, and again a
         // moment after each edit (meanwhile the old results show as stale).
         leptos::prelude::Effect::new(move |_| {
@@ -455,6 +459,7 @@ fn App(ui: Ui) -> impl IntoView {
                 <palette::Palette ui=ui/>
             </Show>
             <canvas::Canvas ui=ui/>
+            {lesson_card(ui)}
             <Show when=designing fallback=move || run_panels(ui)>
                 <inspector::Inspector ui=ui/>
                 <problems::StatusArea ui=ui/>
@@ -524,6 +529,17 @@ fn help_sheet(ui: Ui) -> AnyView {
 fn run_controls(ui: Ui) -> AnyView {
     #[cfg(feature = "simulate")]
     return view! { <timeline::Controls ui=ui/> }.into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = ui;
+        ().into_any()
+    }
+}
+
+/// The lesson's card over the canvas (the whole app only: the first load hands a lesson over).
+fn lesson_card(ui: Ui) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! { <lesson::Card ui=ui/> }.into_any();
     #[cfg(not(feature = "simulate"))]
     {
         let _ = ui;
