@@ -159,7 +159,7 @@ fn Body(ui: Ui, lesson: Lesson) -> impl IntoView {
                         format!("{}'s {}", p.id, p.properties.join(", "))
                     };
                     let why = (!p.reason.is_empty()).then(|| format!(": {}", p.reason));
-                    view! { <li>"🔒 "{what}{why}</li> }
+                    view! { <li>{what}{why}</li> }
                 })
                 .collect_view()
         })
@@ -193,6 +193,7 @@ fn Body(ui: Ui, lesson: Lesson) -> impl IntoView {
                         <input type="text" readonly data-testid="lesson-submission" prop:value=link/></label>
                 })}
                 <Show when=student>
+                    <p class="locks-title">"Locked"</p>
                     <ul class="locks">{locks}</ul>
                     {allowed.get_value().map(|a| view! { <p class="allowed">{a}</p> })}
                     <p class="note">"Student mode: the locked parts are not the exercise. This is not a security boundary; your instructor's grader runs your design again."</p>

@@ -1,0 +1,28 @@
+// Screenshots of a lesson opened from its link (the student's view), at 1280 x 800 and
+// 1920 x 1080, light and dark.
+//   node tests/e2e/lesson-looks.mjs dist FRAGMENT [OUTDIR]
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import { serve, launch } from './serve.mjs';
+
+const dist = process.argv[2] || 'dist';
+const fragment = process.argv[3];
+const out = process.argv[4] || 'target/screenshots/lesson';
+fs.mkdirSync(out, { recursive: true });
+const { url, close } = await serve(dist);
+const browser = await launch(chromium);
+for (const [width, height] of [[1280, 800], [1920, 1080]]) {
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await browser.newPage({ viewport: { width, height }, colorScheme });
+    page.on('pageerror', (e) => console.log('pageerror', String(e)));
+    await page.goto(`${url}#${fragment}`);
+    await page.waitForSelector('[data-testid="lesson"]', { timeout: 30000 });
+    await page.waitForTimeout(1200);
+    await page.click('[data-testid="lesson-hint-0"] summary');
+    await page.screenshot({ path: `${out}/lesson-${width}x${height}-${colorScheme}.png` });
+    await page.close();
+  }
+}
+console.log(`screenshots in ${out}`);
+await browser.close();
+close();
