@@ -98,6 +98,18 @@ async fn a_student_works_through_a_lesson_and_submits_it() {
         "{}",
         text("lesson-check-2")
     );
+    // In the run, the actions offered are the faults the lesson allows (host and VM crashes).
+    find("mode-simulate")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    ui.run.selection.set(vec!["app#1".to_string()]);
+    settle().await;
+    let offered = text("actions");
+    assert!(offered.contains("Crash VM app#1"), "{offered}");
+    assert!(!offered.contains("Hang the guest OS"), "{offered}");
+    assert!(!offered.contains("Fail the application"), "{offered}");
+    assert!(offered.contains("Live migrate app#1"), "{offered}");
     // Submit: a link with the student's scenario and the lesson.
     find("lesson-submit")
         .unchecked_into::<HtmlElement>()

@@ -137,6 +137,16 @@ impl Lock {
         self.parts.is_empty() && self.faults.is_empty() && self.operations.is_empty()
     }
 
+    /// Whether a student may add this fault (or repair) to the script.
+    pub fn allows_fault(&self, f: &super::ScheduledFault) -> bool {
+        self.faults.is_empty() || self.faults.contains(&tag(f, "fault"))
+    }
+
+    /// Whether a student may add this operation to the script.
+    pub fn allows_operation(&self, o: &super::ScheduledOp) -> bool {
+        self.operations.is_empty() || self.operations.contains(&tag(o, "op"))
+    }
+
     /// What going from `before` to `after` does that this lock forbids, one sentence each with
     /// the instructor's reason: a locked part changed or removed (moving it on the canvas is
     /// not a change), or a fault or operation added that the lesson does not allow. The editor
@@ -174,35 +184,32 @@ impl Lock {
                 }
             }
         }
-        let kind = |v: Value, tag: &str| {
-            v.get(tag)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_default()
-        };
-        if !self.faults.is_empty() {
-            for f in after.faults.iter().filter(|f| !before.faults.contains(f)) {
-                let k = kind(serde_json::to_value(f).unwrap_or(Value::Null), "fault");
-                if !self.faults.contains(&k) {
-                    out.push(format!("the lesson does not allow {k}"));
-                }
+        for f in after.faults.iter().filter(|f| !before.faults.contains(f)) {
+            if !self.allows_fault(f) {
+                out.push(format!("the lesson does not allow {}", tag(f, "fault")));
             }
         }
-        if !self.operations.is_empty() {
-            for o in after
-                .operations
-                .iter()
-                .filter(|o| !before.operations.contains(o))
-            {
-                let k = kind(serde_json::to_value(o).unwrap_or(Value::Null), "op");
-                if !self.operations.contains(&k) {
-                    out.push(format!("the lesson does not allow {k}"));
-                }
+        for o in after
+            .operations
+            .iter()
+            .filter(|o| !before.operations.contains(o))
+        {
+            if !self.allows_operation(o) {
+                out.push(format!("the lesson does not allow {}", tag(o, "op")));
             }
         }
         out.dedup();
         out
     }
+}
+
+/// A script entry's kind as the file writes it (`host_crash`, `drain`).
+#[cfg(feature = "simulate")]
+fn tag(entry: &impl Serialize, field: &str) -> String {
+    serde_json::to_value(entry)
+        .ok()
+        .and_then(|v| v.get(field)?.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// The component with this id in any list of the design's JSON, without its canvas position.

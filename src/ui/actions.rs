@@ -24,13 +24,29 @@ pub fn command(act: &Act, at_ms: u64) -> Command {
     }
 }
 
-/// Faults and repairs for the selection at `at`, then the operations its state allows.
+/// Faults and repairs for the selection at `at`, then the operations its state allows; in
+/// student mode, only those the lesson allows.
 pub fn all_actions(ui: Ui, at: u64, ids: &[String]) -> Vec<Action> {
     let mut list = ui.editor.with(|e| actions(e.scenario(), at, ids));
     ui.run.snap.with(|snap| {
         if let Some(snap) = snap {
             ui.editor
                 .with(|e| list.extend(operations(e.scenario(), snap, ids)))
+        }
+    });
+    ui.editor.with(|e| {
+        let lock = e
+            .scenario()
+            .lesson
+            .as_ref()
+            .filter(|_| e.student())
+            .map(|l| &l.lock);
+        if let Some(lock) = lock {
+            list.retain(|a| match command(&a.act, at) {
+                Command::AddFault(f) => lock.allows_fault(&f),
+                Command::AddOp(o) => lock.allows_operation(&o),
+                _ => true,
+            });
         }
     });
     list
