@@ -14,7 +14,7 @@ macro_rules! samples {
     };
 }
 
-pub const SAMPLES: [Sample; 18] = samples![
+pub const SAMPLES: [Sample; 19] = samples![
     "web-app-db",
     "host-cluster",
     "guest-cluster",
@@ -22,6 +22,7 @@ pub const SAMPLES: [Sample; 18] = samples![
     "host-failure-host-vs-guest",
     "nlb-vs-failover",
     "local-storage",
+    "lesson-web-tier",
     "quorum-two-nodes",
     "quorum-two-nodes-witness",
     "quorum-three-nodes",

@@ -454,3 +454,48 @@ fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
 fn s_(t: &str) -> String {
     t.to_string()
 }
+
+/// The gallery's lesson teaches what it says: as handed out every check fails, with why; the
+/// fix its steps describe (disks on the CSV, instances on two hosts, a host crashed to watch)
+/// passes them all.
+#[test]
+fn the_web_tier_lesson_fails_as_handed_out_and_passes_once_fixed() {
+    let handed = example("lesson-web-tier");
+    let g = lesson::grade(&handed, &handed).unwrap();
+    assert_eq!(g.score, 0.0);
+    let whys: Vec<&str> = g.verdicts.iter().map(|v| v.why.as_str()).collect();
+    assert_eq!(
+        whys,
+        [
+            "web keeps its disks on local-1, a host's local storage",
+            "web runs on 1 host(s): host-1",
+            "web does not survive: host-1 crashes",
+            "the script has no host_crash",
+        ]
+    );
+    let mut fixed = handed.clone();
+    let web = &mut fixed.design.vms[0];
+    web.storage = s("csv-1");
+    web.hosts = vec![s("host-1"), s("host-2")];
+    fixed.faults.push(clusterlab::model::ScheduledFault {
+        at_ms: 60_000,
+        repair: false,
+        fault: clusterlab::model::Fault::HostCrash { host: s("host-1") },
+    });
+    let g = lesson::grade(&handed, &fixed).unwrap();
+    assert_eq!((g.score, g.flags.len()), (100.0, 0), "{:?}", g.verdicts);
+    // Changing the given parts to pass is flagged.
+    let mut cheat = fixed.clone();
+    cheat
+        .design
+        .storage
+        .iter_mut()
+        .find(|x| x.id == "local-1")
+        .unwrap()
+        .kind = clusterlab::model::StorageKind::Csv;
+    let g = lesson::grade(&handed, &cheat).unwrap();
+    assert_eq!(
+        g.flags,
+        vec![s("local-1 is locked (host-1's disks stay local)")]
+    );
+}

@@ -20,8 +20,9 @@ pub const EXAMPLES: [&str; SAMPLES.len()] = {
 };
 
 /// Samples whose lesson is a warning the editor shows (no errors: they all run).
-pub const WARNED: [&str; 5] = [
+pub const WARNED: [&str; 6] = [
     "local-storage",
+    "lesson-web-tier",
     "quorum-two-nodes",
     "quorum-four-nodes",
     "guest-eviction",
