@@ -124,3 +124,100 @@ async fn a_student_works_through_a_lesson_and_submits_it() {
     assert_eq!(sent, ui.editor.with_untracked(|e| e.scenario().clone()));
     assert!(sent.lesson.is_some());
 }
+
+fn set_input(testid: &str, value: &str, event: &str) {
+    let input: HtmlInputElement = find(testid).unchecked_into();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict(event, &init).unwrap();
+    input.dispatch_event(&ev).unwrap();
+}
+
+fn click(testid: &str) {
+    find(testid).unchecked_into::<HtmlElement>().click();
+}
+
+/// An instructor makes a lesson in the page: from Share, a title, a step, a check from the
+/// menu, the selection locked with a reason, the faults allowed; previews it as a student
+/// (the lock holds), and its link carries it all.
+#[wasm_bindgen_test]
+async fn an_instructor_authors_a_lesson_previews_it_and_shares_it() {
+    let (ui, _root) = fresh_app().await;
+    ui.editor.update(|e| {
+        e.replace(Scenario::from_json(include_str!("../examples/web-app-db.json")).unwrap())
+    });
+    settle().await;
+    click("share");
+    settle().await;
+    click("make-lesson");
+    settle().await;
+    assert_eq!(text("lesson-mode"), "author");
+    set_input("author-title", "Keep db up", "change");
+    settle().await;
+    click("author-add-step");
+    settle().await;
+    set_input("author-step-0", "Crash db's host", "change");
+    settle().await;
+    // A check from the menu: "a cluster has a witness" (the fourth kind), for prod.
+    let kind: web_sys::HtmlSelectElement = find("author-check-kind").unchecked_into();
+    kind.set_value("3");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    kind.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    settle().await;
+    set_input("author-param-0", "prod", "input");
+    click("author-add-check");
+    settle().await;
+    ui.editor
+        .update(|e| e.selection = vec!["csv-1".to_string()]);
+    set_input("author-lock-reason", "the storage is given", "input");
+    click("author-lock");
+    settle().await;
+    click("author-fault-host_crash");
+    settle().await;
+    let lesson = ui
+        .editor
+        .with_untracked(|e| e.scenario().lesson.clone())
+        .unwrap();
+    assert_eq!(lesson.title, "Keep db up");
+    assert_eq!(lesson.steps[0].text, "Crash db's host");
+    assert_eq!(
+        lesson.checks,
+        vec![clusterlab::model::lesson::Check::HasWitness {
+            cluster: "prod".into()
+        }]
+    );
+    assert_eq!(
+        (
+            lesson.lock.parts[0].id.as_str(),
+            lesson.lock.parts[0].reason.as_str()
+        ),
+        ("csv-1", "the storage is given")
+    );
+    assert_eq!(lesson.lock.faults, vec!["host_crash".to_string()]);
+    // Preview as a student: the lock holds and the checklist shows.
+    click("lesson-preview");
+    settle().await;
+    assert!(ui.editor.with_untracked(|e| e.student()));
+    ui.apply(clusterlab::editor::Command::Delete {
+        ids: vec!["csv-1".into()],
+    });
+    settle().await;
+    assert_eq!(
+        text("status"),
+        "csv-1 is locked (the storage is given): it cannot be removed"
+    );
+    click("lesson-preview");
+    settle().await;
+    assert!(!ui.editor.with_untracked(|e| e.student()));
+    // The share link carries the lesson.
+    click("share");
+    settle().await;
+    let link = find("share-link")
+        .unchecked_into::<HtmlInputElement>()
+        .value();
+    let opened = clusterlab::share::decode(link.split_once('#').unwrap().1).unwrap();
+    assert_eq!(opened.scenario.lesson, Some(lesson));
+}

@@ -114,6 +114,9 @@ pub enum Command {
         service: String,
         percent: Option<f64>,
     },
+    /// Makes the scenario a lesson, changes its lesson, or removes it (`None`).
+    #[cfg(feature = "simulate")]
+    SetLesson(Option<crate::model::lesson::Lesson>),
 }
 
 impl Command {
@@ -157,6 +160,8 @@ impl Command {
             Command::SetRate { failure, .. } => format!("set {} rate", failure.label()),
             #[cfg(feature = "simulate")]
             Command::SetTarget { .. } => "set availability target".into(),
+            #[cfg(feature = "simulate")]
+            Command::SetLesson(_) => "edit the lesson".into(),
         }
     }
 
@@ -373,6 +378,14 @@ impl Command {
                 if let Some(percent) = percent {
                     targets.push(SlaTarget { service, percent });
                 }
+                Ok(None)
+            }
+            #[cfg(feature = "simulate")]
+            Command::SetLesson(lesson) => {
+                if lesson.as_ref().is_some_and(|l| l.title.trim().is_empty()) {
+                    return Err("a lesson needs a title".into());
+                }
+                s.lesson = lesson;
                 Ok(None)
             }
         }

@@ -252,6 +252,14 @@ fn SharePanel(ui: Ui) -> impl IntoView {
                 on:change=move |ev| at_now.set(event_target_checked(&ev))/>
                 {move || format!(" Open the run at {}", run::clock(ui.run.now.get()))}</label>
         </Show>
+        <h3>"Lesson"</h3>
+        {move || match ui.editor.with(|e| e.scenario().lesson.is_some()) {
+            true => view! { <p class="hint">"This scenario is a lesson: its link opens in student mode (add ?author before the # for author mode). Edit it on the lesson card."</p> }.into_any(),
+            false => view! {
+                <p class="hint">"Make this scenario a lesson: a goal, steps, checks and what students may not change, edited on a card over the canvas."</p>
+                <button data-testid="make-lesson" on:click=move |_| { super::lesson::start(ui); ui.panel.set(None); }>"Make it a lesson"</button>
+            }.into_any(),
+        }}
         <h3>"Export"</h3>
         <div class="export">
             <button data-testid="export-json" on:click=move |_| json()>"Scenario file (.json)"</button>

@@ -1,7 +1,8 @@
 //! The lesson card over the canvas, when the scenario has a lesson: the goal, the steps with
 //! hints on request, a checklist that follows each edit (design, run and action checks; the
 //! analysis's on "Check my design"), what is locked and why, and "Submit" for a link to send
-//! the instructor. A lesson opens in student mode (the editor refuses what the lock forbids);
+//! the instructor. A lesson opens in student mode (the editor refuses what the lock forbids)
+//! unless it was made in this page;
 //! `?author` before the `#` opens it in author mode. The page says it is not a security
 //! boundary: the grader checks everything again.
 
@@ -23,12 +24,56 @@ fn author_mode() -> bool {
         .is_ok_and(|q| q.trim_start_matches('?').split('&').any(|p| p == "author"))
 }
 
+thread_local! {
+    /// The author previews the lesson as a student.
+    static PREVIEW: std::cell::Cell<Option<RwSignal<bool>>> = const { std::cell::Cell::new(None) };
+    /// A lesson was made in this page: its maker is its author.
+    static AUTHORED: std::cell::Cell<Option<RwSignal<bool>>> = const { std::cell::Cell::new(None) };
+}
+
+fn flag(
+    cell: &'static std::thread::LocalKey<std::cell::Cell<Option<RwSignal<bool>>>>,
+) -> RwSignal<bool> {
+    // Owned by the app that first asked: a later app (tests mount several) makes its own.
+    cell.with(|p| match p.get() {
+        Some(s) if !s.is_disposed() => s,
+        _ => {
+            let s = RwSignal::new(false);
+            p.set(Some(s));
+            s
+        }
+    })
+}
+
+fn preview() -> RwSignal<bool> {
+    flag(&PREVIEW)
+}
+
+/// Makes the open scenario a lesson (author mode): a title, and everything else to add on
+/// the card.
+pub fn start(ui: Ui) {
+    let title = ui.editor.with_untracked(|e| e.scenario().name.clone());
+    flag(&AUTHORED).set(true);
+    ui.apply(crate::editor::Command::SetLesson(Some(Lesson {
+        title: if title.trim().is_empty() {
+            "A lesson".into()
+        } else {
+            title
+        },
+        goal: "What the student is to achieve.".into(),
+        ..Lesson::default()
+    })));
+}
+
 /// Keeps the editor's student mode in step with the scenario: on with a lesson, unless the
-/// page is in author mode.
+/// page is in author mode (and the author is not previewing it as a student).
 pub fn follow_mode(ui: Ui) {
-    let author = author_mode();
+    let url_author = author_mode();
+    let (preview, authored) = (preview(), flag(&AUTHORED));
     Effect::new(move |_| {
-        let student = !author && ui.editor.with(|e| e.scenario().lesson.is_some());
+        let author = url_author || authored.get();
+        let student =
+            (!author || preview.get()) && ui.editor.with(|e| e.scenario().lesson.is_some());
         if ui.editor.with_untracked(|e| e.student()) != student {
             ui.editor.update(|e| e.set_student(student));
         }
@@ -62,8 +107,9 @@ fn Body(ui: Ui, lesson: Lesson) -> impl IntoView {
         let l = l2.clone();
         leptos::task::spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(SETTLE_MS).await;
-            if pending.get_value() == mine {
-                live.set(lesson::evaluate_live(&s, &l));
+            // The card may have been redrawn (a new lesson) meanwhile: then this is stale.
+            if pending.try_with_value(|p| *p == mine).unwrap_or(false) {
+                live.try_set(lesson::evaluate_live(&s, &l));
             }
         });
     });
@@ -95,6 +141,8 @@ fn Body(ui: Ui, lesson: Lesson) -> impl IntoView {
         }
     };
     let student = move || ui.editor.with(|e| e.student());
+    let preview = preview();
+    let author_lesson = StoredValue::new(lesson.clone());
     let rows = move || {
         let now = ui.editor.with(|e| e.scenario().clone());
         let live = live.get();
@@ -192,6 +240,14 @@ fn Body(ui: Ui, lesson: Lesson) -> impl IntoView {
                     <label class="submitted">"Send this link to your instructor:"
                         <input type="text" readonly data-testid="lesson-submission" prop:value=link/></label>
                 })}
+                <Show when=move || !student() || preview.get()>
+                    <label class="preview"><input type="checkbox" data-testid="lesson-preview"
+                        prop:checked=move || preview.get() on:change=move |ev| preview.set(event_target_checked(&ev))/>
+                        " Preview as a student"</label>
+                </Show>
+                <Show when=move || !student()>
+                    {move || view! { <super::lesson_author::Author ui=ui lesson=author_lesson.get_value()/> }}
+                </Show>
                 <Show when=student>
                     <p class="locks-title">"Locked"</p>
                     <ul class="locks">{locks}</ul>

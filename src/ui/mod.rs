@@ -23,6 +23,8 @@ mod keys;
 #[cfg(feature = "simulate")]
 mod lesson;
 #[cfg(feature = "simulate")]
+mod lesson_author;
+#[cfg(feature = "simulate")]
 mod library;
 #[cfg(feature = "simulate")]
 mod log;
