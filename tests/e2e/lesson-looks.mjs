@@ -1,4 +1,4 @@
-// Screenshots of a lesson opened from its link (the student's view), at 1280 x 800 and
+// Screenshots of a lesson opened from its link (the student's view, then the author's), at 1280 x 800 and
 // 1920 x 1080, light and dark.
 //   node tests/e2e/lesson-looks.mjs dist FRAGMENT [OUTDIR]
 import { chromium } from 'playwright-core';
@@ -21,6 +21,15 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     await page.click('[data-testid="lesson-hint-0"] summary');
     await page.screenshot({ path: `${out}/lesson-${width}x${height}-${colorScheme}.png` });
     await page.close();
+    // The same link in author mode, in a fresh browser: the card edits the lesson.
+    const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+    const author = await context.newPage();
+    await author.goto(`${url}?author#${fragment}`);
+    await author.waitForSelector('[data-testid="lesson-author"]', { state: 'attached', timeout: 30000 });
+    await author.$eval('[data-testid="lesson-author"]', (el) => el.scrollIntoView());
+    await author.waitForTimeout(800);
+    await author.screenshot({ path: `${out}/author-${width}x${height}-${colorScheme}.png` });
+    await context.close();
   }
 }
 console.log(`screenshots in ${out}`);
