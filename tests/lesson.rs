@@ -374,28 +374,28 @@ fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
     use clusterlab::editor::{Command, Editor};
     use clusterlab::model::lesson::{Lock, Locked};
     use serde_json::json;
-    let mut s = example("web-app-db");
-    s.lesson = Some(Lesson {
-        title: s_("Keep db alive"),
+    let mut scenario = example("web-app-db");
+    scenario.lesson = Some(Lesson {
+        title: s("Keep db alive"),
         lock: Lock {
             parts: vec![
                 Locked {
-                    id: s_("csv-1"),
+                    id: s("csv-1"),
                     properties: vec![],
-                    reason: s_("the storage is not the exercise"),
+                    reason: s("the storage is not the exercise"),
                 },
                 Locked {
-                    id: s_("db"),
-                    properties: vec![s_("storage")],
+                    id: s("db"),
+                    properties: vec![s("storage")],
                     reason: String::new(),
                 },
             ],
-            faults: vec![s_("host_crash")],
+            faults: vec![s("host_crash")],
             operations: vec![],
         },
         ..Lesson::default()
     });
-    let mut e = Editor::new(s.clone());
+    let mut e = Editor::new(scenario);
     e.set_student(true);
     let edit = |id: &str, field: &str, value: serde_json::Value| Command::Edit {
         id: id.into(),
@@ -416,7 +416,7 @@ fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
         refused(
             &mut e,
             Command::Delete {
-                ids: vec![s_("csv-1")]
+                ids: vec![s("csv-1")]
             }
         ),
         "csv-1 is locked (the storage is not the exercise): it cannot be removed"
@@ -424,7 +424,7 @@ fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
     let hang = clusterlab::model::ScheduledFault {
         at_ms: 90_000,
         repair: false,
-        fault: clusterlab::model::Fault::GuestHang { vm: s_("web#2") },
+        fault: clusterlab::model::Fault::GuestHang { vm: s("web#2") },
     };
     assert_eq!(
         refused(&mut e, Command::AddFault(hang.clone())),
@@ -433,7 +433,7 @@ fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
     // What the lock leaves open: db's other properties, moving a locked part, allowed faults.
     e.apply(edit("db", "replicas", json!(2))).unwrap();
     e.apply(Command::Move {
-        ids: vec![s_("csv-1")],
+        ids: vec![s("csv-1")],
         dx: 40,
         dy: 0,
     })
@@ -441,7 +441,7 @@ fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
     let crash = clusterlab::model::ScheduledFault {
         at_ms: 90_000,
         repair: false,
-        fault: clusterlab::model::Fault::HostCrash { host: s_("host-2") },
+        fault: clusterlab::model::Fault::HostCrash { host: s("host-2") },
     };
     e.apply(Command::AddFault(crash)).unwrap();
     // The instructor (author mode) may change anything.
@@ -449,10 +449,6 @@ fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
     e.apply(edit("db", "storage", json!("witness-share")))
         .unwrap();
     e.apply(Command::AddFault(hang)).unwrap();
-}
-
-fn s_(t: &str) -> String {
-    t.to_string()
 }
 
 /// The gallery's lesson teaches what it says: as handed out every check fails, with why; the

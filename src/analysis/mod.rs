@@ -254,10 +254,7 @@ impl SteadyState {
         let mut base = s.clone();
         base.faults.clear();
         base.operations.clear();
-        let mut engine = Engine::new(&base).map_err(|p| {
-            p.first()
-                .map_or("the design has errors".into(), |p| p.message.clone())
-        })?;
+        let mut engine = engine_for(&base)?;
         engine.run_until(FAULT_AT_MS - 1);
         Ok(SteadyState { engine })
     }
@@ -275,21 +272,34 @@ impl SteadyState {
             What::Op(op) => e.add_op_first(FAULT_AT_MS, op.clone()),
             What::Nothing => {}
         }
-        let cap = FAULT_AT_MS + CAP_MS;
-        e.run_until(FAULT_AT_MS);
-        let mut last = FAULT_AT_MS;
-        loop {
-            let limit = (last + QUIET_MS).min(cap);
-            if !e.step(limit) {
-                break;
-            }
-            last = e.now();
-            if last >= cap {
-                break;
-            }
-        }
+        run_until_quiet(&mut e, FAULT_AT_MS);
         outcome_of(&e, case.clone())
     }
+}
+
+/// Runs `e` to `from`, then on until nothing has been logged for `QUIET_MS` or `CAP_MS` after
+/// `from`: where a case's run, or a lesson's run of its script, is read.
+pub fn run_until_quiet(e: &mut Engine, from: u64) {
+    let cap = from + CAP_MS;
+    e.run_until(from);
+    let mut last = from;
+    loop {
+        if !e.step((last + QUIET_MS).min(cap)) {
+            break;
+        }
+        last = e.now();
+        if last >= cap {
+            break;
+        }
+    }
+}
+
+/// An engine for `s` at t = 0, or the first of its design's errors in words.
+pub fn engine_for(s: &Scenario) -> Result<Engine, String> {
+    Engine::new(s).map_err(|p| {
+        p.first()
+            .map_or("the design has errors".into(), |p| p.message.clone())
+    })
 }
 
 /// Runs one case until the design is quiet (nothing logged for `QUIET_MS`) or the cap.

@@ -2,7 +2,7 @@
 //! failure, the availability it adds up to, and (with `--against`) how another design fares
 //! under the same failures. JSON and CSV are for scripts (an instructor checking variants).
 
-use super::{load, write_all};
+use super::{load, quote, write_all};
 use crate::analysis::{self, Outcome, compare, nines};
 use crate::model::Scenario;
 use crate::sim::fmt_ms;
@@ -205,10 +205,6 @@ fn doc(r: &Report) -> Doc<'_> {
             .collect(),
         availability: &r.years,
     }
-}
-
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 fn csv(r: &Report) -> String {

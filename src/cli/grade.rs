@@ -2,7 +2,7 @@
 //! holding a submission link, or a folder of them) run again against the instructor's lesson,
 //! one row per student: score, each check's pass or fail and why, and what flags it.
 
-use super::{load, write_all};
+use super::{load, quote, write_all};
 use crate::lesson::{self, Grade};
 use crate::model::Scenario;
 use std::io::Write;
@@ -88,10 +88,6 @@ fn read_submission(path: &Path) -> Result<Scenario, String> {
             .map(|s| s.scenario)
             .map_err(|e| format!("it is not a scenario or a link: {e}"))
     }
-}
-
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 fn to_csv(names: &[String], rows: &[Row]) -> String {

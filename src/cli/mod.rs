@@ -188,6 +188,11 @@ fn run(
 }
 
 /// Writes output; a reader that stops early (`| head`) is not an error.
+/// A CSV field in double quotes (quotes inside doubled), for every CSV the CLI writes.
+pub(crate) fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
 pub(crate) fn write_all(out: &mut impl Write, text: &str) -> Result<ExitCode, String> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),

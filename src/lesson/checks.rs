@@ -15,15 +15,15 @@ pub(super) fn check(ev: &mut Evidence, c: &Check) -> Said {
     let d = &ev.scenario.design;
     match c {
         Check::NoLocalStorage { tier } => no_local_storage(d, tier),
-        Check::SpansHosts { tier, hosts } => spans_hosts(ev.scenario, tier, *hosts),
-        Check::OnlyReachableFrom { tier, from } => only_reachable_from(ev.scenario, tier, from),
+        Check::SpansHosts { tier, hosts } => spans_hosts(ev, tier, *hosts),
+        Check::OnlyReachableFrom { tier, from } => only_reachable_from(ev, tier, from),
         Check::HasWitness { cluster } => has_witness(d, cluster),
         Check::AtMostHosts { hosts } => Ok((
             d.hosts.len() <= *hosts as usize,
             format!("the design has {} hosts", d.hosts.len()),
         )),
         Check::Served { service, percent } => served(ev.run()?, service, *percent),
-        Check::RunningWithin { vm, within_ms } => running_within(ev.scenario, vm, *within_ms),
+        Check::RunningWithin { vm, within_ms } => running_within(ev, vm, *within_ms),
         Check::QuorumKept { cluster } => {
             let lost = ev.run()?.events().iter().find(|e| {
                 e.kind == crate::sim::EventKind::QuorumLost && e.subjects.contains(cluster)
@@ -138,12 +138,13 @@ fn no_local_storage(d: &Design, tier: &str) -> Said {
     })
 }
 
-/// The host each VM instance starts on, by instance name.
-fn starting_hosts(s: &Scenario) -> Result<Vec<(String, String, String)>, String> {
-    let e = crate::sim::run(s, 0).map_err(|p| {
-        p.first()
-            .map_or("the design has errors".into(), |p| p.message.clone())
-    })?;
+/// A VM instance where it starts: (instance, entry, host).
+pub(super) type Start = (String, String, String);
+
+/// The host each VM instance starts on.
+pub(super) fn starting_hosts(s: &Scenario) -> Result<Vec<Start>, String> {
+    let mut e = crate::analysis::engine_for(s)?;
+    e.run_until(0);
     Ok(e.snapshot()
         .vms
         .into_iter()
@@ -151,12 +152,15 @@ fn starting_hosts(s: &Scenario) -> Result<Vec<(String, String, String)>, String>
         .collect())
 }
 
-fn spans_hosts(s: &Scenario, tier: &str, want: u32) -> Said {
-    let entries: Vec<&str> = tier_vms(&s.design, tier).map(|v| v.id.as_str()).collect();
-    let mut hosts: Vec<String> = starting_hosts(s)?
-        .into_iter()
+fn spans_hosts(ev: &mut Evidence, tier: &str, want: u32) -> Said {
+    let s = ev.scenario;
+    let d = &s.design;
+    let entries: Vec<&str> = tier_vms(d, tier).map(|v| v.id.as_str()).collect();
+    let mut hosts: Vec<&str> = ev
+        .starts()?
+        .iter()
         .filter(|(_, entry, _)| entries.contains(&entry.as_str()))
-        .map(|(_, _, h)| h)
+        .map(|(_, _, h)| h.as_str())
         .collect();
     hosts.sort();
     hosts.dedup();
@@ -170,11 +174,12 @@ fn spans_hosts(s: &Scenario, tier: &str, want: u32) -> Said {
     ))
 }
 
-fn only_reachable_from(s: &Scenario, tier: &str, from: &str) -> Said {
+fn only_reachable_from(ev: &mut Evidence, tier: &str, from: &str) -> Said {
+    let s = ev.scenario;
     let d = &s.design;
     let net = Net::new(d);
     let reach = Reach::new(&net, &Health::new(&net));
-    let placed = starting_hosts(s)?;
+    let placed = ev.starts()?;
     // Each instance: its entry's NICs and tier, and the index of the host it starts on.
     let instances: Vec<(&crate::model::Vm, usize, &str)> = placed
         .iter()
@@ -272,15 +277,13 @@ fn served(e: &Engine, service: &str, percent: f64) -> Said {
 
 /// Runs the script following VM `vm`: each time it stops serving, how long until it serves
 /// again.
-fn running_within(s: &Scenario, vm: &str, within_ms: u64) -> Said {
-    let mut e = Engine::new(s).map_err(|p| {
-        p.first()
-            .map_or("the design has errors".into(), |p| p.message.clone())
-    })?;
+fn running_within(ev: &mut Evidence, vm: &str, within_ms: u64) -> Said {
+    // Where the script's run stops; this run follows the VM to there, moment by moment.
+    let end = ev.run()?.now();
+    let mut e = crate::analysis::engine_for(ev.scenario)?;
     let Some(v) = e.vm_index(vm) else {
         return Ok((false, format!("the design has no VM {vm}")));
     };
-    let end = super::run_script(s)?.now();
     let mut down_since: Option<u64> = None;
     let mut longest = 0;
     let mut downs = 0;
@@ -325,7 +328,7 @@ fn did(ev: &mut Evidence, fault: &str, then: Option<&str>) -> Said {
         .faults
         .iter()
         .filter(|f| !f.repair)
-        .find(|f| fault_kind(&f.fault) == fault)
+        .find(|f| f.kind() == fault)
         .map(|f| f.at_ms);
     let Some(at) = first else {
         return Ok((false, format!("the script has no {fault}")));
@@ -355,21 +358,8 @@ fn did(ev: &mut Evidence, fault: &str, then: Option<&str>) -> Said {
     })
 }
 
-/// A fault's kind as the file writes it (`host_crash`).
-pub(super) fn fault_kind(f: &Fault) -> String {
-    let sf = crate::model::ScheduledFault {
-        at_ms: 0,
-        repair: false,
-        fault: f.clone(),
-    };
-    serde_json::to_value(&sf)
-        .ok()
-        .and_then(|v| v.get("fault").and_then(|k| k.as_str().map(str::to_string)))
-        .unwrap_or_default()
-}
-
-/// A check in words.
-pub(super) fn words(c: &Check) -> String {
+/// A check in words, for the checklist and the grader's columns.
+pub fn words(c: &Check) -> String {
     match c {
         Check::NoLocalStorage { tier } => format!("no VM of {tier} on local storage"),
         Check::SpansHosts { tier, hosts } => format!("{tier} spans at least {hosts} hosts"),

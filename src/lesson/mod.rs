@@ -6,6 +6,7 @@
 mod checks;
 mod lock;
 
+pub use checks::words;
 pub use lock::tampering;
 
 use crate::analysis::{self, Outcome};
@@ -40,6 +41,7 @@ pub(crate) struct Evidence<'a> {
     pub scenario: &'a Scenario,
     run: Option<Engine>,
     analysis: Option<Result<Vec<Outcome>, String>>,
+    starts: Option<Vec<checks::Start>>,
 }
 
 impl<'a> Evidence<'a> {
@@ -48,6 +50,7 @@ impl<'a> Evidence<'a> {
             scenario,
             run: None,
             analysis: None,
+            starts: None,
         }
     }
 
@@ -58,6 +61,14 @@ impl<'a> Evidence<'a> {
             self.run = Some(run_script(self.scenario)?);
         }
         Ok(self.run.as_ref().expect("made above"))
+    }
+
+    /// Where each VM instance starts (the design at t = 0).
+    pub fn starts(&mut self) -> Result<&[checks::Start], String> {
+        if self.starts.is_none() {
+            self.starts = Some(checks::starting_hosts(self.scenario)?);
+        }
+        Ok(self.starts.as_deref().expect("made above"))
     }
 
     pub fn analysis(&mut self) -> Result<&[Outcome], String> {
@@ -72,10 +83,7 @@ impl<'a> Evidence<'a> {
 /// The scenario's script run from the start until nothing has happened for
 /// `analysis::QUIET_MS` after its last entry, or `analysis::CAP_MS` after it.
 pub fn run_script(s: &Scenario) -> Result<Engine, String> {
-    let mut e = Engine::new(s).map_err(|p| {
-        p.first()
-            .map_or("the design has errors".into(), |p| p.message.clone())
-    })?;
+    let mut e = analysis::engine_for(s)?;
     let last = s
         .faults
         .iter()
@@ -83,18 +91,7 @@ pub fn run_script(s: &Scenario) -> Result<Engine, String> {
         .chain(s.operations.iter().map(|o| o.at_ms))
         .max()
         .unwrap_or(0);
-    e.run_until(last);
-    let cap = last + analysis::CAP_MS;
-    let mut quiet_from = last;
-    loop {
-        if !e.step((quiet_from + analysis::QUIET_MS).min(cap)) {
-            break;
-        }
-        quiet_from = e.now();
-        if quiet_from >= cap {
-            break;
-        }
-    }
+    analysis::run_until_quiet(&mut e, last);
     Ok(e)
 }
 
@@ -164,9 +161,4 @@ pub fn grade(lesson_file: &Scenario, submission: &Scenario) -> Result<Grade, Str
         verdicts,
         flags,
     })
-}
-
-/// A check in words, for the checklist and the grader's columns.
-pub fn words(c: &Check) -> String {
-    checks::words(c)
 }

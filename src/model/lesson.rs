@@ -139,12 +139,12 @@ impl Lock {
 
     /// Whether a student may add this fault (or repair) to the script.
     pub fn allows_fault(&self, f: &super::ScheduledFault) -> bool {
-        self.faults.is_empty() || self.faults.contains(&tag(f, "fault"))
+        self.faults.is_empty() || self.faults.contains(&f.kind())
     }
 
     /// Whether a student may add this operation to the script.
     pub fn allows_operation(&self, o: &super::ScheduledOp) -> bool {
-        self.operations.is_empty() || self.operations.contains(&tag(o, "op"))
+        self.operations.is_empty() || self.operations.contains(&o.kind())
     }
 
     /// What going from `before` to `after` does that this lock forbids, one sentence each with
@@ -186,7 +186,7 @@ impl Lock {
         }
         for f in after.faults.iter().filter(|f| !before.faults.contains(f)) {
             if !self.allows_fault(f) {
-                out.push(format!("the lesson does not allow {}", tag(f, "fault")));
+                out.push(format!("the lesson does not allow {}", f.kind()));
             }
         }
         for o in after
@@ -195,7 +195,7 @@ impl Lock {
             .filter(|o| !before.operations.contains(o))
         {
             if !self.allows_operation(o) {
-                out.push(format!("the lesson does not allow {}", tag(o, "op")));
+                out.push(format!("the lesson does not allow {}", o.kind()));
             }
         }
         out.dedup();
@@ -203,7 +203,23 @@ impl Lock {
     }
 }
 
-/// A script entry's kind as the file writes it (`host_crash`, `drain`).
+#[cfg(feature = "simulate")]
+impl super::ScheduledFault {
+    /// Its kind as the file writes it (`host_crash`): what a lesson allows and checks.
+    pub fn kind(&self) -> String {
+        tag(self, "fault")
+    }
+}
+
+#[cfg(feature = "simulate")]
+impl super::ScheduledOp {
+    /// Its kind as the file writes it (`drain`).
+    pub fn kind(&self) -> String {
+        tag(self, "op")
+    }
+}
+
+/// A script entry's kind: the named field of its JSON.
 #[cfg(feature = "simulate")]
 fn tag(entry: &impl Serialize, field: &str) -> String {
     serde_json::to_value(entry)
