@@ -14,12 +14,13 @@ macro_rules! samples {
     };
 }
 
-pub const SAMPLES: [Sample; 19] = samples![
+pub const SAMPLES: [Sample; 21] = samples![
     "web-app-db",
     "host-cluster",
     "guest-cluster",
     "vm-failure-host-vs-guest",
     "host-failure-host-vs-guest",
+    "lesson-sql-vm-crash",
     "nlb-vs-failover",
     "local-storage",
     "lesson-web-tier",
@@ -28,6 +29,7 @@ pub const SAMPLES: [Sample; 19] = samples![
     "quorum-three-nodes",
     "quorum-four-nodes",
     "quorum-four-nodes-witness",
+    "lesson-quorum-witness",
     "live-vs-quick",
     "guest-eviction",
     "patch-tuesday",

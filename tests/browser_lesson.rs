@@ -177,6 +177,8 @@ async fn an_instructor_authors_a_lesson_previews_it_and_shares_it() {
     settle().await;
     click("author-fault-host_crash");
     settle().await;
+    click("author-lock-script");
+    settle().await;
     let lesson = ui
         .editor
         .with_untracked(|e| e.scenario().lesson.clone())
@@ -197,6 +199,7 @@ async fn an_instructor_authors_a_lesson_previews_it_and_shares_it() {
         ("csv-1", "the storage is given")
     );
     assert_eq!(lesson.lock.faults, vec!["host_crash".to_string()]);
+    assert!(lesson.lock.script, "the script is kept");
     // Preview as a student: the lock holds and the checklist shows.
     click("lesson-preview");
     settle().await;

@@ -319,6 +319,7 @@ fn the_grader_reruns_a_submission_and_flags_one_that_broke_the_lock() {
             }],
             faults: vec![s("host_crash")],
             operations: vec![],
+            script: false,
         },
         ..Lesson::default()
     });
@@ -392,6 +393,7 @@ fn in_student_mode_the_editor_refuses_what_the_lock_forbids() {
             ],
             faults: vec![s("host_crash")],
             operations: vec![],
+            script: false,
         },
         ..Lesson::default()
     });
@@ -494,4 +496,154 @@ fn the_web_tier_lesson_fails_as_handed_out_and_passes_once_fixed() {
         g.flags,
         vec![s("local-1 is locked (host-1's disks stay local)")]
     );
+}
+
+/// The SQL lesson tells the two answers apart: VM Monitoring (the host cluster's) notices SQL
+/// failing but restarts the whole VM (90 s); a guest cluster moves only the role (under 20 s),
+/// and needs a witness or a hung member's partner may hold no vote.
+#[test]
+fn the_sql_lesson_tells_vm_monitoring_from_a_guest_cluster() {
+    use clusterlab::model::{Fault, GuestCluster, GuestRole, Monitoring, ScheduledFault, Witness};
+    let handed = example("lesson-sql-vm-crash");
+    let whys =
+        |g: &lesson::Grade| -> Vec<String> { g.verdicts.iter().map(|v| v.why.clone()).collect() };
+    let g = lesson::grade(&handed, &handed).unwrap();
+    assert_eq!(
+        (g.score, whys(&g)),
+        (
+            0.0,
+            vec![
+                s("db does not survive: the application in sql fails"),
+                s("db never recovers: the application in sql fails"),
+                s("the script has no app_failure"),
+            ]
+        )
+    );
+    let mut monitored = handed.clone();
+    monitored
+        .design
+        .vms
+        .iter_mut()
+        .find(|v| v.id == "sql")
+        .unwrap()
+        .monitoring = Monitoring::Service;
+    let g = lesson::grade(&handed, &monitored).unwrap();
+    assert_eq!(
+        (g.score, whys(&g)[..2].to_vec()),
+        (
+            33.3,
+            vec![
+                s("it survives each VM failure"),
+                s("its longest recovery is 90 s (the application in sql fails)"),
+            ]
+        )
+    );
+    let mut guest = handed.clone();
+    let v = guest.design.vms.iter_mut().find(|v| v.id == "sql").unwrap();
+    v.replicas = 2;
+    v.hosts = vec![s("host-2"), s("host-3")];
+    guest.design.guest_clusters.push(GuestCluster {
+        id: s("guest"),
+        name: s("GUEST"),
+        members: vec![s("sql")],
+        witness: Witness::None,
+        heartbeat: Default::default(),
+        role: GuestRole {
+            name: s("SQL"),
+            tier: Some(s("db")),
+            start_ms: 10_000,
+        },
+        lower_quorum_priority_node: None,
+    });
+    guest.faults.push(ScheduledFault {
+        at_ms: 30_000,
+        repair: false,
+        fault: Fault::AppFailure { vm: s("sql#1") },
+    });
+    let g = lesson::grade(&handed, &guest).unwrap();
+    assert_eq!(
+        (g.score, whys(&g)),
+        (
+            33.3,
+            vec![
+                s("db does not survive: the guest OS of sql#2 hangs"),
+                s("db never recovers: the guest OS of sql#2 hangs"),
+                s("app_failure at 30 s, then role_online at 45 s"),
+            ]
+        )
+    );
+    guest.design.guest_clusters[0].witness = Witness::FileShare {
+        storage: s("share"),
+    };
+    let g = lesson::grade(&handed, &guest).unwrap();
+    assert_eq!((g.score, g.flags.len()), (100.0, 0), "{:?}", whys(&g));
+    assert_eq!(
+        whys(&g)[1],
+        "its longest recovery is 19.8 s (VM sql#1 crashes)"
+    );
+}
+
+/// The quorum lesson: with no witness the second crash stops the cluster; a witness on a share
+/// host-1 serves dies with host-1; the file server's share or a cloud witness keeps quorum. The
+/// script of failures is given: a submission without it is flagged.
+#[test]
+fn the_quorum_lesson_needs_a_witness_no_single_node_takes_down() {
+    use clusterlab::model::Witness;
+    let handed = example("lesson-quorum-witness");
+    let with = |w: Witness| {
+        let mut x = handed.clone();
+        x.design.clusters[0].witness = w;
+        lesson::grade(&handed, &x).unwrap()
+    };
+    let g = lesson::grade(&handed, &handed).unwrap();
+    assert_eq!(g.score, 33.3);
+    assert_eq!(g.verdicts[2].why, "hv-cluster lost quorum at 2.2 min");
+    let g = with(Witness::FileShare {
+        storage: s("h1-share"),
+    });
+    assert_eq!(
+        (g.score, g.verdicts[2].why.as_str()),
+        (66.7, "hv-cluster lost quorum at 2 min")
+    );
+    for w in [Witness::FileShare { storage: s("fs") }, Witness::Cloud] {
+        let g = with(w);
+        assert_eq!((g.score, g.flags.len()), (100.0, 0), "{:?}", g.verdicts);
+    }
+    let mut cheat = handed.clone();
+    cheat.design.clusters[0].witness = Witness::FileShare { storage: s("fs") };
+    cheat.faults.pop();
+    let g = lesson::grade(&handed, &cheat).unwrap();
+    assert_eq!(
+        (g.score, g.flags),
+        (
+            0.0,
+            vec![s(
+                "the lesson's script is given: its host_crash at 120 s cannot be removed or changed"
+            )]
+        )
+    );
+}
+
+/// A locked script in student mode: the given failures cannot be removed, what the student
+/// added can.
+#[test]
+fn a_locked_script_keeps_what_was_given_and_lets_the_student_add() {
+    use clusterlab::editor::{Command, Editor};
+    use clusterlab::model::{Fault, ScheduledFault};
+    let mut e = Editor::new(example("lesson-quorum-witness"));
+    e.set_student(true);
+    let before = e.scenario().clone();
+    assert_eq!(
+        e.apply(Command::RemoveFault { index: 1 }).unwrap_err(),
+        "the lesson's script is given: its host_crash at 120 s cannot be removed or changed"
+    );
+    assert_eq!(*e.scenario(), before);
+    let mine = ScheduledFault {
+        at_ms: 200_000,
+        repair: false,
+        fault: Fault::HostCrash { host: s("host-2") },
+    };
+    e.apply(Command::AddFault(mine)).unwrap();
+    e.apply(Command::RemoveFault { index: 2 }).unwrap();
+    assert_eq!(e.scenario().faults, before.faults);
 }

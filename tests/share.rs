@@ -116,6 +116,23 @@ fn bad_links_say_what_is_wrong() {
     );
     let long = format!("#v1.{}", "A".repeat(share::MAX_LINK_CHARS));
     assert!(error(&long).contains("characters long"));
+    // A number no file can hold (NaN has no JSON) is refused, not opened unequal to itself.
+    let mut odd = example("web-app-db");
+    odd.reliability
+        .targets
+        .push(clusterlab::model::reliability::SlaTarget {
+            service: "web".into(),
+            percent: f64::NAN,
+        });
+    let refused = share::encode(&share::Shared {
+        scenario: odd,
+        at_ms: None,
+    })
+    .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "the scenario in the link is not usable: web's failure rate, repair time or target is not a number"
+    );
 }
 
 /// Deflate bombs: a tiny payload that unpacks to gigabytes stops at the limit, at once.

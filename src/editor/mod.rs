@@ -29,6 +29,12 @@ pub struct Editor {
     /// A student working through the scenario's lesson: its lock holds (see `apply`).
     #[cfg(feature = "simulate")]
     student: bool,
+    /// The script as it was when student mode began: what a locked script keeps.
+    #[cfg(feature = "simulate")]
+    given: (
+        Vec<crate::model::ScheduledFault>,
+        Vec<crate::model::ScheduledOp>,
+    ),
 }
 
 impl Editor {
@@ -42,6 +48,8 @@ impl Editor {
             selection: Vec::new(),
             #[cfg(feature = "simulate")]
             student: false,
+            #[cfg(feature = "simulate")]
+            given: Default::default(),
         }
     }
 
@@ -51,6 +59,10 @@ impl Editor {
     #[cfg(feature = "simulate")]
     pub fn set_student(&mut self, on: bool) {
         self.student = on;
+        self.given = (
+            self.scenario.faults.clone(),
+            self.scenario.operations.clone(),
+        );
     }
 
     #[cfg(feature = "simulate")]
@@ -106,11 +118,13 @@ impl Editor {
         if self.scenario.lesson.as_ref() != Some(lesson) {
             return Err("the lesson cannot be changed in student mode".into());
         }
+        let (faults, ops) = &self.given;
         match lesson
             .lock
             .breaches(before, &self.scenario)
             .into_iter()
             .next()
+            .or_else(|| lesson.lock.script_kept(faults, ops, &self.scenario))
         {
             Some(why) => Err(why),
             None => Ok(()),

@@ -99,6 +99,7 @@ pub(super) fn check(ev: &mut Evidence, c: &Check) -> Said {
 fn scope_words(scope: Scope) -> &'static str {
     match scope {
         Scope::HostCrashes => "host crash",
+        Scope::VmFailures => "VM failure",
         Scope::Every => "single failure",
     }
 }
@@ -107,6 +108,10 @@ fn in_scope(all: &[Outcome], scope: Scope) -> impl Iterator<Item = &Outcome> {
     all.iter().filter(move |o| match scope {
         Scope::Every => true,
         Scope::HostCrashes => matches!(o.case.what, What::Fault(Fault::HostCrash { .. })),
+        Scope::VmFailures => matches!(
+            o.case.what,
+            What::Fault(Fault::VmCrash { .. } | Fault::AppFailure { .. } | Fault::GuestHang { .. })
+        ),
     })
 }
 
@@ -334,7 +339,10 @@ fn did(ev: &mut Evidence, fault: &str, then: Option<&str>) -> Said {
         return Ok((false, format!("the script has no {fault}")));
     };
     let Some(then) = then else {
-        return Ok((true, format!("the script has a {fault} at {}", fmt_ms(at))));
+        return Ok((
+            true,
+            format!("the script has {} at {}", a(fault), fmt_ms(at)),
+        ));
     };
     let seen = ev.run()?.events().iter().find(|e| {
         e.t_ms >= at
@@ -391,8 +399,14 @@ pub fn words(c: &Check) -> String {
             format!("{service} is available at least {percent} %")
         }
         Check::Did { fault, then } => match then {
-            Some(t) => format!("the run has a {fault}, then {t}"),
-            None => format!("the run has a {fault}"),
+            Some(t) => format!("the run has {}, then {t}", a(fault)),
+            None => format!("the run has {}", a(fault)),
         },
     }
+}
+
+/// A fault kind with its article: "a host_crash", "an app_failure".
+fn a(kind: &str) -> String {
+    let vowel = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {kind}", if vowel { "an" } else { "a" })
 }

@@ -14,5 +14,10 @@ pub fn tampering(lesson_file: &Scenario, submission: &Scenario) -> Vec<String> {
         flags.push("its lesson differs from the instructor's".to_string());
     }
     flags.extend(lesson.lock.breaches(lesson_file, submission));
+    flags.extend(
+        lesson
+            .lock
+            .script_kept(&lesson_file.faults, &lesson_file.operations, submission),
+    );
     flags
 }

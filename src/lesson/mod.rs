@@ -152,7 +152,7 @@ pub fn grade(lesson_file: &Scenario, submission: &Scenario) -> Result<Grade, Str
     let verdicts = evaluate(submission, lesson);
     let passed = verdicts.iter().filter(|v| v.pass).count();
     let score = if flags.is_empty() && !verdicts.is_empty() {
-        (passed * 1000 / verdicts.len()) as f64 / 10.0
+        ((passed * 1000 + verdicts.len() / 2) / verdicts.len()) as f64 / 10.0
     } else {
         0.0
     };

@@ -46,6 +46,8 @@ pub enum Scope {
     /// Each host's crash.
     #[default]
     HostCrashes,
+    /// Each VM's crash, its application failing and its guest OS hanging.
+    VmFailures,
     /// Every single failure the analysis runs.
     Every,
 }
@@ -115,6 +117,10 @@ pub struct Lock {
     /// The operation kinds a student may carry out (`live_migrate`); none listed: any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<String>,
+    /// The script as handed out stays: a student may add to it, not remove or change its
+    /// entries (a lesson whose run checks test a given sequence of failures).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub script: bool,
 }
 
 /// A component (by id) the student may not change: all of it, or only the named properties
@@ -134,7 +140,10 @@ pub struct Locked {
 #[cfg(feature = "simulate")]
 impl Lock {
     pub fn is_open(&self) -> bool {
-        self.parts.is_empty() && self.faults.is_empty() && self.operations.is_empty()
+        self.parts.is_empty()
+            && self.faults.is_empty()
+            && self.operations.is_empty()
+            && !self.script
     }
 
     /// Whether a student may add this fault (or repair) to the script.
@@ -145,6 +154,31 @@ impl Lock {
     /// Whether a student may add this operation to the script.
     pub fn allows_operation(&self, o: &super::ScheduledOp) -> bool {
         self.operations.is_empty() || self.operations.contains(&o.kind())
+    }
+
+    /// When the script is locked, the first entry of the given script (`faults`, `ops`) that
+    /// `now` no longer has, in words.
+    pub fn script_kept(
+        &self,
+        faults: &[super::ScheduledFault],
+        ops: &[super::ScheduledOp],
+        now: &super::Scenario,
+    ) -> Option<String> {
+        if !self.script {
+            return None;
+        }
+        let gone = |kind: String, at_ms: u64| {
+            format!(
+                "the lesson's script is given: its {kind} at {} s cannot be removed or changed",
+                at_ms as f64 / 1000.0
+            )
+        };
+        if let Some(f) = faults.iter().find(|f| !now.faults.contains(f)) {
+            return Some(gone(f.kind(), f.at_ms));
+        }
+        ops.iter()
+            .find(|o| !now.operations.contains(o))
+            .map(|o| gone(o.kind(), o.at_ms))
     }
 
     /// What going from `before` to `after` does that this lock forbids, one sentence each with

@@ -39,6 +39,22 @@ pub fn check(s: &Scenario) -> Result<(), LinkError> {
             "it sets {numbers} failure rates and targets; at most {MAX_COMPONENTS} are supported"
         ));
     }
+    // A scenario file cannot hold NaN or infinity (JSON has neither): a link cannot either.
+    #[cfg(feature = "simulate")]
+    if let Some(id) = (s.reliability.rates.iter())
+        .find(|r| !(r.per_year.is_finite() && r.repair_hours.is_finite()))
+        .map(|r| &r.id)
+        .or_else(|| {
+            (s.reliability.targets.iter())
+                .find(|t| !t.percent.is_finite())
+                .map(|t| &t.service)
+        })
+    {
+        return out(format!(
+            "{}'s failure rate, repair time or target is not a number",
+            short(id)
+        ));
+    }
     if let Some(v) = d.vms.iter().find(|v| v.replicas > MAX_REPLICAS) {
         return out(format!(
             "VM {} has {} replicas; at most {MAX_REPLICAS}",

@@ -214,7 +214,12 @@ fn Body(ui: Ui, lesson: Lesson) -> impl IntoView {
     };
     let allowed = StoredValue::new(
         (!lesson.lock.faults.is_empty())
-            .then(|| format!("Faults you may use: {}", lesson.lock.faults.join(", "))),
+            .then(|| format!("Faults you may use: {}", lesson.lock.faults.join(", ")))
+            .into_iter()
+            .chain(lesson.lock.script.then(|| {
+                "The script's given failures stay: add to it, do not remove them".to_string()
+            }))
+            .collect::<Vec<_>>(),
     );
     let title = lesson.title.clone();
     let goal = StoredValue::new(lesson.goal.clone());
@@ -251,7 +256,7 @@ fn Body(ui: Ui, lesson: Lesson) -> impl IntoView {
                 <Show when=student>
                     <p class="locks-title">"Locked"</p>
                     <ul class="locks">{locks}</ul>
-                    {allowed.get_value().map(|a| view! { <p class="allowed">{a}</p> })}
+                    {allowed.get_value().into_iter().map(|a| view! { <p class="allowed">{a}</p> }).collect_view()}
                     <p class="note">"Student mode: the locked parts are not the exercise. This is not a security boundary; your instructor's grader runs your design again."</p>
                 </Show>
             </Show>

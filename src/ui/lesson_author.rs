@@ -13,6 +13,8 @@ enum Param {
     Text,
     Number,
     Seconds,
+    /// Set by the menu entry, not typed.
+    Fixed(&'static str),
 }
 
 /// A kind of check: its name in the file, words for the menu, and its parameters.
@@ -63,12 +65,50 @@ const KINDS: &[Kind] = &[
     (
         "survives",
         "Analysis: a service survives every host crash",
-        &[("service", Param::Text)],
+        &[
+            ("service", Param::Text),
+            ("scope", Param::Fixed("host_crashes")),
+        ],
+    ),
+    (
+        "survives",
+        "Analysis: a service survives every VM failure (crash, application, hang)",
+        &[
+            ("service", Param::Text),
+            ("scope", Param::Fixed("vm_failures")),
+        ],
+    ),
+    (
+        "survives",
+        "Analysis: a service survives every single failure",
+        &[("service", Param::Text), ("scope", Param::Fixed("every"))],
     ),
     (
         "recovers_within",
         "Analysis: a service recovers within T s of any host crash",
-        &[("service", Param::Text), ("within_ms", Param::Seconds)],
+        &[
+            ("service", Param::Text),
+            ("within_ms", Param::Seconds),
+            ("scope", Param::Fixed("host_crashes")),
+        ],
+    ),
+    (
+        "recovers_within",
+        "Analysis: a service recovers within T s of any VM failure (crash, application, hang)",
+        &[
+            ("service", Param::Text),
+            ("within_ms", Param::Seconds),
+            ("scope", Param::Fixed("vm_failures")),
+        ],
+    ),
+    (
+        "recovers_within",
+        "Analysis: a service recovers within T s of any single failure",
+        &[
+            ("service", Param::Text),
+            ("within_ms", Param::Seconds),
+            ("scope", Param::Fixed("every")),
+        ],
     ),
     (
         "availability",
@@ -102,7 +142,15 @@ fn check_from(kind: usize, values: &[String]) -> Result<Check, String> {
     let (name, _, params) = KINDS[kind];
     let mut o = Map::new();
     o.insert("check".into(), Value::String(name.into()));
-    for ((p, ty), v) in params.iter().zip(values) {
+    let typed = values
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::repeat(""));
+    for ((p, ty), v) in params.iter().zip(typed) {
+        if let Param::Fixed(v) = ty {
+            o.insert(p.to_string(), Value::String(v.to_string()));
+            continue;
+        }
         let v = v.trim();
         if v.is_empty() {
             if *p == "then" {
@@ -111,7 +159,7 @@ fn check_from(kind: usize, values: &[String]) -> Result<Check, String> {
             return Err(format!("the check needs its {p}"));
         }
         let value = match ty {
-            Param::Text => Value::String(v.to_string()),
+            Param::Text | Param::Fixed(_) => Value::String(v.to_string()),
             Param::Number => {
                 let n: f64 = v.parse().map_err(|_| format!("{p} is a number"))?;
                 if n.fract() == 0.0 && n >= 0.0 {
@@ -234,6 +282,7 @@ pub fn Author(ui: Ui, lesson: Lesson) -> impl IntoView {
             .2
             .iter()
             .enumerate()
+            .filter(|(_, (_, ty))| !matches!(ty, Param::Fixed(_)))
             .map(|(i, (p, _))| {
                 view! {
                     <input type="text" placeholder=*p aria-label=*p data-testid=format!("author-param-{i}")
@@ -272,6 +321,9 @@ pub fn Author(ui: Ui, lesson: Lesson) -> impl IntoView {
             </div>
             <p class="hint">"Faults students may use (none ticked: any):"</p>
             <div class="fault-kinds">{faults}</div>
+            <label class="fault-kind"><input type="checkbox" prop:checked=lesson.lock.script data-testid="author-lock-script"
+                on:change=move |ev| { let on = event_target_checked(&ev); edit(Box::new(move |l| l.lock.script = on)); }/>
+                " Keep the script: students may add to it, not remove what it has"</label>
             <button class="remove-lesson" data-testid="author-remove-lesson"
                 on:click=move |_| ui.apply(Command::SetLesson(None))>"Remove the lesson"</button>
         </div>

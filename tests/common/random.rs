@@ -125,13 +125,7 @@ impl Gen {
     fn lesson(&mut self) -> lesson::Lesson {
         use lesson::{Check as C, Scope};
         let percent = |r: &mut Self| f64::from(r.rng.random_range(0..100_000u32)) / 1000.0;
-        let scope = |r: &mut Self| {
-            if r.chance(0.5) {
-                Scope::Every
-            } else {
-                Scope::HostCrashes
-            }
-        };
+        let scope = |r: &mut Self| r.pick(&[Scope::Every, Scope::HostCrashes, Scope::VmFailures]);
         let checks = (0..self.n(14))
             .map(|_| match self.rng.random_range(0..12u32) {
                 0 => C::NoLocalStorage { tier: self.text() },
@@ -203,6 +197,7 @@ impl Gen {
                     .collect(),
                 faults: (0..self.n(3)).map(|_| self.text()).collect(),
                 operations: (0..self.n(2)).map(|_| self.text()).collect(),
+                script: self.chance(0.5),
             },
         }
     }
