@@ -72,6 +72,26 @@ async fn a_student_works_through_a_lesson_and_submits_it() {
         "db's storage is locked (db stays on the CSV)"
     );
     assert_eq!(ui.editor.with_untracked(|e| e.scenario().clone()), before);
+    // The locked parts carry a lock on the canvas, with why on hover.
+    assert_eq!(
+        text("lock-mark-csv-1"),
+        "Locked by the lesson: the storage is not the exercise"
+    );
+    assert!(exists("lock-mark-db"));
+    assert!(!exists("lock-mark-host-1"));
+    // In the inspector db's storage is read-only and says why; its other properties are not.
+    ui.editor.update(|e| e.selection = vec!["db".to_string()]);
+    settle().await;
+    let field = |key: &str| find(key).closest("fieldset").unwrap().unwrap();
+    let storage = field("field-storage");
+    assert!(storage.has_attribute("disabled"));
+    assert_eq!(
+        storage.get_attribute("title").as_deref(),
+        Some("Its storage is locked by the lesson: db stays on the CSV")
+    );
+    assert!(!field("field-replicas").has_attribute("disabled"));
+    ui.editor.update(|e| e.selection.clear());
+    settle().await;
     // The fix turns the check green.
     ui.apply(clusterlab::editor::Command::Edit {
         id: "db".into(),

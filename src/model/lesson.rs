@@ -138,6 +138,31 @@ pub struct Locked {
 }
 
 #[cfg(feature = "simulate")]
+impl Locked {
+    /// "Locked by the lesson: the storage is given" (or its properties when only some are).
+    pub fn words(&self) -> String {
+        let what = if self.properties.is_empty() {
+            "Locked by the lesson".to_string()
+        } else {
+            let verb = if self.properties.len() == 1 {
+                "is"
+            } else {
+                "are"
+            };
+            format!(
+                "Its {} {verb} locked by the lesson",
+                self.properties.join(", ")
+            )
+        };
+        if self.reason.is_empty() {
+            what
+        } else {
+            format!("{what}: {}", self.reason)
+        }
+    }
+}
+
+#[cfg(feature = "simulate")]
 impl Lock {
     pub fn is_open(&self) -> bool {
         self.parts.is_empty()
@@ -154,6 +179,16 @@ impl Lock {
     /// Whether a student may add this operation to the script.
     pub fn allows_operation(&self, o: &super::ScheduledOp) -> bool {
         self.operations.is_empty() || self.operations.contains(&o.kind())
+    }
+
+    /// Why this property (as the file names it; a dotted key's first part) of the component
+    /// is locked, in words for the page: `None` when it is not.
+    pub fn why_locked(&self, id: &str, property: &str) -> Option<String> {
+        let top = property.split('.').next().unwrap_or_default();
+        let part = self.parts.iter().find(|p| {
+            p.id == id && (p.properties.is_empty() || p.properties.iter().any(|x| x == top))
+        })?;
+        Some(part.words())
     }
 
     /// When the script is locked, the first entry of the given script (`faults`, `ops`) that

@@ -454,6 +454,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                         <g class="groups">{groups}</g>
                         <VlanPorts ui=ui routes=routes/>
                         {heat(ui, items, routes)}
+                        {locks(ui, items)}
                         <Preview ui=ui/>
                     </Show>
                 </g>
@@ -600,6 +601,18 @@ fn heat(
     #[cfg(not(feature = "simulate"))]
     {
         let _ = (ui, items, routes);
+        ().into_any()
+    }
+}
+
+/// In student mode: a lock on each part the lesson locks.
+fn locks(ui: Ui, items: Memo<Vec<Item>>) -> AnyView {
+    #[cfg(feature = "simulate")]
+    return view! { <g class="lock-marks"><super::lesson::LockMarks ui=ui items=items/></g> }
+        .into_any();
+    #[cfg(not(feature = "simulate"))]
+    {
+        let _ = (ui, items);
         ().into_any()
     }
 }

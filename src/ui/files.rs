@@ -14,6 +14,7 @@ fn open(ui: Ui, scenario: Scenario, from: &str, link: Option<&str>) {
     ui.editor.with_untracked(|e| library::keep(e.scenario()));
     let name = scenario.name.clone();
     ui.editor.update(|e| e.replace(scenario));
+    ui.editor.with_untracked(|e| saved::save_now(e.scenario()));
     // At once, so a seek right after lands in the new run (the follow effect runs later).
     if ui.run.mode.get_untracked() == run::Mode::Simulate {
         ui.editor.with_untracked(|e| ui.run.follow(e.scenario()));

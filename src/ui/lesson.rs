@@ -80,6 +80,56 @@ pub fn follow_mode(ui: Ui) {
     });
 }
 
+/// The lesson's lock while a student works on it (the inspector greys what it covers).
+pub fn student_lock(ui: Ui) -> Option<crate::model::lesson::Lock> {
+    ui.editor.with(|e| {
+        let lesson = e.scenario().lesson.as_ref().filter(|_| e.student())?;
+        Some(lesson.lock.clone())
+    })
+}
+
+/// In student mode, a lock at the corner of each locked part on the canvas, why on hover.
+#[component]
+pub fn LockMarks(ui: Ui, items: Memo<Vec<crate::editor::scene::Item>>) -> impl IntoView {
+    move || {
+        let Some(lock) = student_lock(ui) else {
+            return ().into_any();
+        };
+        let clusters = ui.editor.with(|e| e.scenario().design.clusters.clone());
+        let marks: Vec<(String, f64, f64, String)> = items.with(|items| {
+            lock.parts
+                .iter()
+                .flat_map(|p| {
+                    let boxes = items.iter().filter(|i| i.id == p.id).map(|i| i.rect);
+                    let outline = clusters
+                        .iter()
+                        .filter(|c| c.id == p.id)
+                        .filter_map(|c| crate::editor::scene::outline(items, &c.nodes, 14.0));
+                    boxes
+                        .chain(outline)
+                        .map(|r| (p.id.clone(), r.x + r.w, r.y, p.words()))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        });
+        marks
+            .into_iter()
+            .map(|(id, x, y, why)| {
+                view! {
+                    <g class="lock-mark" transform=format!("translate({:.1} {:.1})", x - 4.0, y + 4.0)
+                        data-testid=format!("lock-mark-{id}")>
+                        <title>{why}</title>
+                        <circle r="9"/>
+                        <rect x="-4.5" y="-1.5" width="9" height="6.5" rx="1.2"/>
+                        <path d="M -2.6 -1.5 V -3.6 a 2.6 2.6 0 0 1 5.2 0 V -1.5"/>
+                    </g>
+                }
+            })
+            .collect_view()
+            .into_any()
+    }
+}
+
 #[component]
 pub fn Card(ui: Ui) -> impl IntoView {
     let lesson = Memo::new(move |_| ui.editor.with(|e| e.scenario().lesson.clone()));

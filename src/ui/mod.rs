@@ -304,7 +304,7 @@ fn start() -> Ui {
             "share" => ui.panel.set(Some(Panel::Share)),
             // The link in the address opens as the app mounts (`files::listen`); an edit
             // (the inspector) goes on where it was.
-            "link" | "edit" => {}
+            "link" | "edit" | "lesson" => {}
             "help" => ui.help.set(true),
             "analyze" => ui.run.mode.set(run::Mode::Analyze),
             _ => ui.run.mode.set(run::Mode::Simulate),
@@ -376,6 +376,11 @@ fn App(ui: Ui) -> impl IntoView {
             None => {}
         };
         check_address();
+        // A lesson needs the whole app (its card and its lock): a reload must not show it
+        // without them.
+        if ui.editor.with_untracked(|e| e.scenario().lesson.is_some()) {
+            simulator::load(ui, "lesson");
+        }
         let link = window_event_listener_untyped("hashchange", move |_| check_address());
         on_cleanup(move || link.remove());
     }

@@ -62,6 +62,16 @@ pub fn autosave(ui: Ui) {
     });
 }
 
+/// Saves `s` as the work in progress at once: a scenario opened as the app mounts comes
+/// before the autosave's first look, which takes it for what was loaded (and a reload would
+/// lose it).
+#[cfg(feature = "simulate")]
+pub fn save_now(s: &Scenario) {
+    if let Some(st) = storage() {
+        let _ = st.set_item(KEY, &serde_json::to_string(s).unwrap_or_default());
+    }
+}
+
 /// The link fragment (without `#`) the work in progress was opened from, if any.
 pub fn origin() -> Option<String> {
     storage().and_then(|s| s.get_item(ORIGIN_KEY).ok().flatten())

@@ -26,7 +26,7 @@ pub fn load(ui: Ui, then: &'static str) {
     let doc = document();
     let loading = doc.get_element_by_id("clusterlab-simulator").is_some();
     // Showing the inspector is what any load gives: it never replaces a request for more.
-    if then != "edit" || !loading {
+    if !matches!(then, "edit" | "lesson") || !loading {
         THEN.with(|t| t.set(then));
     }
     if loading {
@@ -35,6 +35,7 @@ pub fn load(ui: Ui, then: &'static str) {
     ui.say(match then {
         "link" => "Opening the shared link…",
         "edit" => "Loading the inspector…",
+        "lesson" => "Loading the lesson…",
         "help" => "Loading the shortcuts…",
         _ => "Loading the simulator…",
     });

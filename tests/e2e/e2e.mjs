@@ -215,6 +215,11 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   const linkB = await page.inputValue('[data-testid="share-link"]');
   await page.click('.dialog .close');
   await page.click('[data-testid="open"]');
+  await page.click('[data-testid="sample-lesson-quorum-witness"]');
+  await page.click('[data-testid="share"]');
+  const linkLesson = await page.inputValue('[data-testid="share-link"]');
+  await page.click('.dialog .close');
+  await page.click('[data-testid="open"]');
   await page.click('[data-testid="sample-quorum-two-nodes"]');
   await page.click('[data-testid="mode-simulate"]');
   await page.$eval('[data-testid="timeline"]', (el) => {
@@ -274,6 +279,18 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   await student.waitForSelector('[data-testid="scenario-name"]', { timeout: 20000 });
   check('a reload keeps the opened scenario', (await student.textContent('[data-testid="scenario-name"]')).startsWith('Quorum'));
   await student.close();
+
+  // A lesson's link, then a reload: the card and the lock come back without a click (the first
+  // load fetches the whole app at once for a lesson).
+  const pupil = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await pupil.goto(linkLesson);
+  const card = await pupil.waitForSelector('[data-testid="lesson"]', { timeout: 20000 }).then(() => true, () => false);
+  await pupil.reload();
+  const again = await pupil.waitForSelector('[data-testid="lock-mark-hv-cluster"]', { timeout: 20000 }).then(() => true, () => false);
+  const mode = again ? await pupil.textContent('[data-testid="lesson-mode"]') : '';
+  check('a lesson link reloads with its card and its locks', card && again && mode === 'student', `${card} ${again} ${mode}`);
+  await pupil.screenshot({ path: `${shots}/lesson-reloaded.png` });
+  await pupil.close();
 
   // A broken link over the user's own work (first load, editor only): a message, the work untouched.
   const own = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -15,6 +15,21 @@ pub struct Ctx {
     pub own: String,
     /// Sends (property, new value) as one command.
     pub send: Callback<(String, Value)>,
+    /// In student mode, the lesson's lock and the ids edited: locked properties are read-only.
+    #[cfg(feature = "simulate")]
+    pub lock: Option<(crate::model::lesson::Lock, Vec<String>)>,
+}
+
+impl Ctx {
+    /// Why the property may not be edited here (a lesson's lock), if it may not.
+    fn locked(&self, key: &str) -> Option<String> {
+        #[cfg(feature = "simulate")]
+        if let Some((lock, ids)) = &self.lock {
+            return ids.iter().find_map(|id| lock.why_locked(id, key));
+        }
+        let _ = key;
+        None
+    }
 }
 
 /// The value at a dotted path (`role.start_ms`).
@@ -129,6 +144,7 @@ pub fn field(f: &'static Field, value: Value, mixed: bool, default: String, cx: 
     let key = f.key.to_string();
     let id = format!("f-{}", f.key.replace('.', "-"));
     let send = cx.send;
+    let locked = cx.locked(f.key);
     let error = RwSignal::new(None::<String>);
     let err_id = format!("{id}-error");
     let placeholder = if mixed {
@@ -195,12 +211,12 @@ pub fn field(f: &'static Field, value: Value, mixed: bool, default: String, cx: 
         Control::Check => {
             let k = key.clone();
             return view! {
-                <div class="field check">
+                <fieldset class="field check" class:locked=locked.is_some() disabled=locked.is_some() title=locked>
                     <input type="checkbox" id=id.clone() data-testid=testid(f.key) prop:checked=value.as_bool().unwrap_or(false)
                         prop:indeterminate=mixed
                         on:change=move |ev| send.run((k.clone(), json!(event_target_checked(&ev))))/>
                     <label for=id>{f.label}</label>
-                </div>
+                </fieldset>
             }
             .into_any();
         }
@@ -245,13 +261,13 @@ pub fn field(f: &'static Field, value: Value, mixed: bool, default: String, cx: 
         view! { <label for=id.clone()>{f.label}</label> }.into_any()
     };
     view! {
-        <div class="field" class:list=list>
+        <fieldset class="field" class:list=list class:locked=locked.is_some() disabled=locked.is_some() title=locked>
             {label}
             {control}
             <Show when=move || error.with(Option::is_some)>
                 <p class="field-error" id=err_id.clone() role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>
-        </div>
+        </fieldset>
     }
     .into_any()
 }

@@ -131,6 +131,8 @@ fn one(ui: Ui, d: &Design, s: &Settings, rel: &Reliability, id: &str) -> AnyView
                 value,
             })
         }),
+        #[cfg(feature = "simulate")]
+        lock: super::lesson::student_lock(ui).map(|l| (l, vec![id.to_string()])),
     };
     let list = kind
         .fields()
@@ -185,6 +187,8 @@ fn many(ui: Ui, d: &Design, s: &Settings, ids: &[String]) -> AnyView {
                 value,
             })
         }),
+        #[cfg(feature = "simulate")]
+        lock: super::lesson::student_lock(ui).map(|l| (l, ids.to_vec())),
     };
     let title = if same_kind {
         format!("{} {}s selected", ids.len(), first_kind.title())
@@ -226,6 +230,8 @@ fn settings(ui: Ui, d: &Design, s: &Settings, about: String) -> AnyView {
         send: Callback::new(move |(field, value): (String, Value)| {
             ui.apply(Command::EditSettings { field, value })
         }),
+        #[cfg(feature = "simulate")]
+        lock: None,
     };
     let list = Kind::Settings
         .fields()
