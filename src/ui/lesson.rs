@@ -215,11 +215,12 @@ fn Body(ui: Ui, lesson: Lesson) -> impl IntoView {
                     let (class, mark, why) = match verdict {
                         Some(v) if v.pass => ("check pass", "✓", v.why),
                         Some(v) => ("check fail", "✗", v.why),
-                        None => (
+                        None if lesson::needs_analysis(c) => (
                             "check open",
                             "…",
                             "press Check my design: it runs every single failure".to_string(),
                         ),
+                        None => ("check open", "…", "checking…".to_string()),
                     };
                     view! {
                         <li class=class data-testid=format!("lesson-check-{i}")>

@@ -310,8 +310,10 @@ fn start() -> Ui {
             _ => ui.run.mode.set(run::Mode::Simulate),
         }
         // The canvas stays as it was unless Simulate resizes it or a link replaces the design.
-        if !matches!(taken.then.as_str(), "simulate" | "link" | "analyze")
-            && let Some(v) = taken.view
+        if !matches!(
+            taken.then.as_str(),
+            "simulate" | "link" | "analyze" | "lesson"
+        ) && let Some(v) = taken.view
         {
             ui.view.set(v);
         }

@@ -20,6 +20,15 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     await page.waitForTimeout(1200);
     await page.click('[data-testid="lesson-hint-0"] summary');
     await page.screenshot({ path: `${out}/lesson-${width}x${height}-${colorScheme}.png` });
+    // Design mode with a locked part selected: the locks on the canvas, the read-only fields.
+    await page.click('[data-testid="mode-design"]');
+    for (const mark of await page.$$('[data-testid^="lock-mark-"]')) {
+      const id = (await mark.getAttribute('data-testid')).replace('lock-mark-', '');
+      const box = await page.$(`[data-id="${id}"]`);
+      if (box) { await box.click(); break; }
+    }
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${out}/locked-${width}x${height}-${colorScheme}.png` });
     await page.close();
     // The same link in author mode, in a fresh browser: the card edits the lesson.
     const context = await browser.newContext({ viewport: { width, height }, colorScheme });

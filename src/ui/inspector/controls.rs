@@ -190,7 +190,11 @@ pub fn field(f: &'static Field, value: Value, mixed: bool, default: String, cx: 
                 let words = if mixed {
                     "mixed".to_string()
                 } else {
-                    format!("Default ({default})")
+                    if default.is_empty() {
+                        "Default".to_string()
+                    } else {
+                        format!("Default ({default})")
+                    }
                 };
                 view! { <option value="" selected=current.is_empty()>{words}</option> }
             });

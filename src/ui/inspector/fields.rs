@@ -390,22 +390,28 @@ const SETTINGS: &[Field] = &{
                 ("2016+", "2016 and later"),
             ]),
         ),
-        f(
-            "dynamic_quorum",
-            "Dynamic quorum (2012 and later)",
-            Control::OptChoice(&[("true", "On"), ("false", "Off")]),
-        ),
-        f(
-            "resiliency_level",
-            "Node that stops heartbeating (2016+)",
-            Control::OptChoice(&[
-                ("always_isolate", "Isolated first: VMs wait (level 2)"),
-                (
-                    "isolate_on_special_heartbeat",
-                    "Down at once: VMs fail over (level 1)",
-                ),
-            ]),
-        ),
+        Field {
+            default: "On",
+            ..f(
+                "dynamic_quorum",
+                "Dynamic quorum (2012 and later)",
+                Control::OptChoice(&[("true", "On"), ("false", "Off")]),
+            )
+        },
+        Field {
+            default: "isolated first",
+            ..f(
+                "resiliency_level",
+                "Node that stops heartbeating (2016+)",
+                Control::OptChoice(&[
+                    ("always_isolate", "Isolated first: VMs wait (level 2)"),
+                    (
+                        "isolate_on_special_heartbeat",
+                        "Down at once: VMs fail over (level 1)",
+                    ),
+                ]),
+            )
+        },
         f(
             "start_hour",
             "Hour of the day at the start (0-23)",
