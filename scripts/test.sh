@@ -19,6 +19,8 @@ cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --locke
 
 echo "== native tests (engine, editor, property, determinism, CLI, doc)"
 cargo test --locked 2>&1 | tee -a "$log"
+# The first load's own code (what it keeps as read) without the simulator.
+cargo test --locked --lib --no-default-features 2>&1 | tee -a "$log"
 
 echo "== benchmarks compile"
 cargo build --benches --locked

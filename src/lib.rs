@@ -17,7 +17,8 @@ pub mod model;
 pub mod share;
 pub mod sim;
 
-#[cfg(not(target_arch = "wasm32"))]
+// The command line runs and analyzes: it needs the simulator.
+#[cfg(all(not(target_arch = "wasm32"), feature = "simulate"))]
 pub mod cli;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

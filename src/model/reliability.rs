@@ -51,6 +51,8 @@ impl Serialize for Node {
         match self {
             Node::Null => s.serialize_unit(),
             Node::Bool(b) => s.serialize_bool(*b),
+            // Integers stay integers: `3.0` would not read back as the u32 a lesson's check holds.
+            Node::Num(n) if n.fract() == 0.0 && n.abs() < 9e15 => s.serialize_i64(*n as i64),
             Node::Num(n) => s.serialize_f64(*n),
             Node::Str(t) => s.serialize_str(t),
             Node::List(v) => {
@@ -320,4 +322,15 @@ pub fn check(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
         }
     }
     out
+}
+
+#[cfg(all(test, not(feature = "simulate")))]
+mod tests {
+    /// What the first load keeps as read it writes back the same: integers as integers.
+    #[test]
+    fn a_kept_value_is_written_back_as_read() {
+        let json = r#"{"checks":[{"check":"at_most_hosts","hosts":3},{"percent":99.95}],"n":-2}"#;
+        let node: super::Node = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&node).unwrap(), json);
+    }
 }
