@@ -15,6 +15,7 @@ pub mod gallery;
 pub mod lesson;
 pub mod model;
 pub mod share;
+#[cfg(feature = "simulate")]
 pub mod sim;
 
 // The command line runs and analyzes: it needs the simulator.

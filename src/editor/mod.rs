@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod layout;
+#[cfg(feature = "simulate")]
 pub mod live;
 pub mod route;
 pub mod scene;

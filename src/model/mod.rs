@@ -4,10 +4,12 @@
 //! scenario is here; `validate` explains what is wrong with a design in plain words.
 
 mod defaults;
+#[cfg(feature = "simulate")]
 mod fault_json;
 pub mod lesson;
 mod names;
 pub mod network;
+#[cfg(feature = "simulate")]
 mod operation;
 pub mod reliability;
 mod witness_json;
@@ -18,7 +20,13 @@ pub mod validate;
 pub mod versions;
 
 pub use defaults::{Beat, HeartbeatTiming, Timing};
+#[cfg(feature = "simulate")]
 pub use operation::{Failback, Operation, ScheduledOp};
+/// The first load (the editor alone) keeps the script as read: only the simulator runs it.
+#[cfg(not(feature = "simulate"))]
+pub type ScheduledFault = reliability::Node;
+#[cfg(not(feature = "simulate"))]
+pub type ScheduledOp = reliability::Node;
 pub use reliability::{FailureKind, FailureRate, Reliability, SlaTarget};
 use serde::{Deserialize, Serialize};
 
@@ -45,14 +53,12 @@ pub struct Scenario {
     pub settings: Settings,
     pub design: Design,
     /// Timed faults and repairs, in any order (the engine sorts them by time, stably).
-    #[serde(default, deserialize_with = "fault_json::entries")]
+    #[serde(default)]
+    #[cfg_attr(feature = "simulate", serde(deserialize_with = "fault_json::entries"))]
     pub faults: Vec<ScheduledFault>,
     /// Planned operations (migrations, drains, shutdowns), in any order, beside the faults.
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "fault_json::entries"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "simulate", serde(deserialize_with = "fault_json::entries"))]
     pub operations: Vec<ScheduledOp>,
     /// Failure rates and repair times the user set, and each service's availability target.
     #[serde(default, skip_serializing_if = "Reliability::is_empty")]
@@ -636,6 +642,7 @@ pub struct Tier {
 
 /// A fault or a repair at a time. In JSON: `{"at_ms": 30000, "fault": "host_crash", "host": "h1"}`
 /// (see `fault_json`).
+#[cfg(feature = "simulate")]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(try_from = "fault_json::RawEntry", into = "fault_json::RawEntry")]
 pub struct ScheduledFault {
@@ -646,6 +653,7 @@ pub struct ScheduledFault {
 }
 
 /// What breaks. VMs are named `entry` (its first instance) or `entry#k`.
+#[cfg(feature = "simulate")]
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, Hash)]
 #[serde(tag = "fault", rename_all = "snake_case")]
 pub enum Fault {
@@ -691,6 +699,7 @@ pub enum Fault {
     },
 }
 
+#[cfg(feature = "simulate")]
 impl Fault {
     /// The ids this fault names, for the event log.
     pub fn subjects(&self) -> Vec<Id> {

@@ -54,6 +54,8 @@ impl Scenario {
     pub fn validate(&self) -> Vec<Problem> {
         let mut r = Report(Vec::new());
         check_design(&self.design, self.settings.version, &mut r);
+        // The script: only the simulator reads it (the first load keeps it as read).
+        #[cfg(feature = "simulate")]
         check_faults(self, &mut r);
         // What a version lacks and how cluster sets wait for each other are checked by the
         // simulator module: the page's first load (the editor alone) stays under its budget, and
@@ -594,6 +596,7 @@ fn check_nlb(d: &Design, r: &mut Report) {
     }
 }
 
+#[cfg(feature = "simulate")]
 fn check_faults(s: &Scenario, r: &mut Report) {
     let d = &s.design;
     fn has<'a>(mut ids: impl Iterator<Item = &'a String>, x: &str) -> bool {

@@ -290,6 +290,11 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   const mode = again ? await pupil.textContent('[data-testid="lesson-mode"]') : '';
   check('a lesson link reloads with its card and its locks', card && again && mode === 'student', `${card} ${again} ${mode}`);
   await pupil.screenshot({ path: `${shots}/lesson-reloaded.png` });
+  // The first load kept the script as read and handed it over whole.
+  await pupil.click('[data-testid="mode-simulate"]');
+  await pupil.waitForSelector('[data-testid="script-entry"]', { timeout: 20000 }).catch(() => {});
+  const script = await pupil.$$eval('[data-testid="script-entry"]', (els) => els.map((e) => e.textContent));
+  check('the script survives the first load and the hand-over', script.length === 2 && script[0].includes('host-3') && script[1].includes('host-1'), JSON.stringify(script));
   await pupil.close();
 
   // A broken link over the user's own work (first load, editor only): a message, the work untouched.
