@@ -725,6 +725,7 @@ fn connect(d: &mut Design, a: &str, b: &str) -> Result<Option<Id>, String> {
                 id: id.clone(),
                 a: a.to_string(),
                 b: b.to_string(),
+                bandwidth_mbps: None,
             });
             Ok(Some(id))
         }

@@ -11,6 +11,7 @@ mod names;
 pub mod network;
 #[cfg(feature = "simulate")]
 mod operation;
+pub mod recovery;
 pub mod reliability;
 mod witness_json;
 // Checks that load with the simulator, the page's second module (see `validate`).
@@ -66,6 +67,20 @@ pub struct Scenario {
     /// An instructor's lesson: goal, steps, checks and what the student may not change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lesson: Option<lesson::Lesson>,
+    /// Disaster recovery: Hyper-V Replica relationships.
+    #[serde(default, skip_serializing_if = "recovery_is_empty")]
+    pub recovery: recovery::Recovery,
+}
+
+#[cfg(feature = "simulate")]
+fn recovery_is_empty(r: &recovery::Recovery) -> bool {
+    r.is_empty()
+}
+
+/// The first load keeps what it read; nothing read, nothing written.
+#[cfg(not(feature = "simulate"))]
+fn recovery_is_empty(r: &recovery::Recovery) -> bool {
+    *r == recovery::Recovery::Null
 }
 
 fn format_version() -> u32 {
@@ -350,6 +365,10 @@ pub struct Link {
     pub id: Id,
     pub a: Id,
     pub b: Id,
+    /// What the cable carries (Mbit/s), for a WAN link between sites: replication sends its
+    /// changes through the slowest cable of its path (none set: not a limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth_mbps: Option<u32>,
 }
 
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]

@@ -20,8 +20,9 @@ impl Reliability {
 
 /// Any JSON value, kept as read.
 #[cfg(not(feature = "simulate"))]
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub enum Node {
+    #[default]
     Null,
     Bool(bool),
     Num(f64),

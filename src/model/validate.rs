@@ -69,7 +69,10 @@ impl Scenario {
             r.error(&ids, message);
         }
         #[cfg(feature = "simulate")]
-        for (ids, message, error) in super::reliability::check(self) {
+        for (ids, message, error) in super::reliability::check(self)
+            .into_iter()
+            .chain(super::recovery::check(self))
+        {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             if error {
                 r.error(&ids, message);

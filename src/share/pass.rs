@@ -25,6 +25,10 @@ pub(super) trait Pass {
     /// flag: a link without it is a byte shorter), a reader whether the link holds one more.
     #[cfg(feature = "simulate")]
     fn more_text(&mut self, has: bool) -> bool;
+    /// The same for numbers that come last: a writer says whether it has some (and writes no
+    /// flag), a reader whether the link holds any more.
+    #[cfg(feature = "simulate")]
+    fn more_nums(&mut self, has: bool) -> bool;
 }
 
 #[derive(Default)]
@@ -67,6 +71,11 @@ impl Pass for Writer {
     }
     #[cfg(feature = "simulate")]
     fn more_text(&mut self, has: bool) -> bool {
+        has
+    }
+
+    #[cfg(feature = "simulate")]
+    fn more_nums(&mut self, has: bool) -> bool {
         has
     }
 }
@@ -123,6 +132,11 @@ impl Pass for Reader {
     #[cfg(feature = "simulate")]
     fn more_text(&mut self, _: bool) -> bool {
         self.texts.len() > 0
+    }
+
+    #[cfg(feature = "simulate")]
+    fn more_nums(&mut self, _: bool) -> bool {
+        self.at < self.nums.len()
     }
 }
 

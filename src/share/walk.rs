@@ -346,7 +346,62 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     if version >= 5 {
         added_in_v5(p, shared)?;
     }
+    // The last numbers, only when there are any: a link without them is a v5 link's payload.
+    #[cfg(feature = "simulate")]
+    if version >= 6 {
+        let s = &shared.scenario;
+        let has =
+            !s.recovery.is_empty() || s.design.links.iter().any(|l| l.bandwidth_mbps.is_some());
+        if p.more_nums(has) {
+            added_in_v6(p, shared)?;
+        }
+    }
     Ok(())
+}
+
+#[cfg(feature = "simulate")]
+/// Link version 6: WAN bandwidths and Hyper-V Replica relationships (issue 15).
+fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
+    let s = &mut shared.scenario;
+    // Few cables have a bandwidth: the list of those that do (index, Mbit/s).
+    p.column();
+    let links = &mut s.design.links;
+    let mut set: Vec<(u32, u32)> = (links.iter().enumerate())
+        .filter_map(|(i, l)| Some((i as u32, l.bandwidth_mbps?)))
+        .collect();
+    let n = p.len(set.len())?;
+    set.resize(n, (0, 0));
+    col(p, &mut set, |p, x| val32(p, &mut x.0, 0))?;
+    col(p, &mut set, |p, x| val32(p, &mut x.1, 100))?;
+    for (i, bw) in set {
+        let link = links
+            .get_mut(i as usize)
+            .ok_or(LinkError::Damaged("a bandwidth names no cable"))?;
+        link.bandwidth_mbps = Some(bw);
+    }
+    let r = &mut s.recovery.replicas;
+    p.column();
+    let n = p.len(r.len())?;
+    r.resize_with(n, || crate::model::recovery::Replica {
+        vm: Id::new(),
+        to: Id::new(),
+        every_s: 300,
+        change_mb_per_min: crate::model::recovery::CHANGE_MB_PER_MIN,
+        disk_gb: crate::model::recovery::DISK_GB,
+    });
+    col(p, r, |p, x| p.string(&mut x.vm))?;
+    col(p, r, |p, x| p.string(&mut x.to))?;
+    col(p, r, |p, x| val32(p, &mut x.every_s, 300))?;
+    col(p, r, |p, x| {
+        val32(
+            p,
+            &mut x.change_mb_per_min,
+            crate::model::recovery::CHANGE_MB_PER_MIN,
+        )
+    })?;
+    col(p, r, |p, x| {
+        val32(p, &mut x.disk_gb, crate::model::recovery::DISK_GB)
+    })
 }
 
 #[cfg(feature = "simulate")]

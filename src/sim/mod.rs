@@ -19,6 +19,7 @@ mod operations;
 mod ordering;
 mod placement;
 pub mod player;
+mod replication;
 mod snapshot;
 pub mod state;
 mod storage;
@@ -27,6 +28,7 @@ mod tally;
 pub use faults::describe;
 pub use metrics::{Metrics, Sample};
 pub use operations::{DrainStatus, describe_op};
+pub use replication::{ReplicaHealth, ReplicaView};
 pub use snapshot::{
     ClusterView, HEARTBEAT_VISUAL_MS, Heartbeat, HostView, NlbView, NodeView, RING_ABOVE, Snapshot,
     VmView,
@@ -109,6 +111,11 @@ pub enum EventKind {
     UpdatingRun,
     UpdatingDone,
     UpdatingStopped,
+    /// A Hyper-V Replica cycle that did not get through, and why.
+    ReplicationMissed,
+    /// Replication got through again after missed cycles.
+    ReplicationResumed,
+    ReplicaHealthChanged,
 }
 
 /// One line of the event log.
@@ -219,6 +226,14 @@ enum Ev {
         nlb: usize,
         token: u32,
     },
+    /// A Hyper-V Replica cycle of one relationship.
+    ReplicaCycle {
+        link: usize,
+    },
+    ReplicaSent {
+        link: usize,
+        token: u32,
+    },
 }
 
 /// A running simulation of one scenario.
@@ -261,6 +276,8 @@ pub struct Engine {
     starts: ordering::Starts,
     /// Sums over the VMs for the metrics, kept up to date (see `tally`).
     tally: tally::Tally,
+    /// Hyper-V Replica relationships and where each replica stands.
+    replication: replication::Replication,
 }
 
 impl Engine {
@@ -313,6 +330,7 @@ impl Engine {
             ops: operations::Ops::new(scenario.design.hosts.len(), &scenario.operations),
             starts: ordering::Starts::default(),
             tally: tally::Tally::default(),
+            replication: replication::Replication::default(),
         };
         // Faults first: at equal times a fault precedes the heartbeat it would stop.
         for i in 0..e.faults.len() {
@@ -327,6 +345,7 @@ impl Engine {
         e.init_vms();
         e.init_clusters();
         e.init_nlbs();
+        e.init_replication();
         e.start_balancing();
         e.sample_metrics();
         Ok(e)
@@ -456,6 +475,8 @@ impl Engine {
             Ev::Recheck { cluster } => self.place_pending(cluster),
             Ev::FailbackWindow { vm } => self.try_failback(vm),
             Ev::NlbConverged { nlb, token } => self.nlb_converged(nlb, token),
+            Ev::ReplicaCycle { link } => self.replica_cycle(link),
+            Ev::ReplicaSent { link, token } => self.replica_sent(link, token),
         }
         true
     }

@@ -2,6 +2,7 @@
 //! numbers within the limits a link accepts. Not meant to be valid designs (links carry work in
 //! progress too): references point at real ids most of the time, at anything otherwise.
 
+use clusterlab::model::recovery::{Recovery, Replica};
 use clusterlab::model::*;
 use clusterlab::share::Shared;
 use rand::{RngExt, SeedableRng};
@@ -322,6 +323,9 @@ impl Gen {
                 id: self.id("nic"),
                 a: self.r(),
                 b: self.r(),
+                bandwidth_mbps: self
+                    .chance(0.2)
+                    .then(|| self.rng.random_range(1..100_000u32)),
             })
             .collect();
         use {Monitoring as Mo, Priority as Pr};
@@ -495,6 +499,17 @@ impl Gen {
             format: FORMAT_VERSION,
             reliability,
             lesson: self.chance(0.3).then(|| self.lesson()),
+            recovery: Recovery {
+                replicas: (0..self.n(3))
+                    .map(|_| Replica {
+                        vm: self.r(),
+                        to: self.r(),
+                        every_s: self.pick(&[30, 300, 900]),
+                        change_mb_per_min: self.rng.random_range(0..10_000u32),
+                        disk_gb: self.rng.random_range(1..100_000u32),
+                    })
+                    .collect(),
+            },
             name: self.text(),
             description: self.text(),
             seed: if self.chance(0.2) {

@@ -1,0 +1,294 @@
+//! Hyper-V Replica: every cycle the primary sends the changes its protected VM wrote since the
+//! last one to the replica server, over the network between them. What the replica holds is a
+//! recovery point; its age is what an unplanned failover would lose (the RPO). A cut or slow
+//! WAN makes cycles miss, the point ages, the replica's health turns Warning then Critical,
+//! and the next cycle that gets through sends everything that piled up.
+//!
+//! Its own state (`Replication`) and timers (`Ev::ReplicaCycle`, `Ev::ReplicaSent`); it reads
+//! the engine's VMs and network and changes nothing else.
+
+use super::state::VmState;
+use super::{Engine, Ev, EventKind, fmt_ms};
+use crate::model::network::Node;
+use serde::Serialize;
+
+/// The replica's health, as Hyper-V Manager shows it.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicaHealth {
+    Normal,
+    Warning,
+    Critical,
+}
+
+/// Warning when more than this share of the monitoring interval's cycles missed, or when no
+/// cycle got through for longer than `WARNING_AFTER_MS` ("Interpreting Replication Health").
+pub const WARNING_MISSED_PERCENT: u64 = 20;
+pub const WARNING_AFTER_MS: u64 = 3_600_000;
+/// The monitoring interval: its statistics start again every 12 hours (the default).
+pub const MONITORING_INTERVAL_MS: u64 = 12 * 3_600_000;
+/// Critical when the changes waiting to be sent pass half the VM's disk: the replica needs a
+/// resynchronization ("Resynchronization of virtual machines in Hyper-V Replica").
+pub const RESYNC_PERCENT_OF_DISK: u64 = 50;
+
+/// One protected VM and where its replica stands.
+#[derive(Clone, Debug)]
+pub(super) struct Link {
+    /// The primary VM instance and the replica server.
+    vm: usize,
+    to: usize,
+    every_ms: u64,
+    mb_per_min: u64,
+    /// The slowest cable on the path (Mbit/s); `None`: nothing limits it.
+    bandwidth_mbps: Option<u64>,
+    /// The replica holds the VM's data as of this moment.
+    point_ms: u64,
+    /// A cycle in flight: the moment its changes were taken, and when they arrive.
+    sending: Option<(u64, u64)>,
+    /// Cycles missed since the last one that arrived.
+    missed: u32,
+    /// The monitoring interval's cycles and missed cycles, and when it began.
+    cycles: u64,
+    missed_in_interval: u64,
+    interval_from: u64,
+    /// The VM's disk (MB): past half of it in waiting changes, the replica needs a resync.
+    disk_mb: u64,
+    /// A resynchronization is needed: the next cycle that gets through sends the whole disk.
+    resync: bool,
+    health: ReplicaHealth,
+    token: u32,
+}
+
+/// Every replication relationship of the scenario.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Replication {
+    links: Vec<Link>,
+}
+
+/// What the page and the tests read about one replica.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct ReplicaView {
+    pub vm: String,
+    pub to: String,
+    /// Age of the latest recovery point: what an unplanned failover now would lose.
+    pub rpo_ms: u64,
+    pub health: ReplicaHealth,
+    /// A cycle is on its way: it started at this moment.
+    pub sending_since: Option<u64>,
+}
+
+impl Engine {
+    /// Builds the relationships and queues their first cycles. Initial replication is taken as
+    /// done before the run starts (a modelling choice): the replica holds t = 0.
+    pub(super) fn init_replication(&mut self) {
+        let replicas = self.scenario.recovery.replicas.clone();
+        for r in &replicas {
+            let (Some(vm), Some(&to)) = (self.vm_index(&r.vm), self.net.hosts.get(&r.to)) else {
+                continue; // validation reports it
+            };
+            let every_ms = u64::from(r.every_s) * 1000;
+            let from = self.vms[vm].host;
+            let link = Link {
+                vm,
+                to,
+                every_ms,
+                mb_per_min: u64::from(r.change_mb_per_min),
+                bandwidth_mbps: self.bottleneck(from, to),
+                point_ms: 0,
+                sending: None,
+                missed: 0,
+                cycles: 0,
+                missed_in_interval: 0,
+                interval_from: 0,
+                disk_mb: u64::from(r.disk_gb) * 1024,
+                resync: false,
+                health: ReplicaHealth::Normal,
+                token: 0,
+            };
+            let i = self.replication.links.len();
+            self.replication.links.push(link);
+            self.schedule(every_ms, Ev::ReplicaCycle { link: i });
+        }
+    }
+
+    /// The slowest cable with a bandwidth on the cabled route between two hosts.
+    fn bottleneck(&self, a: usize, b: usize) -> Option<u64> {
+        let route = self.net.route(Node::Host(a), Node::Host(b))?;
+        route
+            .windows(2)
+            .filter_map(|w| {
+                let i = self
+                    .net
+                    .links
+                    .iter()
+                    .position(|l| *l == Some((w[0], w[1])) || *l == Some((w[1], w[0])))?;
+                self.scenario.design.links[i].bandwidth_mbps
+            })
+            .min()
+            .map(u64::from)
+    }
+
+    /// A replication cycle: send what the VM wrote since the replica's point, or say why not.
+    pub(super) fn replica_cycle(&mut self, i: usize) {
+        let now = self.now;
+        let l = &mut self.replication.links[i];
+        let every = l.every_ms;
+        if now - l.interval_from >= MONITORING_INTERVAL_MS {
+            (l.interval_from, l.cycles, l.missed_in_interval) = (now, 0, 0);
+        }
+        l.cycles += 1;
+        self.schedule(now + every, Ev::ReplicaCycle { link: i });
+        let l = &self.replication.links[i];
+        let v = &self.vms[l.vm];
+        let why_not = if let Some((since, _)) = l.sending {
+            Some(format!(
+                "the changes of the cycle that started at {} are still on their way",
+                fmt_ms(since)
+            ))
+        } else if !matches!(v.state, VmState::Running | VmState::Migrating { .. }) {
+            Some(format!("{} is not running on its primary", v.id))
+        } else if !self.reach.hosts_connected(v.host, l.to) {
+            Some(format!(
+                "{} cannot reach the replica server {}",
+                self.host_id(v.host),
+                self.host_id(l.to)
+            ))
+        } else {
+            None
+        };
+        match why_not {
+            Some(why) => self.replica_missed(i, &why),
+            None => self.replica_send(i),
+        }
+    }
+
+    fn replica_send(&mut self, i: usize) {
+        let now = self.now;
+        let l = &mut self.replication.links[i];
+        let mb = if l.resync {
+            l.disk_mb
+        } else {
+            l.mb_per_min * (now - l.point_ms) / 60_000
+        };
+        // Megabytes to megabits, over the slowest cable.
+        let took = l
+            .bandwidth_mbps
+            .map_or(0, |bw| (mb * 8 * 1000).div_ceil(bw.max(1)));
+        l.token += 1;
+        let token = l.token;
+        l.sending = Some((now, now + took));
+        self.schedule(now + took, Ev::ReplicaSent { link: i, token });
+    }
+
+    /// The cycle's changes reached the replica: it now holds the moment the cycle began.
+    pub(super) fn replica_sent(&mut self, i: usize, token: u32) {
+        let l = &mut self.replication.links[i];
+        let Some((since, _)) = l.sending.filter(|_| l.token == token) else {
+            return;
+        };
+        l.sending = None;
+        l.point_ms = since;
+        let (missed, resync, vm, to) = (l.missed, l.resync, l.vm, l.to);
+        l.missed = 0;
+        l.resync = false;
+        if missed > 0 || resync {
+            let (vm, to) = (self.vms[vm].id.clone(), self.host_id(to).to_string());
+            let what = if resync {
+                "the resynchronization".to_string()
+            } else {
+                format!("the changes of {missed} missed cycle(s)")
+            };
+            self.emit(
+                EventKind::ReplicationResumed,
+                vec![vm.clone(), to.clone()],
+                format!(
+                    "{vm}'s replica on {to} caught up: {what}, sent at {}, arrived; it holds {vm} as of {}",
+                    fmt_ms(since),
+                    fmt_ms(since)
+                ),
+            );
+        }
+        self.replica_health(i);
+    }
+
+    /// Health as Hyper-V Replica judges it: Critical while a resynchronization is needed,
+    /// Warning when over a fifth of the interval's cycles missed or none got through for an hour.
+    fn replica_health(&mut self, i: usize) {
+        let now = self.now;
+        let l = &mut self.replication.links[i];
+        let waiting_mb = l.mb_per_min * (now - l.point_ms) / 60_000;
+        if !l.resync && waiting_mb * 100 > l.disk_mb * RESYNC_PERCENT_OF_DISK {
+            l.resync = true;
+        }
+        let (health, why) = if l.resync {
+            (
+                ReplicaHealth::Critical,
+                format!(
+                    "Critical: the changes waiting to be sent passed half of its {} GB disk, so the replica needs a resynchronization (the next cycle that gets through sends the whole disk)",
+                    l.disk_mb / 1024
+                ),
+            )
+        } else if l.missed_in_interval * 100 > l.cycles * WARNING_MISSED_PERCENT {
+            (
+                ReplicaHealth::Warning,
+                format!(
+                    "Warning: {} of the {} cycles of this monitoring interval missed, more than a fifth",
+                    l.missed_in_interval, l.cycles
+                ),
+            )
+        } else if now - l.point_ms > WARNING_AFTER_MS && l.sending.is_none() {
+            (
+                ReplicaHealth::Warning,
+                "Warning: no replication got through for over an hour".to_string(),
+            )
+        } else {
+            (ReplicaHealth::Normal, "Normal".to_string())
+        };
+        if health == l.health {
+            return;
+        }
+        l.health = health;
+        let (vm, to) = (l.vm, l.to);
+        let (vm, to) = (self.vms[vm].id.clone(), self.host_id(to).to_string());
+        self.emit(
+            EventKind::ReplicaHealthChanged,
+            vec![vm.clone(), to],
+            format!("{vm}'s replication health is {why}"),
+        );
+    }
+
+    fn replica_missed(&mut self, i: usize, why: &str) {
+        let now = self.now;
+        let l = &mut self.replication.links[i];
+        l.missed += 1;
+        l.missed_in_interval += 1;
+        let age = now - l.point_ms;
+        let (vm, to, every) = (l.vm, l.to, l.every_ms);
+        let (vm, to) = (self.vms[vm].id.clone(), self.host_id(to).to_string());
+        self.emit(
+            EventKind::ReplicationMissed,
+            vec![vm.clone(), to.clone()],
+            format!(
+                "{vm}'s replication to {to} missed its {} cycle: {why}. Its latest recovery point is {} old: an unplanned failover now would lose that much",
+                fmt_ms(every),
+                fmt_ms(age)
+            ),
+        );
+        self.replica_health(i);
+    }
+
+    /// Where each replica stands now.
+    pub fn replicas(&self) -> Vec<ReplicaView> {
+        self.replication
+            .links
+            .iter()
+            .map(|l| ReplicaView {
+                vm: self.vms[l.vm].id.clone(),
+                to: self.host_id(l.to).to_string(),
+                rpo_ms: self.now - l.point_ms,
+                health: l.health,
+                sending_since: l.sending.map(|(s, _)| s),
+            })
+            .collect()
+    }
+}
