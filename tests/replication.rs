@@ -17,7 +17,7 @@ fn two_sites(every_s: u32) -> Value {
             "sites": [{"id": "main"}, {"id": "dr"}],
             "hosts": [{"id": "host-1", "site": "main"}, {"id": "dr-1", "site": "dr"}],
             "switches": [{"id": "lan", "kind": "external", "site": "main"}, {"id": "lan-dr", "kind": "external", "site": "dr"}],
-            "storage": [{"id": "disk-1", "kind": "local", "host": "host-1"}],
+            "storage": [{"id": "disk-1", "kind": "local", "host": "host-1"}, {"id": "disk-dr", "kind": "local", "host": "dr-1"}],
             "links": [
                 {"id": "nic-1", "a": "host-1", "b": "lan"},
                 {"id": "nic-dr", "a": "dr-1", "b": "lan-dr"},
@@ -219,4 +219,198 @@ fn replication_problems_say_what_is_wrong() {
                 .to_string()
         )
     );
+}
+
+fn with_ops(mut v: Value, ops: Value) -> Value {
+    v["operations"] = ops;
+    v
+}
+
+/// host-1 crashes at every moment of a 5-minute cycle; a minute later the administrator fails
+/// sql over, unplanned. The replica starts from its latest point: what sql wrote between that
+/// point and the crash is lost, from nothing (just after a cycle's changes arrived) to a whole
+/// cycle and the changes still on their way.
+#[test]
+fn an_unplanned_failover_loses_what_was_written_since_the_latest_point() {
+    for k in 0..=30u64 {
+        let crash_at = 600_000 + k * 10_000;
+        let mut v = with_ops(
+            two_sites(300),
+            json!([{"at_ms": crash_at + 60_000, "op": "unplanned_failover", "vm": "sql"}]),
+        );
+        add_faults(&mut v, vec![fault(crash_at, crash("host-1"))]);
+        let e = run(&scenario(v), crash_at + 200_000);
+        // The 10 min cycle's 300 MB arrive at 10 min 24 s; the 15 min cycle's at 15 min 24 s.
+        let point = match crash_at {
+            t if t >= 924_000 => 900_000,
+            t if t >= 624_000 => 600_000,
+            _ => 300_000,
+        };
+        let lost = crash_at - point;
+        let f = only(&e, ReplicaFailover, "sql");
+        assert_eq!(
+            f.message,
+            format!(
+                "sql fails over to its replica on dr-1, unplanned: it starts from its latest recovery point, {}; what it wrote in the {} before its primary went down at {} is lost. Replication stops until it is reversed",
+                clusterlab::sim::fmt_ms(point),
+                clusterlab::sim::fmt_ms(lost),
+                clusterlab::sim::fmt_ms(crash_at)
+            ),
+            "crash at {crash_at}"
+        );
+        // It boots on dr-1 (30 s): down from the crash until then.
+        let running = only(&e, VmRunning, "sql");
+        assert_eq!(running.t_ms, crash_at + 90_000);
+        assert_eq!(
+            running.message,
+            "sql is running on dr-1 (it was down for 90 s)"
+        );
+    }
+}
+
+/// A planned failover: sql shuts down, its last 100 s of changes (100 MB, 8 s) reach dr-1,
+/// nothing is lost, the replica boots (30 s), and replication reverses: dr-1 replicates sql
+/// back to host-1 from then on.
+#[test]
+fn a_planned_failover_loses_nothing_and_reverses_replication() {
+    let v = with_ops(
+        two_sites(300),
+        json!([{"at_ms": 700_000, "op": "planned_failover", "vm": "sql"}]),
+    );
+    let mut e = Engine::new(&scenario(v)).unwrap();
+    e.run_until(1_100_000);
+    let lines: Vec<(u64, String)> = e
+        .events()
+        .iter()
+        .filter(|x| x.t_ms >= 700_000 && x.subjects.first().is_some_and(|s| s == "sql"))
+        .map(|x| (x.t_ms, x.message.clone()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                700_000,
+                "operation: planned failover of VM sql to its replica".to_string()
+            ),
+            (700_000, "sql shut down for a planned failover to dr-1: its last changes (100 MB) go to the replica first, 8 s on the way".to_string()),
+            (708_000, "sql fails over to dr-1, planned: its last changes arrived, nothing is lost; replication is reversed, dr-1 now replicates sql to host-1".to_string()),
+            (708_000, "sql starts from its replica on dr-1".to_string()),
+            (738_000, "sql is running on dr-1 (it was down for 38 s)".to_string()),
+        ],
+        "{}",
+        log_text(&e)
+    );
+    let r = replica(&e);
+    assert_eq!(r.to, "host-1");
+    // The reversed replication's cycles run from dr-1: the 15 min cycle's changes arrived.
+    assert_eq!(r.rpo_ms, 1_100_000 - 900_000);
+}
+
+/// What cannot fail over says why and changes nothing.
+#[test]
+fn a_failover_that_cannot_run_says_why() {
+    let v = with_ops(
+        two_sites(300),
+        json!([{"at_ms": 100_000, "op": "unplanned_failover", "vm": "sql"}]),
+    );
+    let e = run(&scenario(v), 200_000);
+    assert_eq!(
+        only(&e, OperationRefused, "sql").message,
+        "sql still runs on its primary host-1: an unplanned failover is for a lost primary (a planned failover loses nothing)"
+    );
+    let mut v = with_ops(
+        two_sites(300),
+        json!([{"at_ms": 100_000, "op": "planned_failover", "vm": "sql"}]),
+    );
+    add_faults(
+        &mut v,
+        vec![fault(50_000, json!({"fault": "link_cut", "link": "wan"}))],
+    );
+    let e = run(&scenario(v), 200_000);
+    assert_eq!(
+        only(&e, OperationRefused, "sql").message,
+        "a planned failover of sql needs it running on host-1 and host-1 reaching dr-1: for a lost primary, fail over unplanned"
+    );
+    assert_eq!(vm_state(&e, "sql").0, "host-1");
+}
+
+/// After an unplanned failover the primary's host comes back: sql stays on dr-1 and never
+/// runs on both (no split brain).
+#[test]
+fn a_returning_primary_does_not_start_the_failed_over_vm_again() {
+    let mut v = with_ops(
+        two_sites(300),
+        json!([{"at_ms": 400_000, "op": "unplanned_failover", "vm": "sql"}]),
+    );
+    add_faults(
+        &mut v,
+        vec![
+            fault(350_000, crash("host-1")),
+            repair(500_000, crash("host-1")),
+        ],
+    );
+    let e = run(&scenario(v), 900_000);
+    let running: Vec<(u64, &str)> = events(&e, VmRunning, "sql")
+        .iter()
+        .map(|x| (x.t_ms, x.message.as_str()))
+        .collect();
+    assert_eq!(
+        running,
+        [(430_000, "sql is running on dr-1 (it was down for 80 s)")]
+    );
+    assert_eq!(vm_state(&e, "sql").0, "dr-1");
+}
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry(kind: u8, at: u64) -> Value {
+        match kind {
+            0 => fault(at, crash("host-1")),
+            1 => repair(at, crash("host-1")),
+            2 => fault(at, json!({"fault": "link_cut", "link": "wan"})),
+            3 => repair(at, json!({"fault": "link_cut", "link": "wan"})),
+            4 => fault(at, crash("dr-1")),
+            _ => repair(at, crash("dr-1")),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Under random crashes, cuts and repairs, and a failover at a random moment: every
+        /// invariant holds after every event (`run`), the replica's point never goes back nor
+        /// past now, and once sql has failed over it never runs on its old primary again.
+        #[test]
+        fn replication_keeps_its_invariants(
+            script in proptest::collection::vec((0u8..6, 1u64..1_800), 0..8),
+            failover in proptest::option::of((1u64..1_800, any::<bool>())),
+            every in prop_oneof![Just(30u32), Just(300), Just(900)],
+        ) {
+            let mut v = two_sites(every);
+            add_faults(&mut v, script.iter().map(|&(k, s)| entry(k, s * 1000)).collect());
+            if let Some((at, planned)) = failover {
+                let op = if planned { "planned_failover" } else { "unplanned_failover" };
+                v["operations"] = json!([{"at_ms": at * 1000, "op": op, "vm": "sql"}]);
+            }
+            let s = scenario(v);
+            let mut e = Engine::new(&s).unwrap();
+            let mut point = 0;
+            while e.advance(2_400_000) {
+                e.check_invariants().map_err(TestCaseError::fail)?;
+                let r = replica(&e);
+                prop_assert!(r.rpo_ms <= e.now());
+                let now_point = e.now() - r.rpo_ms;
+                prop_assert!(now_point >= point, "the point went back from {point} to {now_point}");
+                point = now_point;
+            }
+            if let Some(f) = e.events().iter().find(|x| x.kind == ReplicaFailover) {
+                let back = e.events().iter().any(|x| {
+                    x.t_ms > f.t_ms && x.kind == VmRunning && x.message.starts_with("sql is running on host-1")
+                });
+                prop_assert!(!back, "{}", log_text(&e));
+            }
+        }
+    }
 }

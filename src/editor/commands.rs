@@ -406,6 +406,8 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
         Evict { .. } => "eviction",
         Update { .. } => "updating run",
         ForceQuorum { .. } => "force quorum",
+        Failover { planned: true, .. } => "planned failover",
+        Failover { planned: false, .. } => "unplanned failover",
     }
 }
 

@@ -61,6 +61,10 @@ pub enum Operation {
     Update { cluster: Id },
     /// Start-ClusterNode -ForceQuorum: the node's side runs the cluster without a majority.
     ForceQuorum { host: Id },
+    /// Hyper-V Replica's failover of a VM to its replica server. Planned: the primary is up; it
+    /// shuts down and sends its last changes first, and nothing is lost. Unplanned: the primary
+    /// is lost; the replica starts from its latest recovery point.
+    Failover { vm: Id, planned: bool },
 }
 
 impl Operation {
@@ -78,21 +82,26 @@ impl Operation {
             | Operation::Start { host }
             | Operation::ForceQuorum { host }
             | Operation::Evict { host } => vec![host.clone()],
+            Operation::Failover { vm, .. } => vec![vm.clone()],
         }
     }
 
     /// The VM it moves, if it moves one.
     pub fn vm(&self) -> Option<&str> {
         match self {
-            Operation::LiveMigrate { vm, .. } | Operation::QuickMigrate { vm, .. } => Some(vm),
+            Operation::LiveMigrate { vm, .. }
+            | Operation::QuickMigrate { vm, .. }
+            | Operation::Failover { vm, .. } => Some(vm),
             _ => None,
         }
     }
 
-    /// The host it acts on (a migration's target; an updating run's cluster).
+    /// The host it acts on (a migration's target; an updating run's cluster; a failover's VM,
+    /// whose replica server the scenario's recovery names).
     pub fn host(&self) -> &str {
         match self {
             Operation::Update { cluster } => cluster,
+            Operation::Failover { vm, .. } => vm,
             Operation::LiveMigrate { to, .. } | Operation::QuickMigrate { to, .. } => to,
             Operation::Drain { host }
             | Operation::Resume { host, .. }
@@ -108,6 +117,7 @@ impl Operation {
     pub fn names_known(&self, d: &super::Design) -> bool {
         let host_ok = match self {
             Operation::Update { cluster } => d.clusters.iter().any(|c| &c.id == cluster),
+            Operation::Failover { .. } => true,
             _ => d.hosts.iter().any(|h| h.id == self.host()),
         };
         let vm_ok = self.vm().is_none_or(|r| d.has_vm_ref(r));
@@ -120,7 +130,7 @@ impl Operation {
 }
 
 /// Each operation and the fields it takes.
-const OPS: [(&str, &str); 10] = [
+const OPS: [(&str, &str); 12] = [
     ("live_migrate", "vm to"),
     ("quick_migrate", "vm to"),
     ("drain", "host"),
@@ -131,6 +141,8 @@ const OPS: [(&str, &str); 10] = [
     ("evict", "host"),
     ("update", "cluster"),
     ("force_quorum", "host"),
+    ("planned_failover", "vm"),
+    ("unplanned_failover", "vm"),
 ];
 
 impl TryFrom<RawEntry> for ScheduledOp {
@@ -147,7 +159,12 @@ impl TryFrom<RawEntry> for ScheduledOp {
         };
         let what = format!("operation {kind}");
         r.only(&what, OPS[k].1)?;
-        let op = if k == 8 {
+        let op = if k >= 10 {
+            Operation::Failover {
+                vm: need(r.vm, &what, "vm")?,
+                planned: k == 10,
+            }
+        } else if k == 8 {
             Operation::Update {
                 cluster: need(r.cluster, &what, "cluster")?,
             }
@@ -218,6 +235,14 @@ impl From<ScheduledOp> for RawEntry {
             Operation::Evict { host } => (r.host = Some(host), "evict").1,
             Operation::Update { cluster } => (r.cluster = Some(cluster), "update").1,
             Operation::ForceQuorum { host } => (r.host = Some(host), "force_quorum").1,
+            Operation::Failover { vm, planned } => {
+                r.vm = Some(vm);
+                if planned {
+                    "planned_failover"
+                } else {
+                    "unplanned_failover"
+                }
+            }
         };
         r.op = Some(kind.to_string());
         r

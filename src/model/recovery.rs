@@ -51,6 +51,24 @@ pub struct Replica {
     /// The VM's disk (GB): a resynchronization sends it whole.
     #[serde(default = "disk_default")]
     pub disk_gb: u32,
+    /// Where the replica server keeps the replica's files (none: its own local disk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Id>,
+}
+
+#[cfg(feature = "simulate")]
+impl Replica {
+    /// The storage holding the replica: the one named, or the replica server's local disk.
+    pub fn replica_storage<'a>(&'a self, d: &'a super::Design) -> Option<&'a Id> {
+        match &self.storage {
+            Some(s) => d.storage.iter().find(|x| &x.id == s).map(|x| &x.id),
+            None => d
+                .storage
+                .iter()
+                .find(|x| x.kind == super::StorageKind::Local && x.host.as_ref() == Some(&self.to))
+                .map(|x| &x.id),
+        }
+    }
 }
 
 #[cfg(feature = "simulate")]
@@ -111,6 +129,18 @@ pub fn check(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
                 r.vm, r.every_s
             )),
             _ => {}
+        }
+        if r.replica_storage(d).is_none() {
+            error(match &r.storage {
+                Some(st) => format!(
+                    "{}'s replica storage {st} is not storage of the design",
+                    r.vm
+                ),
+                None => format!(
+                    "{}'s replica server {} has no local disk for the replica: give it one, or name the replica's storage",
+                    r.vm, r.to
+                ),
+            });
         }
         if vm.hosts.contains(&to.id) {
             error(format!(

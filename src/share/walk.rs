@@ -388,6 +388,7 @@ fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
         every_s: 300,
         change_mb_per_min: crate::model::recovery::CHANGE_MB_PER_MIN,
         disk_gb: crate::model::recovery::DISK_GB,
+        storage: None,
     });
     col(p, r, |p, x| p.string(&mut x.vm))?;
     col(p, r, |p, x| p.string(&mut x.to))?;
@@ -401,7 +402,8 @@ fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
     })?;
     col(p, r, |p, x| {
         val32(p, &mut x.disk_gb, crate::model::recovery::DISK_GB)
-    })
+    })?;
+    col(p, r, |p, x| opt_id(p, &mut x.storage))
 }
 
 #[cfg(feature = "simulate")]
@@ -496,6 +498,13 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         Evict { host } => (7, host, Id::new(), Failback::default()),
         Update { cluster } => (8, cluster, Id::new(), Failback::default()),
         ForceQuorum { host } => (9, host, Id::new(), Failback::default()),
+        // Link version 6 (Hyper-V Replica).
+        Failover { vm, planned } => (
+            if planned { 10 } else { 11 },
+            vm,
+            Id::new(),
+            Failback::default(),
+        ),
     };
     p.raw(&mut kind)?;
     p.string(&mut a)?;
@@ -525,6 +534,10 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         7 => Evict { host: a },
         8 => Update { cluster: a },
         9 => ForceQuorum { host: a },
+        10 | 11 => Failover {
+            vm: a,
+            planned: kind == 10,
+        },
         _ => return Err(range("operation kind")),
     };
     Ok(())

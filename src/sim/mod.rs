@@ -116,6 +116,8 @@ pub enum EventKind {
     /// Replication got through again after missed cycles.
     ReplicationResumed,
     ReplicaHealthChanged,
+    /// A VM failed over to its replica (planned or not), with what was lost.
+    ReplicaFailover,
 }
 
 /// One line of the event log.
@@ -507,6 +509,7 @@ impl Engine {
     fn network_changed(&mut self) {
         self.reach = Reach::new(&self.net, &self.health);
         self.dirty = true;
+        self.replication_paths_changed();
     }
 
     fn host_id(&self, h: usize) -> &str {

@@ -200,7 +200,7 @@ impl Engine {
     }
 
     /// Cold boots VM `v` on host `h`.
-    fn boot(&mut self, v: usize, h: usize, kind: EventKind, why: String) {
+    pub(super) fn boot(&mut self, v: usize, h: usize, kind: EventKind, why: String) {
         let until = self.now + self.vms[v].boot_ms;
         let redirected = self.storage_access(v, h) == Some(true);
         self.set_vm(v, h, VmState::Booting { until });

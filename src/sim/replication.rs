@@ -55,6 +55,12 @@ pub(super) struct Link {
     disk_mb: u64,
     /// A resynchronization is needed: the next cycle that gets through sends the whole disk.
     resync: bool,
+    /// The storage the replica's files are on (the VM runs from it after a failover).
+    storage: Option<usize>,
+    /// A planned failover waits for these last changes to arrive.
+    planned: bool,
+    /// After an unplanned failover replication stops until it is reversed (not modelled yet).
+    stopped: bool,
     health: ReplicaHealth,
     token: u32,
 }
@@ -102,6 +108,11 @@ impl Engine {
                 interval_from: 0,
                 disk_mb: u64::from(r.disk_gb) * 1024,
                 resync: false,
+                storage: r
+                    .replica_storage(&self.scenario.design)
+                    .and_then(|id| self.net.storage.get(id).copied()),
+                planned: false,
+                stopped: false,
                 health: ReplicaHealth::Normal,
                 token: 0,
             };
@@ -139,6 +150,9 @@ impl Engine {
         l.cycles += 1;
         self.schedule(now + every, Ev::ReplicaCycle { link: i });
         let l = &self.replication.links[i];
+        if l.stopped {
+            return;
+        }
         let v = &self.vms[l.vm];
         let why_not = if let Some((since, _)) = l.sending {
             Some(format!(
@@ -180,6 +194,29 @@ impl Engine {
         self.schedule(now + took, Ev::ReplicaSent { link: i, token });
     }
 
+    /// The network or a host changed: changes on their way over a path that broke are lost
+    /// (the next cycle sends them again).
+    pub(super) fn replication_paths_changed(&mut self) {
+        for i in 0..self.replication.links.len() {
+            let l = &self.replication.links[i];
+            if l.sending.is_none() || self.reach.hosts_connected(self.vms[l.vm].host, l.to) {
+                continue;
+            }
+            let from = self.host_id(self.vms[l.vm].host).to_string();
+            let l = &mut self.replication.links[i];
+            l.sending = None;
+            l.token += 1;
+            if l.planned {
+                // The planned failover's last changes did not arrive: it stops, the VM is off.
+                l.planned = false;
+            }
+            self.replica_missed(
+                i,
+                &format!("the connection from {from} broke while its changes were on their way"),
+            );
+        }
+    }
+
     /// The cycle's changes reached the replica: it now holds the moment the cycle began.
     pub(super) fn replica_sent(&mut self, i: usize, token: u32) {
         let l = &mut self.replication.links[i];
@@ -188,6 +225,11 @@ impl Engine {
         };
         l.sending = None;
         l.point_ms = since;
+        if l.planned {
+            self.planned_failover_arrived(i);
+            return;
+        }
+        let l = &mut self.replication.links[i];
         let (missed, resync, vm, to) = (l.missed, l.resync, l.vm, l.to);
         l.missed = 0;
         l.resync = false;
@@ -275,6 +317,157 @@ impl Engine {
             ),
         );
         self.replica_health(i);
+    }
+
+    /// An administrator's failover of a VM to its replica server, or why it cannot run.
+    pub(super) fn failover(&mut self, vm: &str, planned: bool) {
+        let subjects = vec![vm.to_string()];
+        match self.failover_blocker(vm, planned) {
+            Err(why) => self.refuse(subjects, why),
+            Ok(i) if planned => self.planned_failover(i),
+            Ok(i) => self.unplanned_failover(i),
+        }
+    }
+
+    /// The relationship to fail over, or why not.
+    fn failover_blocker(&self, vm: &str, planned: bool) -> Result<usize, String> {
+        let v = self
+            .vm_index(vm)
+            .ok_or_else(|| format!("{vm} is not a VM"))?;
+        let i = (self.replication.links.iter())
+            .position(|l| l.vm == v)
+            .ok_or_else(|| format!("{vm} is not replicated: it has no replica to fail over to"))?;
+        let l = &self.replication.links[i];
+        let (host, to) = (self.host_id(self.vms[v].host), self.host_id(l.to));
+        if l.stopped || l.planned {
+            return Err(format!(
+                "{vm} is already failing over or failed over to {to}"
+            ));
+        }
+        if !self.health.host_up(l.to) {
+            return Err(format!("{vm}'s replica server {to} is down"));
+        }
+        let running = self.vms[v].state != VmState::Stopped;
+        if planned
+            && !(self.vms[v].state.guest_up() && self.reach.hosts_connected(self.vms[v].host, l.to))
+        {
+            return Err(format!(
+                "a planned failover of {vm} needs it running on {host} and {host} reaching {to}: for a lost primary, fail over unplanned"
+            ));
+        }
+        if !planned && running {
+            return Err(format!(
+                "{vm} still runs on its primary {host}: an unplanned failover is for a lost primary (a planned failover loses nothing)"
+            ));
+        }
+        Ok(i)
+    }
+
+    /// The primary is lost: start the replica from its latest recovery point. What the VM wrote
+    /// after that point, until it went down, is lost.
+    fn unplanned_failover(&mut self, i: usize) {
+        let now = self.now;
+        let l = &mut self.replication.links[i];
+        l.token += 1;
+        l.sending = None;
+        l.stopped = true;
+        let (v, to, point, storage) = (l.vm, l.to, l.point_ms, l.storage);
+        let down_at = self.vms[v].down_since.unwrap_or(now);
+        let lost = down_at.saturating_sub(point);
+        let (vm, to_id) = (self.vms[v].id.clone(), self.host_id(to).to_string());
+        self.emit(
+            EventKind::ReplicaFailover,
+            vec![vm.clone(), to_id.clone()],
+            format!(
+                "{vm} fails over to its replica on {to_id}, unplanned: it starts from its latest recovery point, {}; what it wrote in the {} before its primary went down at {} is lost. Replication stops until it is reversed",
+                fmt_ms(point),
+                fmt_ms(lost),
+                fmt_ms(down_at)
+            ),
+        );
+        self.start_replica(
+            v,
+            to,
+            storage,
+            format!("{vm} starts from its replica on {to_id}"),
+        );
+    }
+
+    /// The primary is up: shut the VM down, send its last changes, then start the replica.
+    fn planned_failover(&mut self, i: usize) {
+        let now = self.now;
+        let l = &mut self.replication.links[i];
+        let v = l.vm;
+        l.planned = true;
+        l.resync = false;
+        let mb = l.mb_per_min * (now - l.point_ms) / 60_000;
+        let took = l
+            .bandwidth_mbps
+            .map_or(0, |bw| (mb * 8 * 1000).div_ceil(bw.max(1)));
+        l.token += 1;
+        let token = l.token;
+        l.sending = Some((now, now + took));
+        let to = l.to;
+        let to = self.host_id(to).to_string();
+        let vm = self.vms[v].id.clone();
+        // Out of its cluster's hands: nothing restarts it on the primary side.
+        self.vms[v].cluster = None;
+        self.vms[v].pending = false;
+        self.vms[v].planned_down = true;
+        self.stop_vm(
+            v,
+            EventKind::VmStopped,
+            format!(
+                "{vm} shut down for a planned failover to {to}: its last changes ({mb} MB) go to the replica first, {} on the way",
+                fmt_ms(took)
+            ),
+        );
+        self.vms[v].planned_down = true;
+        self.schedule(now + took, Ev::ReplicaSent { link: i, token });
+    }
+
+    /// A planned failover's last changes arrived: nothing is lost; the replica starts and
+    /// replication reverses (the old primary is now the replica server).
+    fn planned_failover_arrived(&mut self, i: usize) {
+        let from = self.vms[self.replication.links[i].vm].host;
+        let l = &mut self.replication.links[i];
+        l.planned = false;
+        let (v, to, storage) = (l.vm, l.to, l.storage);
+        // Reversed: the replica's files are now on the old primary's storage.
+        l.to = from;
+        l.storage = self.vms[v].storage;
+        l.missed = 0;
+        (l.cycles, l.missed_in_interval, l.interval_from) = (0, 0, self.now);
+        let (vm, to_id, from_id) = (
+            self.vms[v].id.clone(),
+            self.host_id(to).to_string(),
+            self.host_id(from).to_string(),
+        );
+        self.emit(
+            EventKind::ReplicaFailover,
+            vec![vm.clone(), to_id.clone()],
+            format!(
+                "{vm} fails over to {to_id}, planned: its last changes arrived, nothing is lost; replication is reversed, {to_id} now replicates {vm} to {from_id}"
+            ),
+        );
+        let bw = self.bottleneck(to, from);
+        self.replication.links[i].bandwidth_mbps = bw;
+        self.start_replica(
+            v,
+            to,
+            storage,
+            format!("{vm} starts from its replica on {to_id}"),
+        );
+    }
+
+    /// Boots the VM from the replica's files on the replica server.
+    fn start_replica(&mut self, v: usize, to: usize, storage: Option<usize>, why: String) {
+        let vm = &mut self.vms[v];
+        vm.cluster = None;
+        vm.pending = false;
+        vm.failed = false;
+        vm.storage = storage;
+        self.boot(v, to, EventKind::VmRestarting, why);
     }
 
     /// Where each replica stands now.

@@ -507,6 +507,7 @@ impl Gen {
                         every_s: self.pick(&[30, 300, 900]),
                         change_mb_per_min: self.rng.random_range(0..10_000u32),
                         disk_gb: self.rng.random_range(1..100_000u32),
+                        storage: self.opt(Gen::r),
                     })
                     .collect(),
             },

@@ -122,6 +122,7 @@ impl Engine {
             (Operation::Evict { .. }, Some(h), _) => self.evict(h),
             (Operation::Update { cluster }, _, _) => self.start_updating_run(cluster),
             (Operation::ForceQuorum { .. }, Some(h), _) => self.force_quorum(h),
+            (Operation::Failover { planned, vm }, _, _) => self.failover(vm, *planned),
             // Validation refuses scripts that name what is not in the design.
             _ => {}
         }
@@ -147,7 +148,7 @@ impl Engine {
     }
 
     /// An operation that cannot run says why, and changes nothing.
-    fn refuse(&mut self, subjects: Vec<String>, why: String) {
+    pub(super) fn refuse(&mut self, subjects: Vec<String>, why: String) {
         self.emit(EventKind::OperationRefused, subjects, why);
     }
 }
@@ -181,6 +182,12 @@ pub fn describe_op(op: &Operation) -> String {
         }
         Operation::ForceQuorum { host } => {
             format!("operation: force quorum on host {host} (/ForceQuorum)")
+        }
+        Operation::Failover { vm, planned: true } => {
+            format!("operation: planned failover of VM {vm} to its replica")
+        }
+        Operation::Failover { vm, planned: false } => {
+            format!("operation: unplanned failover of VM {vm} to its replica")
         }
     }
 }
