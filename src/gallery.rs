@@ -14,7 +14,7 @@ macro_rules! samples {
     };
 }
 
-pub const SAMPLES: [Sample; 21] = samples![
+pub const SAMPLES: [Sample; 22] = samples![
     "web-app-db",
     "host-cluster",
     "guest-cluster",
@@ -30,6 +30,7 @@ pub const SAMPLES: [Sample; 21] = samples![
     "quorum-four-nodes",
     "quorum-four-nodes-witness",
     "lesson-quorum-witness",
+    "replica-site-loss",
     "live-vs-quick",
     "guest-eviction",
     "patch-tuesday",

@@ -683,3 +683,60 @@ async fn cluster_aware_updating_starts_from_a_hosts_menu_and_drains_the_first_no
     );
     same_as_engine(&ui);
 }
+
+/// Hyper-V Replica from the page: the replica's recovery point shows beside the clusters; after
+/// the main site is lost, sql's menu offers the unplanned failover to its replica, which starts
+/// it on dr-1 and says what was lost.
+#[wasm_bindgen_test]
+async fn a_replicated_vm_fails_over_from_the_page_and_the_loss_is_shown() {
+    use clusterlab::model::{Operation, ScheduledOp};
+    let mut s = Scenario::from_json(include_str!("../examples/replica-site-loss.json")).unwrap();
+    s.operations.clear();
+    let ui = open(&serde_json::to_string(&s).unwrap(), true).await;
+    slide("timeline", 780_000.0).await;
+    let row = text("state-sql");
+    assert!(
+        row.contains("replica on dr-1 · recovery point 3 min old"),
+        "{row}"
+    );
+    ui.run.selection.set(vec!["sql".to_string()]);
+    settle().await;
+    let offered = text("actions");
+    assert!(
+        offered.contains("Unplanned failover of sql to dr-1"),
+        "{offered}"
+    );
+    let button = document()
+        .query_selector_all("[data-testid=actions] button")
+        .unwrap();
+    let failover = (0..button.length())
+        .filter_map(|i| button.item(i))
+        .find(|b| {
+            b.text_content()
+                .unwrap_or_default()
+                .contains("Unplanned failover")
+        })
+        .unwrap();
+    failover.unchecked_into::<HtmlElement>().click();
+    settle().await;
+    let ops = ui
+        .editor
+        .with_untracked(|e| e.scenario().operations.clone());
+    assert_eq!(
+        ops,
+        vec![ScheduledOp {
+            at_ms: 780_000,
+            op: Operation::Failover {
+                vm: "sql".into(),
+                planned: false
+            }
+        }]
+    );
+    assert!(log_has(
+        "replica failover",
+        "the 2 min before its primary went down at 12 min is lost"
+    ));
+    play_until(&ui, 820_000).await;
+    assert!(log_has("vm running", "sql is running on dr-1"));
+    same_as_engine(&ui);
+}

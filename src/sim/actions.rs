@@ -302,6 +302,28 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
     let Some(vm) = snap.vms.iter().find(|v| &v.id == id) else {
         return out;
     };
+    // Hyper-V Replica: planned while the VM runs on its primary, unplanned once it is down.
+    if let Some(r) = snap
+        .replicas
+        .iter()
+        .find(|r| r.vm == vm.id && !r.failed_over)
+    {
+        let running = vm.state == super::state::VmState::Running;
+        if running || vm.state == super::state::VmState::Stopped {
+            out.push(op(
+                format!(
+                    "{} failover of {id} to {}",
+                    if running { "Planned" } else { "Unplanned" },
+                    r.to
+                ),
+                NO_KEY,
+                Operation::Failover {
+                    vm: id.clone(),
+                    planned: running,
+                },
+            ));
+        }
+    }
     if vm.state != super::state::VmState::Running {
         return out;
     }

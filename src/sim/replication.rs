@@ -81,6 +81,8 @@ pub struct ReplicaView {
     pub health: ReplicaHealth,
     /// A cycle is on its way: it started at this moment.
     pub sending_since: Option<u64>,
+    /// It failed over (or is failing over): no failover is offered again.
+    pub failed_over: bool,
 }
 
 impl Engine {
@@ -481,6 +483,7 @@ impl Engine {
                 rpo_ms: self.now - l.point_ms,
                 health: l.health,
                 sending_since: l.sending.map(|(s, _)| s),
+                failed_over: l.stopped || l.planned,
             })
             .collect()
     }

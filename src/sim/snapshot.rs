@@ -29,6 +29,8 @@ pub struct Snapshot {
     pub dropped_rps: u64,
     /// Requests per second served for each client (the design's order).
     pub client_served_rps: Vec<u64>,
+    /// Hyper-V Replica: where each replica stands.
+    pub replicas: Vec<super::ReplicaView>,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -255,6 +257,7 @@ impl Engine {
                 .collect()
         };
         Snapshot {
+            replicas: self.replicas(),
             t_ms: self.now,
             hosts,
             vms,

@@ -3,6 +3,7 @@
 
 use super::Ui;
 use super::run::clock;
+use crate::sim::ReplicaHealth;
 use crate::sim::state::{NodeState, RoleState};
 use leptos::prelude::*;
 
@@ -473,6 +474,25 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
                     format!("converged · buckets: {members}")
                 };
                 out.push((n.id.clone(), text, !n.converging));
+            }
+            // Hyper-V Replica: each replica's recovery point age (the RPO) and health.
+            for r in &s.replicas {
+                let health = match r.health {
+                    ReplicaHealth::Normal => "Normal",
+                    ReplicaHealth::Warning => "WARNING",
+                    ReplicaHealth::Critical => "CRITICAL",
+                };
+                let text = format!(
+                    "replica on {} · recovery point {} old · {health}{}",
+                    r.to,
+                    crate::sim::fmt_ms(r.rpo_ms),
+                    if r.sending_since.is_some() {
+                        " · sending"
+                    } else {
+                        ""
+                    }
+                );
+                out.push((r.vm.clone(), text, r.health == ReplicaHealth::Normal));
             }
             out
         })
