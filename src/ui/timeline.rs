@@ -499,7 +499,7 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="cluster-state" aria-label="Clusters">
-            <h2>"Clusters"</h2>
+            <h2>{move || if ui.run.snap.with(|s| s.as_ref().is_some_and(|s| !s.replicas.is_empty())) { "Clusters and replicas" } else { "Clusters" }}</h2>
             <ul data-testid="cluster-state">
                 {move || rows().into_iter().map(|(id, text, ok)| view! {
                     <li class:alarm=!ok data-testid=format!("state-{id}")><strong>{id.clone()}</strong>" "{text}</li>
