@@ -65,6 +65,13 @@ pub(super) struct Link {
     token: u32,
 }
 
+impl Link {
+    /// What the VM wrote since the replica's point (MB): what a cycle now would send.
+    fn waiting_mb(&self, now: u64) -> u64 {
+        self.mb_per_min * (now - self.point_ms) / 60_000
+    }
+}
+
 /// Every replication relationship of the scenario.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Replication {
@@ -179,21 +186,33 @@ impl Engine {
     }
 
     fn replica_send(&mut self, i: usize) {
+        let (_, took, token) = self.start_sending(i);
+        self.schedule(self.now + took, Ev::ReplicaSent { link: i, token });
+    }
+
+    /// Puts what is to be sent now on its way (the changes since the point, or the whole disk
+    /// for a resynchronization): its size (MB), how long it takes, and its timer's token.
+    fn start_sending(&mut self, i: usize) -> (u64, u64, u32) {
         let now = self.now;
         let l = &mut self.replication.links[i];
         let mb = if l.resync {
             l.disk_mb
         } else {
-            l.mb_per_min * (now - l.point_ms) / 60_000
+            l.waiting_mb(now)
         };
         // Megabytes to megabits, over the slowest cable.
         let took = l
             .bandwidth_mbps
             .map_or(0, |bw| (mb * 8 * 1000).div_ceil(bw.max(1)));
         l.token += 1;
-        let token = l.token;
         l.sending = Some((now, now + took));
-        self.schedule(now + took, Ev::ReplicaSent { link: i, token });
+        (mb, took, l.token)
+    }
+
+    /// The VM's id and its replica server's, for the log.
+    fn replica_names(&self, i: usize) -> (String, String) {
+        let l = &self.replication.links[i];
+        (self.vms[l.vm].id.clone(), self.host_id(l.to).to_string())
     }
 
     /// The network or a host changed: changes on their way over a path that broke are lost
@@ -232,11 +251,11 @@ impl Engine {
             return;
         }
         let l = &mut self.replication.links[i];
-        let (missed, resync, vm, to) = (l.missed, l.resync, l.vm, l.to);
+        let (missed, resync) = (l.missed, l.resync);
         l.missed = 0;
         l.resync = false;
         if missed > 0 || resync {
-            let (vm, to) = (self.vms[vm].id.clone(), self.host_id(to).to_string());
+            let (vm, to) = self.replica_names(i);
             let what = if resync {
                 "the resynchronization".to_string()
             } else {
@@ -260,8 +279,7 @@ impl Engine {
     fn replica_health(&mut self, i: usize) {
         let now = self.now;
         let l = &mut self.replication.links[i];
-        let waiting_mb = l.mb_per_min * (now - l.point_ms) / 60_000;
-        if !l.resync && waiting_mb * 100 > l.disk_mb * RESYNC_PERCENT_OF_DISK {
+        if !l.resync && l.waiting_mb(now) * 100 > l.disk_mb * RESYNC_PERCENT_OF_DISK {
             l.resync = true;
         }
         let (health, why) = if l.resync {
@@ -292,8 +310,7 @@ impl Engine {
             return;
         }
         l.health = health;
-        let (vm, to) = (l.vm, l.to);
-        let (vm, to) = (self.vms[vm].id.clone(), self.host_id(to).to_string());
+        let (vm, to) = self.replica_names(i);
         self.emit(
             EventKind::ReplicaHealthChanged,
             vec![vm.clone(), to],
@@ -306,9 +323,8 @@ impl Engine {
         let l = &mut self.replication.links[i];
         l.missed += 1;
         l.missed_in_interval += 1;
-        let age = now - l.point_ms;
-        let (vm, to, every) = (l.vm, l.to, l.every_ms);
-        let (vm, to) = (self.vms[vm].id.clone(), self.host_id(to).to_string());
+        let (age, every) = (now - l.point_ms, l.every_ms);
+        let (vm, to) = self.replica_names(i);
         self.emit(
             EventKind::ReplicationMissed,
             vec![vm.clone(), to.clone()],
@@ -376,7 +392,7 @@ impl Engine {
         let (v, to, point, storage) = (l.vm, l.to, l.point_ms, l.storage);
         let down_at = self.vms[v].down_since.unwrap_or(now);
         let lost = down_at.saturating_sub(point);
-        let (vm, to_id) = (self.vms[v].id.clone(), self.host_id(to).to_string());
+        let (vm, to_id) = self.replica_names(i);
         self.emit(
             EventKind::ReplicaFailover,
             vec![vm.clone(), to_id.clone()],
@@ -401,17 +417,10 @@ impl Engine {
         let l = &mut self.replication.links[i];
         let v = l.vm;
         l.planned = true;
+        // Its last changes: a planned failover sends them, not a resynchronization.
         l.resync = false;
-        let mb = l.mb_per_min * (now - l.point_ms) / 60_000;
-        let took = l
-            .bandwidth_mbps
-            .map_or(0, |bw| (mb * 8 * 1000).div_ceil(bw.max(1)));
-        l.token += 1;
-        let token = l.token;
-        l.sending = Some((now, now + took));
-        let to = l.to;
-        let to = self.host_id(to).to_string();
-        let vm = self.vms[v].id.clone();
+        let (mb, took, token) = self.start_sending(i);
+        let (vm, to) = self.replica_names(i);
         // Out of its cluster's hands: nothing restarts it on the primary side.
         self.vms[v].cluster = None;
         self.vms[v].pending = false;
@@ -424,7 +433,6 @@ impl Engine {
                 fmt_ms(took)
             ),
         );
-        self.vms[v].planned_down = true;
         self.schedule(now + took, Ev::ReplicaSent { link: i, token });
     }
 
