@@ -72,7 +72,10 @@ pub fn failure_of(case: &Case) -> Vec<(FailureKind, String)> {
             Fault::AppFailure { vm } => (K::AppFailure, entry(vm)),
             Fault::GuestHang { vm } => (K::GuestHang, entry(vm)),
             Fault::WitnessFailure { cluster } => (K::WitnessFailure, cluster.clone()),
-            Fault::Partition { .. } => return None,
+            Fault::Partition { .. }
+            | Fault::VmDeletion { .. }
+            | Fault::GuestCorruption { .. }
+            | Fault::Ransomware { .. } => return None,
         })
     };
     match &case.what {

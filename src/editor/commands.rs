@@ -408,6 +408,8 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
         ForceQuorum { .. } => "force quorum",
         Failover { planned: true, .. } => "planned failover",
         Failover { planned: false, .. } => "unplanned failover",
+        Restore { instant: false, .. } => "restore",
+        Restore { instant: true, .. } => "instant recovery",
     }
 }
 

@@ -38,6 +38,8 @@ pub(super) struct RawEntry {
     pub(super) b: Option<Vec<Id>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) failback: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) domain: Option<Vec<Id>>,
 }
 
 /// Reads a script list (faults or operations) through one list of `RawEntry`: both lists share
@@ -67,7 +69,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// Each fault kind and the target fields it takes.
-const FAULTS: [(&str, &str); 11] = [
+const FAULTS: [(&str, &str); 14] = [
     ("host_crash", "host"),
     ("host_isolation", "host"),
     ("vm_crash", "vm"),
@@ -79,6 +81,9 @@ const FAULTS: [(&str, &str); 11] = [
     ("site_failure", "site"),
     ("partition", "a b"),
     ("witness_failure", "cluster"),
+    ("vm_deletion", "vm"),
+    ("guest_corruption", "vm"),
+    ("ransomware", "domain"),
 ];
 
 impl RawEntry {
@@ -102,6 +107,7 @@ impl RawEntry {
             ("site", self.site.is_some()),
             ("a", self.a.is_some()),
             ("b", self.b.is_some()),
+            ("domain", self.domain.is_some()),
         ];
         match given
             .iter()
@@ -153,6 +159,13 @@ impl TryFrom<RawEntry> for ScheduledFault {
             10 => Fault::WitnessFailure {
                 cluster: one(r.cluster)?,
             },
+            11 => Fault::VmDeletion { vm: one(r.vm)? },
+            12 => Fault::GuestCorruption { vm: one(r.vm)? },
+            13 => Fault::Ransomware {
+                domain: r
+                    .domain
+                    .ok_or("fault ransomware needs \"domain\" (the hosts or sites it takes)")?,
+            },
             _ => Fault::Partition {
                 a: r.a.ok_or("fault partition needs \"a\" (one side)")?,
                 b: r.b.ok_or("fault partition needs \"b\" (the other side)")?,
@@ -184,6 +197,9 @@ impl From<ScheduledFault> for RawEntry {
             Fault::StorageFailure { storage } => (r.storage = Some(storage), "storage_failure").1,
             Fault::SiteFailure { site } => (r.site = Some(site), "site_failure").1,
             Fault::WitnessFailure { cluster } => (r.cluster = Some(cluster), "witness_failure").1,
+            Fault::VmDeletion { vm } => (r.vm = Some(vm), "vm_deletion").1,
+            Fault::GuestCorruption { vm } => (r.vm = Some(vm), "guest_corruption").1,
+            Fault::Ransomware { domain } => (r.domain = Some(domain), "ransomware").1,
             Fault::Partition { a, b } => {
                 r.a = Some(a);
                 r.b = Some(b);

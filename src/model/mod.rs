@@ -716,6 +716,22 @@ pub enum Fault {
     WitnessFailure {
         cluster: Id,
     },
+    /// Someone deletes the VM: its files are gone, nothing restarts it. A restore from backup
+    /// (or a failover to its replica) brings it back. Never repaired.
+    VmDeletion {
+        vm: Id,
+    },
+    /// The data inside the guest is corrupt: it keeps running and serves errors, a restart does
+    /// not help, and what is backed up or replicated from now on is corrupt too. Never repaired.
+    GuestCorruption {
+        vm: Id,
+    },
+    /// Ransomware takes the domain (ids of hosts or sites): every VM's disks on those hosts are
+    /// encrypted (they stop and do not boot), and so is every backup repository the domain
+    /// reaches over the network, unless its copies are immutable. Never repaired.
+    Ransomware {
+        domain: Vec<Id>,
+    },
 }
 
 #[cfg(feature = "simulate")]
@@ -724,9 +740,12 @@ impl Fault {
     pub fn subjects(&self) -> Vec<Id> {
         match self {
             Fault::HostCrash { host } | Fault::HostIsolation { host } => vec![host.clone()],
-            Fault::VmCrash { vm } | Fault::AppFailure { vm } | Fault::GuestHang { vm } => {
-                vec![vm.clone()]
-            }
+            Fault::VmCrash { vm }
+            | Fault::AppFailure { vm }
+            | Fault::GuestHang { vm }
+            | Fault::VmDeletion { vm }
+            | Fault::GuestCorruption { vm } => vec![vm.clone()],
+            Fault::Ransomware { domain } => domain.clone(),
             Fault::SwitchFailure { switch } => vec![switch.clone()],
             Fault::LinkCut { link } => vec![link.clone()],
             Fault::StorageFailure { storage } => vec![storage.clone()],
@@ -734,6 +753,14 @@ impl Fault {
             Fault::WitnessFailure { cluster } => vec![cluster.clone()],
             Fault::Partition { a, b } => a.iter().chain(b).cloned().collect(),
         }
+    }
+
+    /// It loses data: deletion, corruption or ransomware, which no repair undoes.
+    pub fn loses_data(&self) -> bool {
+        matches!(
+            self,
+            Fault::VmDeletion { .. } | Fault::GuestCorruption { .. } | Fault::Ransomware { .. }
+        )
     }
 }
 

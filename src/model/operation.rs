@@ -65,13 +65,19 @@ pub enum Operation {
     /// shuts down and sends its last changes first, and nothing is lost. Unplanned: the primary
     /// is lost; the replica starts from its latest recovery point.
     Failover { vm: Id, planned: bool },
+    /// Brings a VM back from its latest good backup onto host `to`. A full restore copies the
+    /// disk back first, then boots it; an instant recovery boots it from the repository at once
+    /// (slow I/O) and moves its disk back to production storage while it runs.
+    Restore { vm: Id, to: Id, instant: bool },
 }
 
 impl Operation {
     /// The ids it names, for the event log.
     pub fn subjects(&self) -> Vec<Id> {
         match self {
-            Operation::LiveMigrate { vm, to } | Operation::QuickMigrate { vm, to } => {
+            Operation::LiveMigrate { vm, to }
+            | Operation::QuickMigrate { vm, to }
+            | Operation::Restore { vm, to, .. } => {
                 vec![vm.clone(), to.clone()]
             }
             Operation::AddNode { host, cluster } => vec![host.clone(), cluster.clone()],
@@ -91,7 +97,8 @@ impl Operation {
         match self {
             Operation::LiveMigrate { vm, .. }
             | Operation::QuickMigrate { vm, .. }
-            | Operation::Failover { vm, .. } => Some(vm),
+            | Operation::Failover { vm, .. }
+            | Operation::Restore { vm, .. } => Some(vm),
             _ => None,
         }
     }
@@ -102,7 +109,9 @@ impl Operation {
         match self {
             Operation::Update { cluster } => cluster,
             Operation::Failover { vm, .. } => vm,
-            Operation::LiveMigrate { to, .. } | Operation::QuickMigrate { to, .. } => to,
+            Operation::LiveMigrate { to, .. }
+            | Operation::QuickMigrate { to, .. }
+            | Operation::Restore { to, .. } => to,
             Operation::Drain { host }
             | Operation::Resume { host, .. }
             | Operation::Shutdown { host }
@@ -130,7 +139,7 @@ impl Operation {
 }
 
 /// Each operation and the fields it takes.
-const OPS: [(&str, &str); 12] = [
+const OPS: [(&str, &str); 14] = [
     ("live_migrate", "vm to"),
     ("quick_migrate", "vm to"),
     ("drain", "host"),
@@ -143,6 +152,8 @@ const OPS: [(&str, &str); 12] = [
     ("force_quorum", "host"),
     ("planned_failover", "vm"),
     ("unplanned_failover", "vm"),
+    ("restore", "vm to"),
+    ("instant_recovery", "vm to"),
 ];
 
 impl TryFrom<RawEntry> for ScheduledOp {
@@ -159,7 +170,13 @@ impl TryFrom<RawEntry> for ScheduledOp {
         };
         let what = format!("operation {kind}");
         r.only(&what, OPS[k].1)?;
-        let op = if k >= 10 {
+        let op = if k >= 12 {
+            Operation::Restore {
+                vm: need(r.vm, &what, "vm")?,
+                to: need(r.to, &what, "to")?,
+                instant: k == 13,
+            }
+        } else if k >= 10 {
             Operation::Failover {
                 vm: need(r.vm, &what, "vm")?,
                 planned: k == 10,
@@ -241,6 +258,14 @@ impl From<ScheduledOp> for RawEntry {
                     "planned_failover"
                 } else {
                     "unplanned_failover"
+                }
+            }
+            Operation::Restore { vm, to, instant } => {
+                (r.vm, r.to) = (Some(vm), Some(to));
+                if instant {
+                    "instant_recovery"
+                } else {
+                    "restore"
                 }
             }
         };

@@ -23,14 +23,93 @@ pub struct Recovery {
     /// Hyper-V Replica relationships, one per protected VM.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replicas: Vec<Replica>,
+    /// Backup jobs, each writing restore points of its VMs to one repository.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub backups: Vec<Backup>,
 }
 
 #[cfg(feature = "simulate")]
 impl Recovery {
     pub fn is_empty(&self) -> bool {
-        self.replicas.is_empty()
+        self.replicas.is_empty() && self.backups.is_empty()
+    }
+
+    /// The disk (GB) and write rate (MB/min) of a VM: its replica's, or the defaults.
+    pub fn disk_of(&self, vm: &str) -> (u32, u32) {
+        let entry = |r: &str| r.split('#').next().map(str::to_string);
+        self.replicas
+            .iter()
+            .find(|r| r.vm == vm || entry(&r.vm) == entry(vm))
+            .map_or((DISK_GB, CHANGE_MB_PER_MIN), |r| {
+                (r.disk_gb, r.change_mb_per_min)
+            })
     }
 }
+
+/// A backup job: every `every_h` hours it takes a restore point of each of its VMs and writes it
+/// to a repository (a storage component: on-site, off-site or in the cloud, as its site says).
+/// Forward incremental: a full, then incrementals, a new full every week (Veeam's default).
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    /// The VMs it backs up (`sql`, or `sql#2` for one instance of several).
+    pub vms: Vec<Id>,
+    /// The repository: a storage component of the design.
+    pub to: Id,
+    /// Hours between runs (24: nightly).
+    #[serde(default = "every_h_default")]
+    pub every_h: u32,
+    /// Minutes before the run began that the last backup was taken (earlier restore points
+    /// follow the schedule back through the retention).
+    #[serde(default = "last_default")]
+    pub last_min_ago: u32,
+    /// Days restore points are kept (Veeam's default, 7); at least 3 points are always kept.
+    #[serde(default = "keep_default")]
+    pub keep_days: u32,
+    /// Application-consistent copies (VSS inside the guest) rather than crash-consistent ones
+    /// (Veeam's default).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub app_consistent: bool,
+    /// A verification job boot-tests each new restore point in an isolated lab and reports.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub verify: bool,
+    /// The repository keeps the copies immutable through their retention (a hardened
+    /// repository, or object lock in the cloud): nothing can encrypt or delete them.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub immutable: bool,
+}
+
+#[cfg(feature = "simulate")]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[cfg(feature = "simulate")]
+fn every_h_default() -> u32 {
+    BACKUP_EVERY_H
+}
+#[cfg(feature = "simulate")]
+fn last_default() -> u32 {
+    BACKUP_LAST_MIN_AGO
+}
+#[cfg(feature = "simulate")]
+fn keep_default() -> u32 {
+    KEEP_DAYS
+}
+
+/// A nightly job, when the scenario does not say.
+#[cfg(feature = "simulate")]
+pub const BACKUP_EVERY_H: u32 = 24;
+/// The last backup ran an hour before the run began, when the scenario does not say (a choice).
+#[cfg(feature = "simulate")]
+pub const BACKUP_LAST_MIN_AGO: u32 = 60;
+/// Veeam's default retention: restore points of the last 7 days.
+#[cfg(feature = "simulate")]
+pub const KEEP_DAYS: u32 = 7;
+/// Veeam always keeps at least this many restore points.
+#[cfg(feature = "simulate")]
+pub const MIN_POINTS: usize = 3;
 
 /// One VM replicated by Hyper-V Replica: its primary is where the VM runs, its replica a
 /// server (usually in another site) that holds an Off copy, updated every `every_s` seconds.
@@ -95,9 +174,117 @@ fn change_default() -> u32 {
 #[cfg(feature = "simulate")]
 pub const CHANGE_MB_PER_MIN: u32 = 60;
 
-/// The replication relationships' problems: (subjects, words, whether it is an error).
+/// The replication relationships' and backup jobs' problems: (subjects, words, whether it is
+/// an error).
 #[cfg(feature = "simulate")]
 pub fn check(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
+    let mut out = check_replicas(s);
+    out.extend(check_backups(s));
+    out
+}
+
+#[cfg(feature = "simulate")]
+fn check_backups(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
+    let d = &s.design;
+    let mut out = Vec::new();
+    for b in &s.recovery.backups {
+        let mut subjects = b.vms.clone();
+        subjects.push(b.to.clone());
+        let mut say = |words: String, error: bool| out.push((subjects.clone(), words, error));
+        if !d.storage.iter().any(|x| x.id == b.to) {
+            say(
+                format!(
+                    "the backup job of {} writes to {}, which is not storage of the design",
+                    b.vms.join(", "),
+                    b.to
+                ),
+                true,
+            );
+            continue;
+        };
+        if b.vms.is_empty() {
+            say(format!("the backup job to {} backs up no VM", b.to), true);
+        }
+        for vm in &b.vms {
+            if !d.has_vm_ref(vm) {
+                say(
+                    format!("{vm} is backed up, but the design has no such VM"),
+                    true,
+                );
+            }
+        }
+        if !(1..=168).contains(&b.every_h) {
+            say(
+                format!(
+                    "the backup job to {} runs every {} h: give 1 to 168 hours",
+                    b.to, b.every_h
+                ),
+                true,
+            );
+        } else if b.last_min_ago >= b.every_h * 60 {
+            say(
+                format!(
+                    "the backup job to {} ran {} min before the run began, longer ago than its {} h schedule allows",
+                    b.to, b.last_min_ago, b.every_h
+                ),
+                true,
+            );
+        }
+        if b.keep_days == 0 {
+            say(
+                format!(
+                    "the backup job to {} keeps its restore points 0 days: keep at least 1",
+                    b.to
+                ),
+                true,
+            );
+        }
+    }
+    // 3-2-1: a VM whose every copy sits beside it, none immutable, loses them with it.
+    let mut vms: Vec<&Id> = s.recovery.backups.iter().flat_map(|b| &b.vms).collect();
+    vms.sort();
+    vms.dedup();
+    for vm in vms {
+        let Some(entry) =
+            super::parse_vm_ref(vm).and_then(|(e, _)| d.vms.iter().find(|v| v.id == e))
+        else {
+            continue;
+        };
+        let beside = |b: &&Backup| {
+            let Some(repo) = d.storage.iter().find(|x| x.id == b.to) else {
+                return true;
+            };
+            match &repo.host {
+                Some(h) => entry.hosts.contains(h),
+                None => entry
+                    .hosts
+                    .iter()
+                    .any(|h| d.hosts.iter().any(|x| &x.id == h && x.site == repo.site)),
+            }
+        };
+        let jobs: Vec<&Backup> = s
+            .recovery
+            .backups
+            .iter()
+            .filter(|b| b.vms.contains(vm))
+            .collect();
+        if jobs.iter().all(|b| beside(b) && !b.immutable) {
+            let repos: Vec<&str> = jobs.iter().map(|b| b.to.as_str()).collect();
+            out.push((
+                vec![vm.clone()],
+                format!(
+                    "every backup of {vm} is in {}, beside {vm} itself: losing the site, or ransomware, takes the backups too. Keep one copy off-site or immutable (3-2-1)",
+                    repos.join(" and ")
+                ),
+                false,
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(feature = "simulate")]
+fn check_replicas(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
     use super::Version;
     let d = &s.design;
     let mut out = Vec::new();

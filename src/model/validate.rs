@@ -609,7 +609,18 @@ fn check_faults(s: &Scenario, r: &mut Report) {
         use super::Fault::*;
         let ok = match &f.fault {
             HostCrash { host } | HostIsolation { host } => has(d.hosts.iter().map(|h| &h.id), host),
-            VmCrash { vm } | AppFailure { vm } | GuestHang { vm } => d.has_vm_ref(vm),
+            VmCrash { vm }
+            | AppFailure { vm }
+            | GuestHang { vm }
+            | VmDeletion { vm }
+            | GuestCorruption { vm } => d.has_vm_ref(vm),
+            Ransomware { domain } => {
+                !domain.is_empty()
+                    && domain.iter().all(|x| {
+                        has(d.hosts.iter().map(|h| &h.id), x)
+                            || has(d.sites.iter().map(|h| &h.id), x)
+                    })
+            }
             SwitchFailure { switch } => has(d.switches.iter().map(|x| &x.id), switch),
             LinkCut { link } => has(d.links.iter().map(|x| &x.id), link),
             StorageFailure { storage } => has(d.storage.iter().map(|x| &x.id), storage),
@@ -623,6 +634,16 @@ fn check_faults(s: &Scenario, r: &mut Report) {
                 .chain(d.guest_clusters.iter().map(|g| (&g.id, &g.witness)))
                 .any(|(id, w)| id == cluster && *w != super::Witness::None),
         };
+        if ok && f.repair && f.fault.loses_data() {
+            r.error(
+                &[],
+                format!(
+                    "the fault at {} ms repairs a loss of data ({}): lost data comes back by a restore from backup or a failover to a replica, not by a repair",
+                    f.at_ms,
+                    f.fault.subjects().join(", ")
+                ),
+            );
+        }
         if !ok {
             r.error(
                 &[],

@@ -122,12 +122,21 @@ fn fault<P: Pass>(p: &mut P, f: &mut Fault, version: u32) -> R {
         GuestHang { vm } => (9, vec![vm], vec![]),
         // Link version 4.
         WitnessFailure { cluster } => (10, vec![cluster], vec![]),
+        // Link version 7 (data loss).
+        VmDeletion { vm } => (11, vec![vm], vec![]),
+        GuestCorruption { vm } => (12, vec![vm], vec![]),
+        Ransomware { domain } => (13, domain, vec![]),
     };
     p.raw(&mut kind)?;
     if kind == 8 {
         ids(p, &mut a)?;
         ids(p, &mut b)?;
         *f = Partition { a, b };
+        return Ok(());
+    }
+    if kind == 13 && version >= 7 {
+        ids(p, &mut a)?;
+        *f = Ransomware { domain: a };
         return Ok(());
     }
     let mut subject = a.pop().unwrap_or_default();
@@ -143,6 +152,8 @@ fn fault<P: Pass>(p: &mut P, f: &mut Fault, version: u32) -> R {
         7 => SiteFailure { site: subject },
         9 if version >= 2 => GuestHang { vm: subject },
         10 if version >= 4 => WitnessFailure { cluster: subject },
+        11 if version >= 7 => VmDeletion { vm: subject },
+        12 if version >= 7 => GuestCorruption { vm: subject },
         _ => return Err(range("fault kind")),
     };
     Ok(())
@@ -505,10 +516,20 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
             Id::new(),
             Failback::default(),
         ),
+        // Link version 7 (backups).
+        Restore { vm, to, instant } => (if instant { 13 } else { 12 }, vm, to, Failback::default()),
     };
     p.raw(&mut kind)?;
     p.string(&mut a)?;
     *o = match kind {
+        12 | 13 => {
+            p.string(&mut b)?;
+            Restore {
+                vm: a,
+                to: b,
+                instant: kind == 13,
+            }
+        }
         0 | 1 | 6 => {
             p.string(&mut b)?;
             if kind == 6 {

@@ -84,9 +84,17 @@ impl Engine {
                     c.witness_failed = (i32::from(c.witness_failed) + step).max(0) as u16;
                 }
             }
+            // Validation refuses their repair.
+            Fault::VmDeletion { vm } => self.vm_deleted(vm),
+            Fault::GuestCorruption { vm } => self.guest_corrupted(vm),
+            Fault::Ransomware { domain } => self.ransomware(domain),
         }
         match &f.fault {
-            Fault::VmCrash { vm } | Fault::AppFailure { vm } | Fault::GuestHang { vm } => {
+            Fault::VmCrash { vm }
+            | Fault::AppFailure { vm }
+            | Fault::GuestHang { vm }
+            | Fault::VmDeletion { vm }
+            | Fault::GuestCorruption { vm } => {
                 if let Some(v) = self.vm_index(vm) {
                     self.after_vm_change(v)
                 }
@@ -343,6 +351,16 @@ pub fn describe(f: &Fault, repair: bool) -> (EventKind, String) {
         (Fault::WitnessFailure { cluster }, true) => {
             format!("repair: the witness of cluster {cluster} is back")
         }
+        (Fault::VmDeletion { vm }, _) => {
+            format!("fault: VM {vm} is deleted, its files with it")
+        }
+        (Fault::GuestCorruption { vm }, _) => {
+            format!("fault: the data inside VM {vm} is corrupted")
+        }
+        (Fault::Ransomware { domain }, _) => format!(
+            "fault: ransomware takes {}: it encrypts the VMs' disks and every backup it can reach",
+            domain.join(", ")
+        ),
         (Fault::Partition { a, b }, false) => format!(
             "fault: the network is partitioned between {} and {}",
             a.join(", "),

@@ -5,6 +5,7 @@
 //! Handlers change state and push log events that say why.
 
 pub mod actions;
+mod backup;
 mod chunks;
 mod faults;
 mod fork;
@@ -25,6 +26,7 @@ pub mod state;
 mod storage;
 mod tally;
 
+pub use backup::BackupView;
 pub use faults::describe;
 pub use metrics::{Metrics, Sample};
 pub use operations::{DrainStatus, describe_op};
@@ -118,6 +120,18 @@ pub enum EventKind {
     ReplicaHealthChanged,
     /// A VM failed over to its replica (planned or not), with what was lost.
     ReplicaFailover,
+    /// A VM's data was lost (deleted, corrupted, encrypted), or a repository's copies were.
+    DataLost,
+    /// A restore point reached its repository (and retention trimmed the oldest).
+    BackupTaken,
+    /// A scheduled backup that could not run, and why.
+    BackupMissed,
+    /// A verification boot-tested a restore point: passed or failed.
+    BackupVerified,
+    RestoreStarted,
+    /// A restored VM serves again (with what was lost and how long it was out), or an instant
+    /// recovery's disk is back on production storage.
+    RestoreDone,
 }
 
 /// One line of the event log.
@@ -236,6 +250,32 @@ enum Ev {
         link: usize,
         token: u32,
     },
+    /// A backup job's scheduled run.
+    BackupRun {
+        job: usize,
+    },
+    BackupStored {
+        job: usize,
+        vm: usize,
+        run: u32,
+    },
+    BackupVerified {
+        job: usize,
+        vm: usize,
+        run: u32,
+    },
+    RestoreCopied {
+        vm: usize,
+        token: u32,
+    },
+    RestoreServing {
+        vm: usize,
+        token: u32,
+    },
+    InstantMigrated {
+        vm: usize,
+        token: u32,
+    },
 }
 
 /// A running simulation of one scenario.
@@ -280,6 +320,8 @@ pub struct Engine {
     tally: tally::Tally,
     /// Hyper-V Replica relationships and where each replica stands.
     replication: replication::Replication,
+    /// Backup jobs, their restore points, lost data and restores.
+    backups: backup::Backups,
 }
 
 impl Engine {
@@ -333,6 +375,7 @@ impl Engine {
             starts: ordering::Starts::default(),
             tally: tally::Tally::default(),
             replication: replication::Replication::default(),
+            backups: backup::Backups::default(),
         };
         // Faults first: at equal times a fault precedes the heartbeat it would stop.
         for i in 0..e.faults.len() {
@@ -348,6 +391,7 @@ impl Engine {
         e.init_clusters();
         e.init_nlbs();
         e.init_replication();
+        e.init_backups();
         e.start_balancing();
         e.sample_metrics();
         Ok(e)
@@ -479,6 +523,12 @@ impl Engine {
             Ev::NlbConverged { nlb, token } => self.nlb_converged(nlb, token),
             Ev::ReplicaCycle { link } => self.replica_cycle(link),
             Ev::ReplicaSent { link, token } => self.replica_sent(link, token),
+            Ev::BackupRun { job } => self.backup_run(job),
+            Ev::BackupStored { job, vm, run } => self.backup_stored(job, vm, run),
+            Ev::BackupVerified { job, vm, run } => self.backup_verified(job, vm, run),
+            Ev::RestoreCopied { vm, token } => self.restore_copied(vm, token),
+            Ev::RestoreServing { vm, token } => self.restore_serving(vm, token),
+            Ev::InstantMigrated { vm, token } => self.instant_migrated(vm, token),
         }
         true
     }

@@ -201,11 +201,19 @@ impl Engine {
 
     /// Cold boots VM `v` on host `h`.
     pub(super) fn boot(&mut self, v: usize, h: usize, kind: EventKind, why: String) {
+        if let Some(lost) = self.unbootable(v) {
+            let id = self.vms[v].id.clone();
+            let msg = format!("{id} cannot start: {lost}");
+            self.emit(EventKind::VmNotRestarted, vec![id], msg);
+            return;
+        }
         let until = self.now + self.vms[v].boot_ms;
         let redirected = self.storage_access(v, h) == Some(true);
         self.set_vm(v, h, VmState::Booting { until });
+        // A corrupt guest boots, and its application fails again.
+        let corrupt = self.data_corrupt(v);
         let vm = &mut self.vms[v];
-        vm.app_failed = false;
+        vm.app_failed = corrupt;
         vm.pending = false;
         vm.avoid = None;
         vm.redirected = redirected;

@@ -133,7 +133,12 @@ impl Engine {
 
     /// The slowest cable with a bandwidth on the cabled route between two hosts.
     fn bottleneck(&self, a: usize, b: usize) -> Option<u64> {
-        let route = self.net.route(Node::Host(a), Node::Host(b))?;
+        self.slowest_cable(Node::Host(a), Node::Host(b))
+    }
+
+    /// The slowest cable with a bandwidth on the cabled route between two nodes (Mbit/s).
+    pub(super) fn slowest_cable(&self, a: Node, b: Node) -> Option<u64> {
+        let route = self.net.route(a, b)?;
         route
             .windows(2)
             .filter_map(|w| {
@@ -392,6 +397,7 @@ impl Engine {
         let (v, to, point, storage) = (l.vm, l.to, l.point_ms, l.storage);
         let down_at = self.vms[v].down_since.unwrap_or(now);
         let lost = down_at.saturating_sub(point);
+        self.replica_brings_back(v, point);
         let (vm, to_id) = self.replica_names(i);
         self.emit(
             EventKind::ReplicaFailover,

@@ -123,6 +123,7 @@ impl Engine {
             (Operation::Update { cluster }, _, _) => self.start_updating_run(cluster),
             (Operation::ForceQuorum { .. }, Some(h), _) => self.force_quorum(h),
             (Operation::Failover { planned, vm }, _, _) => self.failover(vm, *planned),
+            (Operation::Restore { vm, instant, .. }, Some(to), _) => self.restore(vm, to, *instant),
             // Validation refuses scripts that name what is not in the design.
             _ => {}
         }
@@ -189,5 +190,17 @@ pub fn describe_op(op: &Operation) -> String {
         Operation::Failover { vm, planned: false } => {
             format!("operation: unplanned failover of VM {vm} to its replica")
         }
+        Operation::Restore {
+            vm,
+            to,
+            instant: false,
+        } => format!("operation: restore VM {vm} from its latest good backup to {to}"),
+        Operation::Restore {
+            vm,
+            to,
+            instant: true,
+        } => format!(
+            "operation: instant recovery of VM {vm} on {to}, straight from its latest good backup"
+        ),
     }
 }
