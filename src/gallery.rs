@@ -14,7 +14,7 @@ macro_rules! samples {
     };
 }
 
-pub const SAMPLES: [Sample; 22] = samples![
+pub const SAMPLES: [Sample; 23] = samples![
     "web-app-db",
     "host-cluster",
     "guest-cluster",
@@ -31,6 +31,7 @@ pub const SAMPLES: [Sample; 22] = samples![
     "quorum-four-nodes-witness",
     "lesson-quorum-witness",
     "replica-site-loss",
+    "ransomware-restore",
     "live-vs-quick",
     "guest-eviction",
     "patch-tuesday",

@@ -388,5 +388,5 @@ fn the_gallery_samples_analyses_are_pinned_row_by_row() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 20);
+    assert_eq!(checked, 21);
 }

@@ -364,15 +364,16 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
         let has =
             !s.recovery.is_empty() || s.design.links.iter().any(|l| l.bandwidth_mbps.is_some());
         if p.more_nums(has) {
-            added_in_v6(p, shared)?;
+            added_in_v6(p, shared, version)?;
         }
     }
     Ok(())
 }
 
 #[cfg(feature = "simulate")]
-/// Link version 6: WAN bandwidths and Hyper-V Replica relationships (issue 15).
-fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
+/// Link version 6: WAN bandwidths and Hyper-V Replica relationships (issue 15); version 7
+/// adds backup jobs after them.
+fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     let s = &mut shared.scenario;
     // Few cables have a bandwidth: the list of those that do (index, Mbit/s).
     p.column();
@@ -414,7 +415,42 @@ fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared) -> R {
     col(p, r, |p, x| {
         val32(p, &mut x.disk_gb, crate::model::recovery::DISK_GB)
     })?;
-    col(p, r, |p, x| opt_id(p, &mut x.storage))
+    col(p, r, |p, x| opt_id(p, &mut x.storage))?;
+    if version >= 7 {
+        backups(p, &mut s.recovery.backups)?;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "simulate")]
+/// Link version 7: backup jobs (issue 15).
+fn backups<P: Pass>(p: &mut P, b: &mut Vec<crate::model::recovery::Backup>) -> R {
+    use crate::model::recovery as r;
+    p.column();
+    let n = p.len(b.len())?;
+    if n > validate::MAX_COMPONENTS {
+        return Err(range("backup jobs"));
+    }
+    b.resize_with(n, || r::Backup {
+        vms: Vec::new(),
+        to: Id::new(),
+        every_h: r::BACKUP_EVERY_H,
+        last_min_ago: r::BACKUP_LAST_MIN_AGO,
+        keep_days: r::KEEP_DAYS,
+        app_consistent: false,
+        verify: false,
+        immutable: false,
+    });
+    col(p, b, |p, x| ids(p, &mut x.vms))?;
+    col(p, b, |p, x| p.string(&mut x.to))?;
+    col(p, b, |p, x| val32(p, &mut x.every_h, r::BACKUP_EVERY_H))?;
+    col(p, b, |p, x| {
+        val32(p, &mut x.last_min_ago, r::BACKUP_LAST_MIN_AGO)
+    })?;
+    col(p, b, |p, x| val32(p, &mut x.keep_days, r::KEEP_DAYS))?;
+    col(p, b, |p, x| boolf(p, &mut x.app_consistent))?;
+    col(p, b, |p, x| boolf(p, &mut x.verify))?;
+    col(p, b, |p, x| boolf(p, &mut x.immutable))
 }
 
 #[cfg(feature = "simulate")]

@@ -2,7 +2,7 @@
 //! numbers within the limits a link accepts. Not meant to be valid designs (links carry work in
 //! progress too): references point at real ids most of the time, at anything otherwise.
 
-use clusterlab::model::recovery::{Recovery, Replica};
+use clusterlab::model::recovery::{Backup, Recovery, Replica};
 use clusterlab::model::*;
 use clusterlab::share::Shared;
 use rand::{RngExt, SeedableRng};
@@ -228,8 +228,13 @@ impl Gen {
     }
 
     fn fault(&mut self) -> Fault {
-        match self.n(10) {
+        match self.n(13) {
             0 => Fault::HostCrash { host: self.r() },
+            11 => Fault::VmDeletion { vm: self.r() },
+            12 => Fault::GuestCorruption { vm: self.r() },
+            13 => Fault::Ransomware {
+                domain: self.refs(3),
+            },
             10 => Fault::WitnessFailure { cluster: self.r() },
             9 => Fault::GuestHang { vm: self.r() },
             1 => Fault::HostIsolation { host: self.r() },
@@ -247,7 +252,16 @@ impl Gen {
     }
 
     fn operation(&mut self) -> Operation {
-        match self.n(9) {
+        match self.n(12) {
+            10 => Operation::Failover {
+                vm: self.r(),
+                planned: self.chance(0.5),
+            },
+            11 | 12 => Operation::Restore {
+                vm: self.r(),
+                to: self.r(),
+                instant: self.chance(0.5),
+            },
             6 => Operation::AddNode {
                 host: self.r(),
                 cluster: self.r(),
@@ -508,6 +522,18 @@ impl Gen {
                         change_mb_per_min: self.rng.random_range(0..10_000u32),
                         disk_gb: self.rng.random_range(1..100_000u32),
                         storage: self.opt(Gen::r),
+                    })
+                    .collect(),
+                backups: (0..self.n(3))
+                    .map(|_| Backup {
+                        vms: self.refs(3),
+                        to: self.r(),
+                        every_h: self.rng.random_range(0..200u32),
+                        last_min_ago: self.rng.random_range(0..20_000u32),
+                        keep_days: self.rng.random_range(0..30u32),
+                        app_consistent: self.chance(0.5),
+                        verify: self.chance(0.5),
+                        immutable: self.chance(0.5),
                     })
                     .collect(),
             },
