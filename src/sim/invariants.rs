@@ -137,6 +137,6 @@ impl Engine {
                 ));
             }
         }
-        Ok(())
+        self.backup_invariants()
     }
 }

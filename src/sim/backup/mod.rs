@@ -228,14 +228,14 @@ impl Engine {
         retain(job, now as i64);
         let removed = before - job.points.iter().filter(|p| p.vm == v).count();
         let (vm, repo) = self.backup_names(j, v);
-        let kind = if full { "full" } else { "incremental" };
+        let kind = if full { "a full" } else { "an incremental" };
         let consistency = if app {
             "application-consistent"
         } else {
             "crash-consistent"
         };
         let mut msg = format!(
-            "{vm} backed up to {repo}: a {kind}, {consistency} restore point of {}",
+            "{vm} backed up to {repo}: {kind}, {consistency} restore point of {}",
             restore::fmt_point(taken)
         );
         if let Some(bad) = &bad {
@@ -333,6 +333,57 @@ impl Engine {
             }
         }
         out
+    }
+}
+
+impl Engine {
+    /// Lost data never runs: a deleted or encrypted VM is off unless a restore or a failover
+    /// brought it back; a VM being copied back is off; no restore point is from the future; a
+    /// job keeps at least its minimum of points; an immutable job's points are never encrypted.
+    pub(super) fn backup_invariants(&self) -> Result<(), String> {
+        use super::state::VmState;
+        for (&v, loss) in &self.backups.lost {
+            let vm = &self.vms[v];
+            if loss.unbootable().is_some() && vm.state != VmState::Stopped {
+                return Err(format!("{} runs, but it was {}", vm.id, loss.words()));
+            }
+        }
+        for (&v, r) in &self.backups.restores {
+            if !r.instant() && !r.serving_started() && self.vms[v].state != VmState::Stopped {
+                return Err(format!(
+                    "{} runs while its disk is being copied back",
+                    self.vms[v].id
+                ));
+            }
+        }
+        let now = self.now as i64;
+        for job in &self.backups.jobs {
+            for &v in &job.vms {
+                let n = job.points.iter().filter(|p| p.vm == v).count();
+                if n < MIN_POINTS {
+                    return Err(format!("{} keeps only {n} restore points", self.vms[v].id));
+                }
+            }
+            if let Some(p) = job.points.iter().find(|p| p.taken_ms > now) {
+                return Err(format!(
+                    "a restore point of {} is from the future",
+                    self.vms[p.vm].id
+                ));
+            }
+            if job.immutable
+                && let Some(p) = (job.points.iter()).find(|p| {
+                    p.bad
+                        .as_deref()
+                        .is_some_and(|b| b.starts_with("ransomware"))
+                })
+            {
+                return Err(format!(
+                    "an immutable restore point of {} was encrypted",
+                    self.vms[p.vm].id
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -21,10 +21,21 @@ pub(super) struct Restoring {
     cluster: Option<usize>,
     /// Booted and serving (an instant recovery's disk may still be on its way).
     serving: bool,
+    /// Told to boot.
+    booted: bool,
     token: u32,
 }
 
 impl Restoring {
+    pub(super) fn instant(&self) -> bool {
+        self.instant
+    }
+
+    /// Its disk is back and it was told to boot (a full restore's VM may run from then).
+    pub(super) fn serving_started(&self) -> bool {
+        self.booted
+    }
+
     pub(super) fn words(&self) -> String {
         match (self.instant, self.serving) {
             (false, _) => "copying its disk back".into(),
@@ -74,6 +85,7 @@ impl Engine {
             storage,
             cluster,
             serving: false,
+            booted: instant,
             token,
         };
         let (to_id, repo_id, st_id) = (
@@ -193,6 +205,9 @@ impl Engine {
             return;
         }
         self.vms[v].storage = Some(storage);
+        if let Some(r) = self.backups.restores.get_mut(&v) {
+            r.booted = true;
+        }
         let id = self.vms[v].id.clone();
         let why = format!("{id} boots from its restored disk");
         self.boot(v, to, EventKind::VmRestarting, why);
