@@ -740,3 +740,80 @@ async fn a_replicated_vm_fails_over_from_the_page_and_the_loss_is_shown() {
     assert!(log_has("vm running", "sql is running on dr-1"));
     same_as_engine(&ui);
 }
+
+/// Backups from the page: after ransomware takes the office, sql's row says it is encrypted and
+/// the NAS copies are gone while the immutable cloud copy is good; sql's menu offers a restore
+/// and an instant recovery, which the script gets at that moment and the log explains (it boots
+/// from the repository and serves, with what was lost and how long it was out).
+#[wasm_bindgen_test]
+async fn a_restore_starts_from_the_page_and_says_what_was_lost() {
+    use clusterlab::model::{Operation, ScheduledOp};
+    let mut s = Scenario::from_json(include_str!("../examples/ransomware-restore.json")).unwrap();
+    s.operations.clear();
+    let ui = open(&serde_json::to_string(&s).unwrap(), true).await;
+    slide("timeline", 780_000.0).await;
+    let row = text("state-backup-sql-nas");
+    assert!(
+        row.contains(
+            "ENCRYPTED BY RANSOMWARE · backups in nas · no good restore point · 0 of 7 points good"
+        ),
+        "{row}"
+    );
+    let row = text("state-backup-sql-blob");
+    assert!(
+        row.contains("latest good point 2.2 h old · 7 of 7 points good"),
+        "{row}"
+    );
+    ui.run.selection.set(vec!["sql".to_string()]);
+    settle().await;
+    let offered = text("actions");
+    assert!(
+        offered.contains("Restore sql from backup to host-1"),
+        "{offered}"
+    );
+    assert!(
+        offered.contains("Instant recovery of sql on host-1"),
+        "{offered}"
+    );
+    let button = document()
+        .query_selector_all("[data-testid=actions] button")
+        .unwrap();
+    let restore = (0..button.length())
+        .filter_map(|i| button.item(i))
+        .find(|b| {
+            b.text_content()
+                .unwrap_or_default()
+                .contains("Instant recovery of sql")
+        })
+        .unwrap();
+    restore.unchecked_into::<HtmlElement>().click();
+    settle().await;
+    let ops = ui
+        .editor
+        .with_untracked(|e| e.scenario().operations.clone());
+    assert_eq!(
+        ops,
+        vec![ScheduledOp {
+            at_ms: 780_000,
+            op: Operation::Restore {
+                vm: "sql".into(),
+                to: "host-1".into(),
+                instant: true,
+            }
+        }]
+    );
+    assert!(log_has(
+        "restore started",
+        "it boots straight from its incremental, crash-consistent restore point of -2.0 h in blob"
+    ));
+    play_until(&ui, 811_000).await;
+    assert!(log_has(
+        "restore done",
+        "sql serves again on host-1, from the repository, as of its restore point of -2.0 h: the 2.2 h it wrote before the loss at 10 min is lost (RPO); it was out of service for 3.5 min (RTO)"
+    ));
+    assert!(
+        text("state-backup-sql-blob")
+            .contains("restore: running from the repository (slow I/O), disk moving back")
+    );
+    same_as_engine(&ui);
+}

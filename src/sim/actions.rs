@@ -65,6 +65,18 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
             act: Act::Fault { fault, repair: on },
         }
     };
+    // Data loss has no repair: offered while it has not happened, in designs that protect data.
+    let once = |fault: Fault, label: String| {
+        let offered = !s.recovery.is_empty() && !active.contains(&fault);
+        offered.then_some(Action {
+            label,
+            key: NO_KEY,
+            act: Act::Fault {
+                fault,
+                repair: false,
+            },
+        })
+    };
     let d = &s.design;
     if ids.len() >= 2 {
         let a: Vec<Id> = ids.to_vec();
@@ -130,6 +142,16 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
                 ));
             }
         }
+        let domain = h.site.clone().unwrap_or_else(|| id.clone());
+        out.extend(once(
+            Fault::Ransomware {
+                domain: vec![domain.clone()],
+            },
+            format!(
+                "Ransomware takes {}{domain}",
+                if h.site.is_some() { "site " } else { "" }
+            ),
+        ));
     } else if parse_vm_ref(id).is_some_and(|(entry, _)| d.vms.iter().any(|v| v.id == entry)) {
         out.push(toggle(
             Fault::VmCrash { vm: id.clone() },
@@ -148,6 +170,14 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
             'h',
             format!("Hang the guest OS of {id}"),
             format!("Unfreeze the guest OS of {id}"),
+        ));
+        out.extend(once(
+            Fault::VmDeletion { vm: id.clone() },
+            format!("Delete VM {id}"),
+        ));
+        out.extend(once(
+            Fault::GuestCorruption { vm: id.clone() },
+            format!("Corrupt the data inside {id}"),
         ));
     } else if d.switches.iter().any(|x| &x.id == id) {
         out.push(toggle(
@@ -320,6 +350,40 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
                 Operation::Failover {
                     vm: id.clone(),
                     planned: running,
+                },
+            ));
+        }
+    }
+    // Backups: restore a VM whose data is lost (or that is off) onto its host, or the first
+    // running host if its own is down.
+    let backed_up = snap.backups.iter().filter(|b| b.vm == vm.id);
+    let lost = backed_up.clone().any(|b| b.lost.is_some());
+    let restoring = backed_up.clone().any(|b| b.restoring.is_some());
+    let good = backed_up.clone().any(|b| b.good_points > 0);
+    if good && !restoring && (lost || vm.state == super::state::VmState::Stopped) {
+        let up = |h: &str| snap.hosts.iter().any(|x| x.id == h && x.up);
+        let to = if up(&vm.host) {
+            Some(vm.host.clone())
+        } else {
+            snap.hosts.iter().find(|h| h.up).map(|h| h.id.clone())
+        };
+        if let Some(to) = to {
+            out.push(op(
+                format!("Restore {id} from backup to {to}"),
+                'r',
+                Operation::Restore {
+                    vm: id.clone(),
+                    to: to.clone(),
+                    instant: false,
+                },
+            ));
+            out.push(op(
+                format!("Instant recovery of {id} on {to}"),
+                NO_KEY,
+                Operation::Restore {
+                    vm: id.clone(),
+                    to,
+                    instant: true,
                 },
             ));
         }

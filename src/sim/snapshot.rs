@@ -31,6 +31,8 @@ pub struct Snapshot {
     pub client_served_rps: Vec<u64>,
     /// Hyper-V Replica: where each replica stands.
     pub replicas: Vec<super::ReplicaView>,
+    /// Backups: each protected VM's restore points, lost data and restores, per repository.
+    pub backups: Vec<super::BackupView>,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -258,6 +260,7 @@ impl Engine {
         };
         Snapshot {
             replicas: self.replicas(),
+            backups: self.backups(),
             t_ms: self.now,
             hosts,
             vms,

@@ -426,7 +426,7 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
     let rows = move || {
         ui.run.snap.with(|s| {
             let Some(s) = s else { return Vec::new() };
-            let mut out: Vec<(String, String, bool)> = s
+            let mut out: Vec<(String, String, String, bool)> = s
                 .clusters
                 .iter()
                 .map(|c| {
@@ -455,7 +455,7 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
                             RoleState::Offline => " · role OFFLINE".to_string(),
                         });
                     }
-                    (c.id.clone(), text, c.has_quorum)
+                    (c.id.clone(), c.id.clone(), text, c.has_quorum)
                 })
                 .collect();
             for n in &s.nlbs {
@@ -473,7 +473,7 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
                 } else {
                     format!("converged · buckets: {members}")
                 };
-                out.push((n.id.clone(), text, !n.converging));
+                out.push((n.id.clone(), n.id.clone(), text, !n.converging));
             }
             // Hyper-V Replica: each replica's recovery point age (the RPO) and health.
             for r in &s.replicas {
@@ -492,17 +492,49 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
                         ""
                     }
                 );
-                out.push((r.vm.clone(), text, r.health == ReplicaHealth::Normal));
+                out.push((
+                    r.vm.clone(),
+                    r.vm.clone(),
+                    text,
+                    r.health == ReplicaHealth::Normal,
+                ));
+            }
+            // Backups: the age of the latest good restore point, what was lost, a restore.
+            for b in &s.backups {
+                let point = b.rpo_ms.map_or("no good restore point".to_string(), |ms| {
+                    format!("latest good point {} old", crate::sim::fmt_ms(ms))
+                });
+                let mut text = format!(
+                    "backups in {} · {point} · {} of {} points good",
+                    b.repository, b.good_points, b.points
+                );
+                if let Some(lost) = &b.lost {
+                    text = format!("{} · {text}", lost.to_uppercase());
+                }
+                if let Some(r) = &b.restoring {
+                    text.push_str(&format!(" · restore: {r}"));
+                }
+                let ok = b.lost.is_none() && b.good_points > 0;
+                out.push((
+                    format!("backup-{}-{}", b.vm, b.repository),
+                    b.vm.clone(),
+                    text,
+                    ok,
+                ));
             }
             out
         })
     };
     view! {
         <section class="cluster-state" aria-label="Clusters">
-            <h2>{move || if ui.run.snap.with(|s| s.as_ref().is_some_and(|s| !s.replicas.is_empty())) { "Clusters and replicas" } else { "Clusters" }}</h2>
+            <h2>{move || ui.run.snap.with(|s| match s {
+                Some(s) if !s.backups.is_empty() => "Clusters and recovery",
+                Some(s) if !s.replicas.is_empty() => "Clusters and replicas",
+                _ => "Clusters",
+            })}</h2>
             <ul data-testid="cluster-state">
-                {move || rows().into_iter().map(|(id, text, ok)| view! {
-                    <li class:alarm=!ok data-testid=format!("state-{id}")><strong>{id.clone()}</strong>" "{text}</li>
+                {move || rows().into_iter().map(|(key, id, text, ok)| view! {
+                    <li class:alarm=!ok data-testid=format!("state-{key}")><strong>{id}</strong>" "{text}</li>
                 }).collect_view()}
             </ul>
         </section>
