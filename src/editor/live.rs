@@ -237,14 +237,26 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
                     .map(|s| display_name(&s.name, &s.id)),
                 "switch",
             ),
-            ItemKind::Storage => named(
-                snap.storage_down.contains(&it.id),
-                d.storage
-                    .iter()
-                    .find(|s| s.id == it.id)
-                    .map(|s| display_name(&s.name, &s.id)),
-                "online",
-            ),
+            ItemKind::Storage => {
+                let (down, title, sub) = named(
+                    snap.storage_down.contains(&it.id),
+                    d.storage
+                        .iter()
+                        .find(|s| s.id == it.id)
+                        .map(|s| display_name(&s.name, &s.id)),
+                    "online",
+                );
+                // A backup repository says how many of its restore points can be restored.
+                let held = snap.backups.iter().filter(|b| b.repository == it.id);
+                let (good, total) =
+                    held.fold((0, 0), |(g, t), b| (g + b.good_points, t + b.points));
+                match total {
+                    0 => (down, title, sub),
+                    _ if down => (down, title, sub),
+                    _ if good < total => (true, title, format!("{good} of {total} points good")),
+                    _ => (down, title, format!("online · {total} points")),
+                }
+            }
             _ => {
                 // Each client's own requests: another tier's outage is not this client's loss.
                 let i = d.clients.iter().position(|c| c.id == it.id);

@@ -328,7 +328,9 @@ impl Engine {
                     points: mine().count(),
                     rpo_ms: good.map(|p| (now - p.taken_ms) as u64).min(),
                     lost: self.backups.lost.get(&v).map(|l| l.words().to_string()),
-                    restoring: self.backups.restores.get(&v).map(|r| r.words()),
+                    restoring: (self.backups.restores.get(&v))
+                        .filter(|r| r.repo() == job.repo)
+                        .map(|r| r.words()),
                 });
             }
         }

@@ -27,6 +27,10 @@ pub(super) struct Restoring {
 }
 
 impl Restoring {
+    pub(super) fn repo(&self) -> usize {
+        self.repo
+    }
+
     pub(super) fn instant(&self) -> bool {
         self.instant
     }
