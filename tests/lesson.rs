@@ -647,3 +647,39 @@ fn a_locked_script_keeps_what_was_given_and_lets_the_student_add() {
     e.apply(Command::RemoveFault { index: 2 }).unwrap();
     assert_eq!(e.scenario().faults, before.faults);
 }
+
+/// "RPO of sql ≤ 5 min": replication every 5 min over the 100 Mbit/s WAN does not make it (each
+/// cycle's 300 MB take 24 s to arrive, so the point is 5.4 min old just before); every 30 s does
+/// (30 s plus 2.4 s on the way). A VM with no copy fails it outright.
+#[test]
+fn an_rpo_check_takes_the_worst_moment_of_the_run() {
+    let mut v = serde_json::to_value(example("replica-site-loss")).unwrap();
+    v["faults"] = serde_json::json!([]);
+    v["operations"] = serde_json::json!([
+        {"at_ms": 900_000, "op": "live_migrate", "vm": "sql", "to": "host-1"}
+    ]);
+    let five_min = |v: &serde_json::Value| {
+        verdict(
+            &serde_json::from_value(v.clone()).unwrap(),
+            Check::RpoWithin {
+                vm: s("sql"),
+                within_ms: 300_000,
+            },
+        )
+    };
+    let got = five_min(&v);
+    assert!(!got.pass);
+    assert_eq!(
+        got.why,
+        "sql's RPO reached 5.4 min at 5.4 min: a disaster then would have lost that much"
+    );
+    v["recovery"]["replicas"][0]["every_s"] = serde_json::json!(30);
+    let got = five_min(&v);
+    assert!(got.pass, "{}", got.why);
+    assert_eq!(got.why, "sql's RPO was at worst 32.4 s");
+    v["recovery"] = serde_json::json!({});
+    assert_eq!(
+        five_min(&v).why,
+        "sql has no replica and no backup: a disaster loses all of its data"
+    );
+}

@@ -24,6 +24,7 @@ pub(super) fn check(ev: &mut Evidence, c: &Check) -> Said {
         )),
         Check::Served { service, percent } => served(ev.run()?, service, *percent),
         Check::RunningWithin { vm, within_ms } => running_within(ev, vm, *within_ms),
+        Check::RpoWithin { vm, within_ms } => rpo_within(ev, vm, *within_ms),
         Check::QuorumKept { cluster } => {
             let lost = ev.run()?.events().iter().find(|e| {
                 e.kind == crate::sim::EventKind::QuorumLost && e.subjects.contains(cluster)
@@ -282,6 +283,44 @@ fn served(e: &Engine, service: &str, percent: f64) -> Said {
 
 /// Runs the script following VM `vm`: each time it stops serving, how long until it serves
 /// again.
+/// The worst RPO of the run: between events a copy's age grows with the clock, so the worst
+/// moment is just before an event (or the end) that the run is replayed through.
+fn rpo_within(ev: &mut Evidence, vm: &str, within_ms: u64) -> Said {
+    let end = ev.run()?.now();
+    let mut e = crate::analysis::engine_for(ev.scenario)?;
+    if e.rpo_ms(vm).is_none() {
+        return Ok((
+            false,
+            format!("{vm} has no replica and no backup: a disaster loses all of its data"),
+        ));
+    }
+    let mut worst = (0, 0);
+    loop {
+        let at = e.next_at().filter(|&t| t <= end).unwrap_or(end);
+        if let Some(age) = e.rpo_ms(vm) {
+            let age = age + (at - e.now());
+            if age > worst.0 {
+                worst = (age, at);
+            }
+        }
+        if at >= end || !e.advance(end) {
+            break;
+        }
+    }
+    Ok(if worst.0 <= within_ms {
+        (true, format!("{vm}'s RPO was at worst {}", fmt_ms(worst.0)))
+    } else {
+        (
+            false,
+            format!(
+                "{vm}'s RPO reached {} at {}: a disaster then would have lost that much",
+                fmt_ms(worst.0),
+                fmt_ms(worst.1)
+            ),
+        )
+    })
+}
+
 fn running_within(ev: &mut Evidence, vm: &str, within_ms: u64) -> Said {
     // Where the script's run stops; this run follows the VM to there, moment by moment.
     let end = ev.run()?.now();
@@ -381,6 +420,9 @@ pub fn words(c: &Check) -> String {
             format!("{vm} runs again within {}", fmt_ms(*within_ms))
         }
         Check::QuorumKept { cluster } => format!("{cluster} keeps quorum"),
+        Check::RpoWithin { vm, within_ms } => {
+            format!("{vm}'s RPO stays within {}", fmt_ms(*within_ms))
+        }
         Check::Survives { service, scope } => format!(
             "{} survives every {}",
             service.as_deref().unwrap_or("every service"),

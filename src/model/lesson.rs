@@ -77,6 +77,9 @@ pub enum Check {
     RunningWithin { vm: String, within_ms: u64 },
     /// The cluster never lost quorum.
     QuorumKept { cluster: Id },
+    /// At no moment of the run was the VM's latest good copy (replica point or backup)
+    /// older than this: what a disaster would lose at worst (its RPO).
+    RpoWithin { vm: String, within_ms: u64 },
     // The analysis.
     /// The service (every service when none is named) survives each failure of the scope.
     Survives {

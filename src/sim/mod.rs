@@ -416,6 +416,11 @@ impl Engine {
         self.processed
     }
 
+    /// When the next queued entry is due, if any.
+    pub fn next_at(&mut self) -> Option<u64> {
+        self.next_entry().map(|Reverse((at, _, _))| *at)
+    }
+
     /// Handles every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: u64) {
         while let Some(&Reverse((at, _, _))) = self.next_entry() {

@@ -58,6 +58,11 @@ const KINDS: &[Kind] = &[
         &[("vm", Param::Text), ("within_ms", Param::Seconds)],
     ),
     (
+        "rpo_within",
+        "Run: a VM's RPO never above T s",
+        &[("vm", Param::Text), ("within_ms", Param::Seconds)],
+    ),
+    (
         "quorum_kept",
         "Run: a cluster keeps quorum",
         &[("cluster", Param::Text)],

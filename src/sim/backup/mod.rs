@@ -313,6 +313,20 @@ impl Engine {
         }
     }
 
+    /// The age of VM `vm`'s latest good copy, replica point or restore point: what a disaster
+    /// now would lose (`None`: it has neither).
+    pub fn rpo_ms(&self, vm: &str) -> Option<u64> {
+        let replica = self
+            .replicas()
+            .into_iter()
+            .filter(|r| r.vm == vm)
+            .map(|r| r.rpo_ms);
+        let backup = (self.backups().into_iter())
+            .filter(|b| b.vm == vm)
+            .filter_map(|b| b.rpo_ms);
+        replica.chain(backup).min()
+    }
+
     /// Where each protected VM's backups stand now.
     pub fn backups(&self) -> Vec<BackupView> {
         let now = self.now as i64;
