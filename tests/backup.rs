@@ -156,6 +156,11 @@ fn a_full_restore_copies_first_and_an_instant_recovery_boots_at_once() {
         "sql serves again on host-1, as of its restore point of -60 min: the 70 min it wrote before the loss at 10 min is lost (RPO); it was out of service for 24.2 min (RTO)"
     );
     assert_eq!(backups_of(&e, "nas").lost, None);
+    // The availability figures count the 70 min of data lost against sql's tier, db.
+    let m = e.metrics();
+    let db = m.tiers.iter().position(|t| t == "db").unwrap();
+    assert_eq!(m.data_lost_until(HOUR)[db], 4_200_000);
+    assert_eq!(m.data_lost_until(2_049_199)[db], 0);
 
     let e = run(
         &scenario(with(office(jobs()), deleted(), op("instant_recovery"))),

@@ -216,14 +216,14 @@ fn analyze_prints_every_single_failure_as_text_json_or_csv() {
     let rows: Vec<&str> = out.lines().collect();
     assert_eq!(
         rows[0],
-        "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,per_year,downtime_per_year_ms,why"
+        "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,data_lost_ms,quorum_lost,per_year,downtime_per_year_ms,why"
     );
     assert_eq!(rows.len(), 32);
     // 0.25 crashes a year × 93 243 ms of full outage = 23 311 ms a year.
     assert!(
         rows.iter()
             .any(|r| r
-                .starts_with("\"host-2 crashes\",\"app\",true,279172,93243,0,false,0.25,23311,")),
+                .starts_with("\"host-2 crashes\",\"app\",true,279172,93243,0,0,false,0.25,23311,")),
         "{out}"
     );
     // The text ends with the year of each service, its largest contributions under it.

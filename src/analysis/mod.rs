@@ -16,6 +16,9 @@ pub const FAULT_AT_MS: u64 = 60_000;
 pub const QUIET_MS: u64 = 15 * 60_000;
 /// No run goes on longer than this after the fault.
 pub const CAP_MS: u64 = 2 * 3_600_000;
+/// A loss that needs an administrator (a failover to a replica, a restore): they act this long
+/// after it (a modelling choice).
+pub const OPERATOR_MS: u64 = 15 * 60_000;
 
 /// One thing that can go wrong (or be done) to the design.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,6 +37,11 @@ pub enum What {
     /// Several failures at the same moment (two hosts: N+2).
     Faults(Vec<Fault>),
     Op(Operation),
+    /// A disaster and the administrator's recovery `OPERATOR_MS` later (failovers, restores).
+    Recovery {
+        faults: Vec<Fault>,
+        ops: Vec<Operation>,
+    },
     #[default]
     Nothing,
 }
@@ -52,6 +60,9 @@ pub struct ServiceResult {
     pub requests_lost: u64,
     /// Its VMs still down at the end, with the reason.
     pub vms_down: Vec<(String, String)>,
+    /// Data lost when its VMs came back from older copies (the RPO of the recovery).
+    #[serde(default)]
+    pub data_lost_ms: u64,
     /// How much of the service was unavailable when the run ended, per mille (what stays down
     /// until the failed part is repaired).
     pub down_permille: u32,
@@ -183,6 +194,122 @@ pub fn single_cases(s: &Scenario) -> Vec<Case> {
     out
 }
 
+/// The disasters a design's replicas and backups answer, each with the administrator's
+/// recovery: a site lost (its replicated VMs fail over), each protected VM deleted (failed
+/// over, or restored), each backed-up VM's data corrupted (restored), and ransomware taking
+/// each site (its VMs failed over or restored).
+pub fn recovery_cases(s: &Scenario) -> Vec<Case> {
+    let d = &s.design;
+    let r = &s.recovery;
+    let mut out = Vec::new();
+    let instances: Vec<(String, &crate::model::Vm)> = (d.vms.iter())
+        .flat_map(|v| {
+            (1..=v.replicas).map(move |k| {
+                let id = if v.replicas == 1 {
+                    v.id.clone()
+                } else {
+                    format!("{}#{k}", v.id)
+                };
+                (id, v)
+            })
+        })
+        .collect();
+    let replicated = |vm: &str| r.replicas.iter().any(|x| x.vm == vm);
+    let backed_up = |vm: &str| r.backups.iter().any(|b| b.vms.iter().any(|x| x == vm));
+    let site_of = |h: &String| {
+        d.hosts
+            .iter()
+            .find(|x| &x.id == h)
+            .and_then(|x| x.site.clone())
+    };
+    // The way back for one VM: its replica if it has one, else a restore onto its first host.
+    let back = |vm: &str, v: &crate::model::Vm| -> Option<Operation> {
+        if replicated(vm) {
+            Some(Operation::Failover {
+                vm: vm.to_string(),
+                planned: false,
+            })
+        } else if backed_up(vm) {
+            Some(Operation::Restore {
+                vm: vm.to_string(),
+                to: v.hosts.first()?.clone(),
+                instant: false,
+            })
+        } else {
+            None
+        }
+    };
+    let case = |label: String, faults: Vec<Fault>, ops: Vec<Operation>| Case {
+        subjects: faults.iter().flat_map(Fault::subjects).collect(),
+        label,
+        what: What::Recovery { faults, ops },
+    };
+    for site in &d.sites {
+        let here: Vec<&(String, &crate::model::Vm)> = (instances.iter())
+            .filter(|(_, v)| {
+                v.hosts
+                    .iter()
+                    .any(|h| site_of(h).as_ref() == Some(&site.id))
+            })
+            .collect();
+        let failovers: Vec<Operation> = (here.iter())
+            .filter(|(vm, _)| replicated(vm))
+            .map(|(vm, _)| Operation::Failover {
+                vm: vm.clone(),
+                planned: false,
+            })
+            .collect();
+        if !failovers.is_empty() {
+            out.push(case(
+                format!(
+                    "site {} is lost; its replicas fail over 15 min later",
+                    site.id
+                ),
+                vec![Fault::SiteFailure {
+                    site: site.id.clone(),
+                }],
+                failovers,
+            ));
+        }
+        let recoveries: Vec<Operation> = here.iter().filter_map(|(vm, v)| back(vm, v)).collect();
+        if !recoveries.is_empty() {
+            out.push(case(
+                format!(
+                    "ransomware takes site {}; 15 min later its VMs are recovered",
+                    site.id
+                ),
+                vec![Fault::Ransomware {
+                    domain: vec![site.id.clone()],
+                }],
+                recoveries,
+            ));
+        }
+    }
+    for (vm, v) in &instances {
+        if let Some(op) = back(vm, v) {
+            out.push(case(
+                format!("VM {vm} is deleted; 15 min later it is recovered"),
+                vec![Fault::VmDeletion { vm: vm.clone() }],
+                vec![op],
+            ));
+        }
+        if backed_up(vm)
+            && let Some(to) = v.hosts.first()
+        {
+            out.push(case(
+                format!("the data in {vm} is corrupted; 15 min later it is restored"),
+                vec![Fault::GuestCorruption { vm: vm.clone() }],
+                vec![Operation::Restore {
+                    vm: vm.clone(),
+                    to: to.clone(),
+                    instant: false,
+                }],
+            ));
+        }
+    }
+    out
+}
+
 /// Every pair of hosts crashing at the same moment (does the design survive N+2?).
 pub fn pair_cases(s: &Scenario) -> Vec<Case> {
     let hosts: Vec<&str> = s.design.hosts.iter().map(|h| h.id.as_str()).collect();
@@ -210,6 +337,7 @@ pub fn pair_cases(s: &Scenario) -> Vec<Case> {
 /// Every single failure and, with `pairs`, every pair of host crashes: what `analyze` runs.
 pub fn cases(s: &Scenario, pairs: bool) -> Vec<Case> {
     let mut cases = single_cases(s);
+    cases.extend(recovery_cases(s));
     if pairs {
         cases.extend(pair_cases(s));
     }
@@ -236,6 +364,17 @@ pub fn case_scenario(s: &Scenario, case: &Case) -> Scenario {
             at_ms: FAULT_AT_MS,
             op: op.clone(),
         }),
+        What::Recovery { faults, ops } => {
+            s.faults.extend(faults.iter().map(|f| ScheduledFault {
+                at_ms: FAULT_AT_MS,
+                repair: false,
+                fault: f.clone(),
+            }));
+            s.operations.extend(ops.iter().map(|op| ScheduledOp {
+                at_ms: FAULT_AT_MS + OPERATOR_MS,
+                op: op.clone(),
+            }));
+        }
         What::Nothing => {}
     }
     s
@@ -270,9 +409,22 @@ impl SteadyState {
                 }
             }
             What::Op(op) => e.add_op_first(FAULT_AT_MS, op.clone()),
+            What::Recovery { faults, ops } => {
+                for f in faults {
+                    e.add_fault_first(FAULT_AT_MS, f.clone());
+                }
+                for op in ops {
+                    e.add_op_first(FAULT_AT_MS + OPERATOR_MS, op.clone());
+                }
+            }
             What::Nothing => {}
         }
-        run_until_quiet(&mut e, FAULT_AT_MS);
+        // Quiet is counted from the last scripted moment: the recovery's, for a disaster.
+        let last = match &case.what {
+            What::Recovery { .. } => FAULT_AT_MS + OPERATOR_MS,
+            _ => FAULT_AT_MS,
+        };
+        run_until_quiet(&mut e, last);
         outcome_of(&e, case.clone())
     }
 }
@@ -285,6 +437,11 @@ pub fn run_until_quiet(e: &mut Engine, from: u64) {
     let mut last = from;
     loop {
         if !e.step((last + QUIET_MS).min(cap)) {
+            // A restore copying a disk for longer is not quiet: wait for it.
+            if e.restoring() && e.now() < cap {
+                last = e.now();
+                continue;
+            }
             break;
         }
         last = e.now();
@@ -319,6 +476,7 @@ pub fn outcome_of(e: &Engine, case: Case) -> Outcome {
         .iter()
         .any(|x| x.kind == EventKind::QuorumLost && x.t_ms >= FAULT_AT_MS);
     let down = m.downtime_until(end);
+    let lost_data = m.data_lost_until(end);
     let hurts_at_ms = m
         .samples
         .iter()
@@ -343,6 +501,7 @@ pub fn outcome_of(e: &Engine, case: Case) -> Outcome {
                     } else {
                         vec![(v.id.clone(), down_reason(v))]
                     },
+                    data_lost_ms: 0,
                 }
             })
             .collect()
@@ -392,6 +551,7 @@ pub fn outcome_of(e: &Engine, case: Case) -> Outcome {
                     requests_lost,
                     vms_down,
                     down_permille,
+                    data_lost_ms: lost_data.get(i).copied().unwrap_or(0),
                 }
             })
             .collect()
@@ -518,10 +678,14 @@ pub fn why(o: &Outcome) -> String {
     }
     match o.services.iter().max_by_key(|s| s.outage_ms) {
         Some(s) if s.outage_ms > 0 => format!(
-            "{} recovers after {} (outage {})",
+            "{} recovers after {} (outage {}){}",
             s.service,
             fmt_ms(s.time_to_recover_ms.unwrap_or(0)),
-            fmt_ms(s.outage_ms)
+            fmt_ms(s.outage_ms),
+            match s.data_lost_ms {
+                0 => String::new(),
+                ms => format!(", {} of data lost", fmt_ms(ms)),
+            }
         ),
         _ => "no service is affected".into(),
     }

@@ -82,7 +82,8 @@ pub fn failure_of(case: &Case) -> Vec<(FailureKind, String)> {
         What::Fault(f) => one(f).into_iter().collect(),
         What::Faults(fs) => fs.iter().filter_map(one).collect(),
         What::Op(Operation::Shutdown { host }) => vec![(FailureKind::HostShutdown, host.clone())],
-        What::Op(_) | What::Nothing => Vec::new(),
+        // A disaster with its recovery is not a component's failure with a rate.
+        What::Op(_) | What::Recovery { .. } | What::Nothing => Vec::new(),
     }
 }
 

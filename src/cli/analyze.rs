@@ -209,7 +209,7 @@ fn doc(r: &Report) -> Doc<'_> {
 
 fn csv(r: &Report) -> String {
     let mut t = String::from(
-        "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,quorum_lost,per_year,downtime_per_year_ms,why\n",
+        "failure,service,survived,time_to_recover_ms,outage_ms,requests_lost,data_lost_ms,quorum_lost,per_year,downtime_per_year_ms,why\n",
     );
     // Each service's contributions by failure (a list as long as the outcomes).
     let by_case: Vec<std::collections::HashMap<&str, &nines::Contribution>> = r
@@ -229,7 +229,7 @@ fn csv(r: &Report) -> String {
                 .get(i)
                 .and_then(|m| m.get(o.case.label.as_str()).copied());
             t += &format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{}\n",
                 quote(&o.case.label),
                 quote(&s.service),
                 s.survived,
@@ -237,6 +237,7 @@ fn csv(r: &Report) -> String {
                     .map_or(String::new(), |t| t.to_string()),
                 s.outage_ms,
                 s.requests_lost,
+                s.data_lost_ms,
                 o.quorum_lost,
                 c.map_or(String::new(), |c| format!("{}", c.per_year)),
                 c.map_or(0, |c| c.ms_per_year.round() as u64),

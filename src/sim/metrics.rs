@@ -29,6 +29,10 @@ pub struct Metrics {
     pub tiers: Vec<String>,
     pub hosts: Vec<String>,
     pub samples: Vec<Sample>,
+    /// Data lost when a VM came back from an older copy (a failover to its replica, a restore):
+    /// when, the tier's index, and how much (ms of writes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data_lost: Vec<(u64, usize, u64)>,
 }
 
 impl Metrics {
@@ -59,6 +63,17 @@ impl Metrics {
         out
     }
 
+    /// Each tier's data lost from 0 to `t` (ms of writes, summed over its VMs' recoveries).
+    pub fn data_lost_until(&self, t: u64) -> Vec<u64> {
+        let mut out = vec![0; self.tiers.len()];
+        for &(_, k, lost) in self.data_lost.iter().filter(|x| x.0 <= t) {
+            if let Some(o) = out.get_mut(k) {
+                *o += lost;
+            }
+        }
+        out
+    }
+
     /// Requests served and dropped from 0 to `t` (rates integrated over time).
     pub fn requests_until(&self, t: u64) -> (u64, u64) {
         let (mut served, mut dropped) = (0u128, 0u128);
@@ -76,6 +91,17 @@ impl Metrics {
 }
 
 impl Engine {
+    /// VM instance `v` came back from a copy `lost_ms` older than its loss: its tier lost that
+    /// much data.
+    pub(super) fn record_data_lost(&mut self, v: usize, lost_ms: u64) {
+        let entry = self.vms[v].entry;
+        let tier = self.scenario.design.vms[entry].tier.as_ref();
+        let k = tier.and_then(|t| self.metrics.tiers.iter().position(|x| x == t));
+        if let (Some(k), true) = (k, lost_ms > 0) {
+            self.metrics.data_lost.push((self.now, k, lost_ms));
+        }
+    }
+
     pub(super) fn sample_metrics(&mut self) {
         self.dirty = false;
         if self.metrics.tiers.is_empty() && self.metrics.samples.is_empty() {

@@ -398,6 +398,7 @@ impl Engine {
         let down_at = self.vms[v].down_since.unwrap_or(now);
         let lost = down_at.saturating_sub(point);
         self.replica_brings_back(v, point);
+        self.record_data_lost(v, lost);
         let (vm, to_id) = self.replica_names(i);
         self.emit(
             EventKind::ReplicaFailover,

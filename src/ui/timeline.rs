@@ -121,7 +121,12 @@ pub(super) fn step_path(
 
 /// Each tier's availability (permille) and its downtime so far (planned, unplanned ms);
 /// requests served and lost, per second; each host's free memory (GB).
-type Values = (Vec<(String, u32, (u64, u64))>, u64, u64, Vec<(String, u64)>);
+type Values = (
+    Vec<(String, u32, (u64, u64), u64)>,
+    u64,
+    u64,
+    Vec<(String, u64)>,
+);
 
 /// What the charts show at one moment.
 fn values_at(ui: Ui, t: u64) -> Option<Values> {
@@ -130,13 +135,15 @@ fn values_at(ui: Ui, t: u64) -> Option<Values> {
         let m = e.metrics();
         let s = m.at(t)?;
         let down = m.downtime_until(t);
+        let lost = m.data_lost_until(t);
         let tiers = m
             .tiers
             .iter()
             .cloned()
             .zip(s.availability_permille.iter().copied())
             .zip(down)
-            .map(|((name, a), d)| (name, a, d))
+            .zip(lost)
+            .map(|(((name, a), d), l)| (name, a, d, l))
             .collect();
         let d = &e.scenario.design;
         let free = m
@@ -315,9 +322,10 @@ pub fn Charts(ui: Ui) -> impl IntoView {
             .unwrap_or_default()
             .into_iter()
             .enumerate()
-            .map(|(i, (t, a, down))| {
+            .map(|(i, (t, a, down, lost))| {
                 let pct = f64::from(a) / 10.0;
-                view! { <span class=format!("legend tier-{}", i % 8)>{format!("■ {t} {pct}%{}", downtime_text(down))}</span> }
+                let lost = if lost > 0 { format!(" · {} of data lost", crate::sim::fmt_ms(lost)) } else { String::new() };
+                view! { <span class=format!("legend tier-{}", i % 8)>{format!("■ {t} {pct}%{}{lost}", downtime_text(down))}</span> }
             })
             .collect_view()
     };

@@ -327,6 +327,11 @@ impl Engine {
         replica.chain(backup).min()
     }
 
+    /// A restore is under way (copying a disk, booting, or moving an instant recovery's disk).
+    pub fn restoring(&self) -> bool {
+        !self.backups.restores.is_empty()
+    }
+
     /// Where each protected VM's backups stand now.
     pub fn backups(&self) -> Vec<BackupView> {
         let now = self.now as i64;

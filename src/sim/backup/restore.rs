@@ -232,6 +232,7 @@ impl Engine {
         let host = self.host_id(self.vms[v].host).to_string();
         let lost = lost_at as i64 - point;
         let out = self.now - lost_at;
+        self.record_data_lost(v, lost.max(0) as u64);
         self.emit(
             EventKind::RestoreDone,
             vec![id.clone(), host.clone()],
