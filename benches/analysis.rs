@@ -22,6 +22,7 @@ fn kind(c: &Case) -> String {
             .to_string(),
         What::Faults(_) => "pair".into(),
         What::Op(_) => "shutdown".into(),
+        What::Recovery { .. } => "recovery".into(),
         What::Nothing => "nothing".into(),
     }
 }
