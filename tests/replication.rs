@@ -414,3 +414,17 @@ mod random {
         }
     }
 }
+
+/// The metrics keep each protected VM's RPO over time (the page's chart): it grows with the
+/// clock and drops when a cycle's changes arrive.
+#[test]
+fn the_metrics_keep_the_rpo_of_each_protected_vm_over_time() {
+    let e = run(&scenario(two_sites(300)), 700_000);
+    let m = e.metrics();
+    assert_eq!(m.protected, vec!["sql".to_string()]);
+    assert_eq!(m.rpo_at(299_999), vec![Some(299_999)]);
+    assert_eq!(m.rpo_at(323_999), vec![Some(323_999)]);
+    assert_eq!(m.rpo_at(324_000), vec![Some(24_000)]);
+    assert_eq!(m.rpo_at(623_999), vec![Some(323_999)]);
+    assert_eq!(m.rpo_at(624_000), vec![Some(24_000)]);
+}

@@ -107,6 +107,24 @@ pub struct Flow {
     pub lost: bool,
 }
 
+/// Hyper-V Replica's path from a VM to its replica server, labelled with the age of the
+/// replica's latest recovery point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaArrow {
+    pub vm: String,
+    /// An arc over the boxes: from the top of the VM's row to the top of the replica server,
+    /// through `control` (a quadratic curve), its label at the arc's highest point.
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    pub control: (f64, f64),
+    pub label_at: (f64, f64),
+    pub label: String,
+    /// Health Warning or Critical.
+    pub alarm: bool,
+    /// Failed over: replication stopped or reversed (the arrow then starts at the VM anew).
+    pub sending: bool,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Live {
     pub hosts: Vec<LiveHost>,
@@ -116,6 +134,7 @@ pub struct Live {
     pub clusters: Vec<LiveCluster>,
     pub pulses: Vec<Pulse>,
     pub flows: Vec<Flow>,
+    pub replication: Vec<ReplicaArrow>,
 }
 
 impl Live {
@@ -533,6 +552,45 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
                     });
                 }
             }
+        }
+    }
+    for r in &snap.replicas {
+        let to_rect = live.hosts.iter().find(|h| h.id == r.to).map(|h| h.rect);
+        let from_rect = (live.rows.iter().find(|x| x.id == r.vm).map(|x| x.rect)).or_else(|| {
+            let host = snap.vms.iter().find(|v| v.id == r.vm).map(|v| &v.host)?;
+            live.hosts.iter().find(|h| &h.id == host).map(|h| h.rect)
+        });
+        if let (Some(a), Some(b)) = (from_rect, to_rect) {
+            let from = (a.x + a.w / 2.0, a.y);
+            let to = (b.x + b.w / 2.0, b.y);
+            let control = ((from.0 + to.0) / 2.0, from.1.min(to.1) - 70.0);
+            let label_at = (
+                (from.0 + to.0) / 2.0,
+                0.25 * from.1 + 0.5 * control.1 + 0.25 * to.1,
+            );
+            let health = match r.health {
+                crate::sim::ReplicaHealth::Normal => "",
+                crate::sim::ReplicaHealth::Warning => " · Warning",
+                crate::sim::ReplicaHealth::Critical => " · Critical",
+            };
+            live.replication.push(ReplicaArrow {
+                vm: r.vm.clone(),
+                from,
+                to,
+                control,
+                label_at,
+                label: if r.failed_over {
+                    format!("{}: failed over", r.vm)
+                } else {
+                    format!(
+                        "{}: point {} old{health}",
+                        r.vm,
+                        crate::sim::fmt_ms(r.rpo_ms)
+                    )
+                },
+                alarm: r.health != crate::sim::ReplicaHealth::Normal,
+                sending: r.sending_since.is_some(),
+            });
         }
     }
     // A member that takes requests while a tier they need is down: its requests fail further

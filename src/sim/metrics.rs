@@ -33,6 +33,13 @@ pub struct Metrics {
     /// when, the tier's index, and how much (ms of writes).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_lost: Vec<(u64, usize, u64)>,
+    /// VM instances with a replica or backups, and when the moment their latest good copy
+    /// holds changed: (when, index in `protected`, the moment; `None`: no good copy). Its age
+    /// at `t` is the RPO: what a disaster at `t` would lose.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub protected: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<(u64, usize, Option<i64>)>,
 }
 
 impl Metrics {
@@ -74,6 +81,18 @@ impl Metrics {
         out
     }
 
+    /// Each protected VM's RPO at `t` (the age of its latest good copy), `None` without one.
+    pub fn rpo_at(&self, t: u64) -> Vec<Option<u64>> {
+        let mut point = vec![None; self.protected.len()];
+        for &(_, k, p) in self.copies.iter().take_while(|x| x.0 <= t) {
+            point[k] = p;
+        }
+        point
+            .into_iter()
+            .map(|p| p.map(|p: i64| (t as i64 - p).max(0) as u64))
+            .collect()
+    }
+
     /// Requests served and dropped from 0 to `t` (rates integrated over time).
     pub fn requests_until(&self, t: u64) -> (u64, u64) {
         let (mut served, mut dropped) = (0u128, 0u128);
@@ -99,6 +118,25 @@ impl Engine {
         let k = tier.and_then(|t| self.metrics.tiers.iter().position(|x| x == t));
         if let (Some(k), true) = (k, lost_ms > 0) {
             self.metrics.data_lost.push((self.now, k, lost_ms));
+        }
+    }
+
+    /// Records the moment VM instance `v`'s latest good copy holds, when it changed.
+    pub(super) fn note_copies(&mut self, v: usize) {
+        let id = &self.vms[v].id;
+        let k = match self.metrics.protected.iter().position(|x| x == id) {
+            Some(k) => k,
+            None => {
+                self.metrics.protected.push(id.clone());
+                self.metrics.protected.len() - 1
+            }
+        };
+        let point = self.best_point(v);
+        let last = (self.metrics.copies.iter().rev())
+            .find(|x| x.1 == k)
+            .map(|x| x.2);
+        if last != Some(point) {
+            self.metrics.copies.push((self.now, k, point));
         }
     }
 

@@ -392,6 +392,9 @@ impl Engine {
         e.init_nlbs();
         e.init_replication();
         e.init_backups();
+        for v in e.protected_vms() {
+            e.note_copies(v);
+        }
         e.start_balancing();
         e.sample_metrics();
         Ok(e)

@@ -251,6 +251,9 @@ impl Engine {
         };
         l.sending = None;
         l.point_ms = since;
+        let v = l.vm;
+        self.note_copies(v);
+        let l = &self.replication.links[i];
         if l.planned {
             self.planned_failover_arrived(i);
             return;
@@ -485,6 +488,14 @@ impl Engine {
         vm.failed = false;
         vm.storage = storage;
         self.boot(v, to, EventKind::VmRestarting, why);
+    }
+
+    /// The moment VM instance `v`'s replica holds, if it has one.
+    pub(super) fn replica_point(&self, v: usize) -> Option<u64> {
+        (self.replication.links.iter())
+            .filter(|l| l.vm == v)
+            .map(|l| l.point_ms)
+            .max()
     }
 
     /// Where each replica stands now.

@@ -446,7 +446,7 @@ pub fn Canvas(ui: Ui) -> impl IntoView {
                 <g transform=transform>
                     <rect class="grid" x="-10000" y="-10000" width="20000" height="20000" fill="url(#grid)"/>
                     <Show when=move || ui.run.mode.get() != super::run::Mode::Simulate
-                        fallback=move || stage(ui, live)>
+                        fallback=move || view! { <Regions ui=ui items=items/>{stage(ui, live)} }>
                         <Regions ui=ui items=items/>
                         <g class="outlines">{clusters}</g>
                         <Links ui=ui routes=routes/>

@@ -74,6 +74,29 @@ pub fn Stage(ui: Ui, live: Memo<Live>) -> impl IntoView {
                 .collect_view()
         })
     };
+    // Hyper-V Replica: VM to replica server, with the age of the latest recovery point.
+    let replication = move || {
+        live.with(|l| {
+            l.replication
+                .iter()
+                .map(|r| {
+                    let mid = r.label_at;
+                    let w = r.label.chars().count() as f64 * 6.6 + 12.0;
+                    let d = format!(
+                        "M{:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}",
+                        r.from.0, r.from.1, r.control.0, r.control.1, r.to.0, r.to.1
+                    );
+                    view! {
+                        <g class="replica" class:alarm=r.alarm class:sending=r.sending data-testid=format!("replica-{}", r.vm)>
+                            <path class="replica-path" d=d marker-end="url(#replica-head)"/>
+                            <rect class="replica-pill" x=mid.0 - w / 2.0 y=mid.1 - 10.0 width=w height="20" rx="10"/>
+                            <text class="replica-label" x=mid.0 y=mid.1 + 4.0 text-anchor="middle">{r.label.clone()}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
     let pulses = move || {
         live.with(|l| {
             l.pulses
@@ -92,9 +115,16 @@ pub fn Stage(ui: Ui, live: Memo<Live>) -> impl IntoView {
             // Heartbeats travel on the cables and go under the boxes they reach, never over a name.
             <g class="pulses" data-testid="pulses">{pulses}</g>
             <g class="labels">{labels}</g>
+            <defs>
+                <marker id="replica-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z" class="replica-head"/>
+                </marker>
+            </defs>
             <For each=move || live.with(|l| l.boxes.clone()) key=|b| format!("{b:?}") children=move |b| live_box(ui, b)/>
             <For each=move || live.with(|l| l.hosts.clone()) key=|h| format!("{h:?}") children=move |h| live_host(ui, h)/>
             <For each=move || live.with(|l| l.rows.clone()) key=|r| format!("{r:?}") children=move |r| live_row(ui, r)/>
+            // Over the boxes: the arc leaves the VM's row and lands on the replica server.
+            <g class="replication">{replication}</g>
             <super::migrate::DragGhost ui=ui live=live/>
         </g>
     }

@@ -119,6 +119,60 @@ pub(super) fn step_path(
     d
 }
 
+/// Each protected VM's RPO over the window `t0`..`t1` as a sawtooth path (the age of its
+/// latest good copy grows with the clock and drops when a newer copy lands), and the largest
+/// RPO shown (the scale, at least a minute).
+pub(super) fn rpo_paths(
+    m: &crate::sim::Metrics,
+    (t0, t1): (u64, u64),
+    w: f64,
+    h: f64,
+) -> (Vec<(String, String)>, u64) {
+    let t1 = t1.max(t0 + 1);
+    let mut max = 60_000u64;
+    let mut steps: Vec<Vec<(u64, Option<i64>)>> = vec![Vec::new(); m.protected.len()];
+    for &(t, k, p) in &m.copies {
+        if let Some(s) = steps.get_mut(k) {
+            s.push((t, p));
+        }
+    }
+    let age = |t: u64, p: i64| (t as i64 - p).max(0) as u64;
+    for s in &steps {
+        for (i, &(_, p)) in s.iter().enumerate() {
+            let until = s.get(i + 1).map_or(t1, |n| n.0).min(t1);
+            if let Some(p) = p.filter(|_| until >= t0) {
+                max = max.max(age(until, p));
+            }
+        }
+    }
+    let x = |t: u64| t.saturating_sub(t0) as f64 * w / (t1 - t0) as f64;
+    let y = |a: u64| h - 3.0 - (a as f64 / max as f64).clamp(0.0, 1.0) * (h - 6.0);
+    let paths = steps
+        .iter()
+        .zip(&m.protected)
+        .map(|(s, name)| {
+            let mut d = String::new();
+            for (i, &(t, p)) in s.iter().enumerate() {
+                let Some(p) = p else { continue };
+                let from = t.max(t0);
+                let until = s.get(i + 1).map_or(t1, |n| n.0).min(t1);
+                if until < t0 || from > t1 {
+                    continue;
+                }
+                d.push_str(&format!(
+                    "M{:.1} {:.1}L{:.1} {:.1}",
+                    x(from),
+                    y(age(from, p)),
+                    x(until),
+                    y(age(until, p))
+                ));
+            }
+            (name.clone(), d)
+        })
+        .collect();
+    (paths, max)
+}
+
 /// Each tier's availability (permille) and its downtime so far (planned, unplanned ms);
 /// requests served and lost, per second; each host's free memory (GB).
 type Values = (
@@ -302,6 +356,35 @@ pub fn Charts(ui: Ui) -> impl IntoView {
             )
         })
     });
+    // Recovery point age of each protected VM (replicas, backups): only when there are some.
+    let rpo = Memo::new(move |_| {
+        r.logged.track();
+        let (t0, _) = window.get();
+        let now = r.now.get();
+        r.with_player(|p| {
+            p.engine()
+                .map(|e| rpo_paths(e.metrics(), (t0, now.max(t0 + 1)), W, H))
+                .unwrap_or_default()
+        })
+    });
+    let rpo_legend = move || {
+        let t = cursor.get().unwrap_or_else(|| r.now.get());
+        r.with_player(|p| {
+            let Some(e) = p.engine() else {
+                return Vec::new();
+            };
+            let m = e.metrics();
+            m.protected
+                .iter()
+                .zip(m.rpo_at(t))
+                .enumerate()
+                .map(|(i, (vm, age))| {
+                    let age = age.map_or("no good copy".into(), crate::sim::fmt_ms);
+                    view! { <span class=format!("legend tier-{}", i % 8)>{format!("■ {vm} {age}")}</span> }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     let x_of = move |t: u64| {
         let (t0, t1) = window.get();
         t.saturating_sub(t0) as f64 * W / t1.saturating_sub(t0).max(1) as f64
@@ -324,7 +407,7 @@ pub fn Charts(ui: Ui) -> impl IntoView {
             .enumerate()
             .map(|(i, (t, a, down, lost))| {
                 let pct = f64::from(a) / 10.0;
-                let lost = if lost > 0 { format!(" · {} of data lost", crate::sim::fmt_ms(lost)) } else { String::new() };
+                let lost = if lost > 0 { format!(" · {} data lost", crate::sim::fmt_ms(lost)) } else { String::new() };
                 view! { <span class=format!("legend tier-{}", i % 8)>{format!("■ {t} {pct}%{}{lost}", downtime_text(down))}</span> }
             })
             .collect_view()
@@ -424,6 +507,21 @@ pub fn Charts(ui: Ui) -> impl IntoView {
                 }.into_any())}
                 {axis}
             </figure>
+            {move || rpo.with(|(paths, max)| (!paths.is_empty()).then(|| {
+                let max = crate::sim::fmt_ms(*max);
+                view! {
+                    <figure class="chart" data-testid="chart-rpo">
+                        <figcaption>"Recovery point age "<span class="when">{when}</span>{rpo_legend}
+                            <span class="legend scale">{format!("top {max}")}</span></figcaption>
+                        {plot("chart-rpo-plot", "Age of each protected VM's latest good copy over time: what a disaster would lose", "upto-now-p", view! {
+                            {move || rpo.with(|(paths, _)| paths.iter().enumerate().map(|(i, (vm, d))| view! {
+                                <path class=format!("series tier-{}", i % 8) d=d.clone()><title>{vm.clone()}</title></path>
+                            }).collect_view())}
+                        }.into_any())}
+                        {axis}
+                    </figure>
+                }
+            }))}
         </div>
     }
 }

@@ -166,6 +166,9 @@ impl Engine {
             p.bad = Some(format!("ransomware encrypted it in {repo_id}"));
             hit += 1;
         }
+        for v in self.backups.jobs[j].vms.clone() {
+            self.note_copies(v);
+        }
         self.emit(
             EventKind::DataLost,
             vec![repo_id.clone()],

@@ -248,6 +248,7 @@ impl Engine {
             );
         }
         self.emit(EventKind::BackupTaken, vec![vm, repo], msg);
+        self.note_copies(v);
         if verify {
             let at = now + self.vms[v].boot_ms + VERIFY_TESTS_MS;
             self.schedule(at, Ev::BackupVerified { job: j, vm: v, run });
@@ -311,6 +312,28 @@ impl Engine {
         if self.backups.lost.get(&v).is_some_and(|l| point_ms < l.at()) {
             self.backups.lost.remove(&v);
         }
+    }
+
+    /// The moment VM instance `v`'s latest good copy holds (replica point or good restore
+    /// point), if it has any.
+    pub(super) fn best_point(&self, v: usize) -> Option<i64> {
+        let backup = (self.backups.jobs.iter())
+            .flat_map(|j| j.points.iter())
+            .filter(|p| p.vm == v && p.ready && p.bad.is_none())
+            .map(|p| p.taken_ms);
+        let replica = self.replica_point(v).map(|p| p as i64);
+        backup.chain(replica).max()
+    }
+
+    /// Every VM instance with a replica or a backup job.
+    pub(super) fn protected_vms(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = (self.backups.jobs.iter())
+            .flat_map(|j| j.vms.iter().copied())
+            .chain((0..self.vms.len()).filter(|&v| self.replica_point(v).is_some()))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The age of VM `vm`'s latest good copy, replica point or restore point: what a disaster
