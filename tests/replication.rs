@@ -387,13 +387,22 @@ mod random {
             script in proptest::collection::vec((0u8..6, 1u64..1_800), 0..8),
             failover in proptest::option::of((1u64..1_800, any::<bool>())),
             every in prop_oneof![Just(30u32), Just(300), Just(900)],
+            others in proptest::collection::vec((0u8..3, 1u64..1_800), 0..4),
         ) {
             let mut v = two_sites(every);
             add_faults(&mut v, script.iter().map(|&(k, s)| entry(k, s * 1000)).collect());
+            let mut ops = Vec::new();
             if let Some((at, planned)) = failover {
                 let op = if planned { "planned_failover" } else { "unplanned_failover" };
-                v["operations"] = json!([{"at_ms": at * 1000, "op": op, "vm": "sql"}]);
+                ops.push(json!({"at_ms": at * 1000, "op": op, "vm": "sql"}));
             }
+            // Test failovers, their ends and reversals at random moments.
+            for &(k, at) in &others {
+                let op = ["test_failover", "stop_test_failover", "reverse_replication"][k as usize];
+                ops.push(json!({"at_ms": at * 1000, "op": op, "vm": "sql"}));
+            }
+            ops.sort_by_key(|o| o["at_ms"].as_u64());
+            v["operations"] = json!(ops);
             let s = scenario(v);
             let mut e = Engine::new(&s).unwrap();
             let mut point = 0;
@@ -405,7 +414,7 @@ mod random {
                 prop_assert!(now_point >= point, "the point went back from {point} to {now_point}");
                 point = now_point;
             }
-            if let Some(f) = e.events().iter().find(|x| x.kind == ReplicaFailover) {
+            if let Some(f) = e.events().iter().find(|x| x.kind == ReplicaFailover && x.message.contains(" fails over ")) {
                 let back = e.events().iter().any(|x| {
                     x.t_ms > f.t_ms && x.kind == VmRunning && x.message.starts_with("sql is running on host-1")
                 });
@@ -427,4 +436,90 @@ fn the_metrics_keep_the_rpo_of_each_protected_vm_over_time() {
     assert_eq!(m.rpo_at(324_000), vec![Some(24_000)]);
     assert_eq!(m.rpo_at(623_999), vec![Some(323_999)]);
     assert_eq!(m.rpo_at(624_000), vec![Some(24_000)]);
+}
+
+/// A test failover at 7 min starts 'sql - Test' on dr-1 from the 5 min point (its 300 MB
+/// arrived at 5:24), isolated; sql keeps running and replicating (the 10 min cycle goes
+/// through). A second test is refused; stopping it deletes the copy.
+#[test]
+fn a_test_failover_starts_an_isolated_copy_and_production_goes_on() {
+    let v = with_ops(
+        two_sites(300),
+        json!([
+            {"at_ms": 420_000, "op": "test_failover", "vm": "sql"},
+            {"at_ms": 480_000, "op": "test_failover", "vm": "sql"},
+            {"at_ms": 900_000, "op": "stop_test_failover", "vm": "sql"},
+            {"at_ms": 960_000, "op": "stop_test_failover", "vm": "sql"}
+        ]),
+    );
+    let e = run(&scenario(v), 1_000_000);
+    let lines: Vec<(u64, String)> = e
+        .events()
+        .iter()
+        .filter(|x| matches!(x.kind, TestFailover | OperationRefused))
+        .map(|x| (x.t_ms, x.message.clone()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (420_000, "test failover of sql: a copy, 'sql - Test', starts on dr-1 from its recovery point of 5 min, on an isolated network; sql keeps running and replicating".to_string()),
+            (450_000, "'sql - Test' runs on dr-1, cut off from the network: check it, then stop the test failover".to_string()),
+            (480_000, "a test failover of sql is already running on dr-1: stop it first".to_string()),
+            (900_000, "the test failover of sql is over: 'sql - Test' is turned off and deleted from dr-1".to_string()),
+            (960_000, "sql has no test failover to stop".to_string()),
+        ],
+        "{}",
+        log_text(&e)
+    );
+    assert_eq!(vm_state(&e, "sql").0, "host-1");
+    none(&e, ReplicationMissed, "sql");
+    assert_eq!(replica(&e).testing, None);
+}
+
+/// After an unplanned failover sql runs on dr-1 and nothing protects it. Once host-1 is back,
+/// reversing replication makes host-1 the replica server; its first cycle resynchronizes the
+/// whole 100 GB disk (8 192 s over 100 Mbit/s). Before the failover, and while host-1 is
+/// down, the reversal is refused.
+#[test]
+fn replication_reversed_after_an_unplanned_failover_starts_with_a_resynchronization() {
+    let mut v = with_ops(
+        two_sites(300),
+        json!([
+            {"at_ms": 700_000, "op": "reverse_replication", "vm": "sql"},
+            {"at_ms": 760_000, "op": "unplanned_failover", "vm": "sql"},
+            {"at_ms": 900_000, "op": "reverse_replication", "vm": "sql"},
+            {"at_ms": 1_020_000, "op": "reverse_replication", "vm": "sql"}
+        ]),
+    );
+    add_faults(
+        &mut v,
+        vec![
+            fault(720_000, crash("host-1")),
+            repair(960_000, crash("host-1")),
+        ],
+    );
+    let e = run(&scenario(v), 1_400_000);
+    let refused: Vec<(u64, String)> = events(&e, OperationRefused, "sql")
+        .iter()
+        .map(|x| (x.t_ms, x.message.clone()))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            (700_000, "sql has not failed over unplanned: there is no replication to reverse".to_string()),
+            (900_000, "sql's old primary host-1 is down or out of reach: replication cannot be reversed to it yet".to_string()),
+        ]
+    );
+    let reversed = events(&e, ReplicaFailover, "sql").pop().unwrap();
+    assert_eq!(reversed.t_ms, 1_020_000);
+    assert_eq!(
+        reversed.message,
+        "replication of sql is reversed: dr-1 now replicates it to host-1; the first cycle resynchronizes the whole disk, since host-1's copy went its own way after the failover"
+    );
+    let r = replica(&e);
+    assert_eq!((r.to.as_str(), r.failed_over), ("host-1", false));
+    // The first cycle after the reversal (at 20 min) sends the whole disk: 102 400 MB over
+    // 100 Mbit/s, 8 192 s; it is still on its way.
+    assert_eq!(r.sending_since, Some(1_200_000));
+    assert_eq!(vm_state(&e, "sql").0, "dr-1");
 }

@@ -410,6 +410,9 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
         Failover { planned: false, .. } => "unplanned failover",
         Restore { instant: false, .. } => "restore",
         Restore { instant: true, .. } => "instant recovery",
+        TestFailover { stop: false, .. } => "test failover",
+        TestFailover { stop: true, .. } => "end of a test failover",
+        ReverseReplication { .. } => "reverse replication",
     }
 }
 

@@ -69,6 +69,13 @@ pub enum Operation {
     /// disk back first, then boots it; an instant recovery boots it from the repository at once
     /// (slow I/O) and moves its disk back to production storage while it runs.
     Restore { vm: Id, to: Id, instant: bool },
+    /// Hyper-V Replica's test failover: a copy of the VM (`vm - Test`) starts on the replica
+    /// server from its latest point, on an isolated network; production and replication go on.
+    /// `stop`: the copy is deleted and the test is over.
+    TestFailover { vm: Id, stop: bool },
+    /// After an unplanned failover, replication starts again the other way: the VM (now on the
+    /// replica server) replicates to its old primary, beginning with a resynchronization.
+    ReverseReplication { vm: Id },
 }
 
 impl Operation {
@@ -88,7 +95,9 @@ impl Operation {
             | Operation::Start { host }
             | Operation::ForceQuorum { host }
             | Operation::Evict { host } => vec![host.clone()],
-            Operation::Failover { vm, .. } => vec![vm.clone()],
+            Operation::Failover { vm, .. }
+            | Operation::TestFailover { vm, .. }
+            | Operation::ReverseReplication { vm } => vec![vm.clone()],
         }
     }
 
@@ -98,6 +107,8 @@ impl Operation {
             Operation::LiveMigrate { vm, .. }
             | Operation::QuickMigrate { vm, .. }
             | Operation::Failover { vm, .. }
+            | Operation::TestFailover { vm, .. }
+            | Operation::ReverseReplication { vm }
             | Operation::Restore { vm, .. } => Some(vm),
             _ => None,
         }
@@ -108,7 +119,9 @@ impl Operation {
     pub fn host(&self) -> &str {
         match self {
             Operation::Update { cluster } => cluster,
-            Operation::Failover { vm, .. } => vm,
+            Operation::Failover { vm, .. }
+            | Operation::TestFailover { vm, .. }
+            | Operation::ReverseReplication { vm } => vm,
             Operation::LiveMigrate { to, .. }
             | Operation::QuickMigrate { to, .. }
             | Operation::Restore { to, .. } => to,
@@ -126,7 +139,9 @@ impl Operation {
     pub fn names_known(&self, d: &super::Design) -> bool {
         let host_ok = match self {
             Operation::Update { cluster } => d.clusters.iter().any(|c| &c.id == cluster),
-            Operation::Failover { .. } => true,
+            Operation::Failover { .. }
+            | Operation::TestFailover { .. }
+            | Operation::ReverseReplication { .. } => true,
             _ => d.hosts.iter().any(|h| h.id == self.host()),
         };
         let vm_ok = self.vm().is_none_or(|r| d.has_vm_ref(r));
@@ -139,7 +154,7 @@ impl Operation {
 }
 
 /// Each operation and the fields it takes.
-const OPS: [(&str, &str); 14] = [
+const OPS: [(&str, &str); 17] = [
     ("live_migrate", "vm to"),
     ("quick_migrate", "vm to"),
     ("drain", "host"),
@@ -154,6 +169,9 @@ const OPS: [(&str, &str); 14] = [
     ("unplanned_failover", "vm"),
     ("restore", "vm to"),
     ("instant_recovery", "vm to"),
+    ("test_failover", "vm"),
+    ("stop_test_failover", "vm"),
+    ("reverse_replication", "vm"),
 ];
 
 impl TryFrom<RawEntry> for ScheduledOp {
@@ -170,7 +188,14 @@ impl TryFrom<RawEntry> for ScheduledOp {
         };
         let what = format!("operation {kind}");
         r.only(&what, OPS[k].1)?;
-        let op = if k >= 12 {
+        let op = if k >= 14 {
+            let vm = need(r.vm, &what, "vm")?;
+            match k {
+                14 => Operation::TestFailover { vm, stop: false },
+                15 => Operation::TestFailover { vm, stop: true },
+                _ => Operation::ReverseReplication { vm },
+            }
+        } else if k >= 12 {
             Operation::Restore {
                 vm: need(r.vm, &what, "vm")?,
                 to: need(r.to, &what, "to")?,
@@ -260,6 +285,15 @@ impl From<ScheduledOp> for RawEntry {
                     "unplanned_failover"
                 }
             }
+            Operation::TestFailover { vm, stop } => {
+                r.vm = Some(vm);
+                if stop {
+                    "stop_test_failover"
+                } else {
+                    "test_failover"
+                }
+            }
+            Operation::ReverseReplication { vm } => (r.vm = Some(vm), "reverse_replication").1,
             Operation::Restore { vm, to, instant } => {
                 (r.vm, r.to) = (Some(vm), Some(to));
                 if instant {

@@ -554,6 +554,13 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         ),
         // Link version 7 (backups).
         Restore { vm, to, instant } => (if instant { 13 } else { 12 }, vm, to, Failback::default()),
+        TestFailover { vm, stop } => (
+            if stop { 15 } else { 14 },
+            vm,
+            Id::new(),
+            Failback::default(),
+        ),
+        ReverseReplication { vm } => (16, vm, Id::new(), Failback::default()),
     };
     p.raw(&mut kind)?;
     p.string(&mut a)?;
@@ -595,6 +602,11 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
             vm: a,
             planned: kind == 10,
         },
+        14 | 15 => TestFailover {
+            vm: a,
+            stop: kind == 15,
+        },
+        16 => ReverseReplication { vm: a },
         _ => return Err(range("operation kind")),
     };
     Ok(())

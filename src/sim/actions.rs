@@ -332,7 +332,37 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
     let Some(vm) = snap.vms.iter().find(|v| &v.id == id) else {
         return out;
     };
-    // Hyper-V Replica: planned while the VM runs on its primary, unplanned once it is down.
+    // Hyper-V Replica: a test failover (or its end), and after an unplanned failover the way
+    // back: reversing replication.
+    if let Some(r) = snap.replicas.iter().find(|r| r.vm == vm.id) {
+        if r.testing.is_some() {
+            out.push(op(
+                format!("Stop the test failover of {id}"),
+                NO_KEY,
+                Operation::TestFailover {
+                    vm: id.clone(),
+                    stop: true,
+                },
+            ));
+        } else if !r.failed_over {
+            out.push(op(
+                format!("Test failover of {id} on {} (isolated copy)", r.to),
+                NO_KEY,
+                Operation::TestFailover {
+                    vm: id.clone(),
+                    stop: false,
+                },
+            ));
+        }
+        if r.reversible && vm.state == super::state::VmState::Running {
+            out.push(op(
+                format!("Reverse the replication of {id}"),
+                NO_KEY,
+                Operation::ReverseReplication { vm: id.clone() },
+            ));
+        }
+    }
+    // Planned while the VM runs on its primary, unplanned once it is down.
     if let Some(r) = snap
         .replicas
         .iter()

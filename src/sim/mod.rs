@@ -118,8 +118,11 @@ pub enum EventKind {
     /// Replication got through again after missed cycles.
     ReplicationResumed,
     ReplicaHealthChanged,
-    /// A VM failed over to its replica (planned or not), with what was lost.
+    /// A VM failed over to its replica (planned or not), with what was lost; or its replication
+    /// was reversed.
     ReplicaFailover,
+    /// A step of a test failover (the isolated copy starts, runs, is deleted).
+    TestFailover,
     /// A VM's data was lost (deleted, corrupted, encrypted), or a repository's copies were.
     DataLost,
     /// A restore point reached its repository (and retention trimmed the oldest).
@@ -247,6 +250,11 @@ enum Ev {
         link: usize,
     },
     ReplicaSent {
+        link: usize,
+        token: u32,
+    },
+    /// A test failover's copy finished booting.
+    TestBooted {
         link: usize,
         token: u32,
     },
@@ -531,6 +539,7 @@ impl Engine {
             Ev::NlbConverged { nlb, token } => self.nlb_converged(nlb, token),
             Ev::ReplicaCycle { link } => self.replica_cycle(link),
             Ev::ReplicaSent { link, token } => self.replica_sent(link, token),
+            Ev::TestBooted { link, token } => self.test_booted(link, token),
             Ev::BackupRun { job } => self.backup_run(job),
             Ev::BackupStored { job, vm, run } => self.backup_stored(job, vm, run),
             Ev::BackupVerified { job, vm, run } => self.backup_verified(job, vm, run),

@@ -588,7 +588,7 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
                     ReplicaHealth::Warning => "WARNING",
                     ReplicaHealth::Critical => "CRITICAL",
                 };
-                let text = format!(
+                let mut text = format!(
                     "replica on {} · recovery point {} old · {health}{}",
                     r.to,
                     crate::sim::fmt_ms(r.rpo_ms),
@@ -598,6 +598,12 @@ pub fn Clusters(ui: Ui) -> impl IntoView {
                         ""
                     }
                 );
+                if r.failed_over {
+                    text.push_str(" · failed over");
+                }
+                if let Some(t) = &r.testing {
+                    text.push_str(&format!(" · test: {t}"));
+                }
                 out.push((
                     r.vm.clone(),
                     r.vm.clone(),

@@ -252,7 +252,12 @@ impl Gen {
     }
 
     fn operation(&mut self) -> Operation {
-        match self.n(12) {
+        match self.n(14) {
+            13 => Operation::TestFailover {
+                vm: self.r(),
+                stop: self.chance(0.5),
+            },
+            14 => Operation::ReverseReplication { vm: self.r() },
             10 => Operation::Failover {
                 vm: self.r(),
                 planned: self.chance(0.5),

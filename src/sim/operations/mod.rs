@@ -124,6 +124,8 @@ impl Engine {
             (Operation::ForceQuorum { .. }, Some(h), _) => self.force_quorum(h),
             (Operation::Failover { planned, vm }, _, _) => self.failover(vm, *planned),
             (Operation::Restore { vm, instant, .. }, Some(to), _) => self.restore(vm, to, *instant),
+            (Operation::TestFailover { vm, stop }, _, _) => self.test_failover(vm, *stop),
+            (Operation::ReverseReplication { vm }, _, _) => self.reverse_replication(vm),
             // Validation refuses scripts that name what is not in the design.
             _ => {}
         }
@@ -189,6 +191,15 @@ pub fn describe_op(op: &Operation) -> String {
         }
         Operation::Failover { vm, planned: false } => {
             format!("operation: unplanned failover of VM {vm} to its replica")
+        }
+        Operation::TestFailover { vm, stop: false } => format!(
+            "operation: test failover of VM {vm}: a copy starts on its replica server, isolated"
+        ),
+        Operation::TestFailover { vm, stop: true } => {
+            format!("operation: stop the test failover of VM {vm}")
+        }
+        Operation::ReverseReplication { vm } => {
+            format!("operation: reverse the replication of VM {vm}")
         }
         Operation::Restore {
             vm,

@@ -7,6 +7,8 @@
 //! Its own state (`Replication`) and timers (`Ev::ReplicaCycle`, `Ev::ReplicaSent`); it reads
 //! the engine's VMs and network and changes nothing else.
 
+mod test_failover;
+
 use super::state::VmState;
 use super::{Engine, Ev, EventKind, fmt_ms};
 use crate::model::network::Node;
@@ -61,6 +63,12 @@ pub(super) struct Link {
     planned: bool,
     /// After an unplanned failover replication stops until it is reversed (not modelled yet).
     stopped: bool,
+    /// The primary it failed over from (unplanned), and its storage: where a reverse
+    /// replication sends to.
+    old_primary: Option<(usize, Option<usize>)>,
+    /// A test failover's copy on the replica server: since when, the point it started from,
+    /// and whether it has booted.
+    test: Option<test_failover::TestCopy>,
     health: ReplicaHealth,
     token: u32,
 }
@@ -90,6 +98,10 @@ pub struct ReplicaView {
     pub sending_since: Option<u64>,
     /// It failed over (or is failing over): no failover is offered again.
     pub failed_over: bool,
+    /// A test failover's copy, in words ("`sql - Test` running, isolated, from 10 min").
+    pub testing: Option<String>,
+    /// It failed over unplanned and replication can be reversed to its old primary.
+    pub reversible: bool,
 }
 
 impl Engine {
@@ -122,6 +134,8 @@ impl Engine {
                     .and_then(|id| self.net.storage.get(id).copied()),
                 planned: false,
                 stopped: false,
+                old_primary: None,
+                test: None,
                 health: ReplicaHealth::Normal,
                 token: 0,
             };
@@ -224,6 +238,7 @@ impl Engine {
     /// (the next cycle sends them again).
     pub(super) fn replication_paths_changed(&mut self) {
         for i in 0..self.replication.links.len() {
+            self.test_lost_with_server(i);
             let l = &self.replication.links[i];
             if l.sending.is_none() || self.reach.hosts_connected(self.vms[l.vm].host, l.to) {
                 continue;
@@ -398,6 +413,7 @@ impl Engine {
         l.sending = None;
         l.stopped = true;
         let (v, to, point, storage) = (l.vm, l.to, l.point_ms, l.storage);
+        l.old_primary = Some((self.vms[v].host, self.vms[v].storage));
         let down_at = self.vms[v].down_since.unwrap_or(now);
         let lost = down_at.saturating_sub(point);
         self.replica_brings_back(v, point);
@@ -510,6 +526,8 @@ impl Engine {
                 health: l.health,
                 sending_since: l.sending.map(|(s, _)| s),
                 failed_over: l.stopped || l.planned,
+                testing: l.test.as_ref().map(|t| t.words(&self.vms[l.vm].id)),
+                reversible: l.stopped && l.old_primary.is_some(),
             })
             .collect()
     }
