@@ -14,7 +14,7 @@ macro_rules! samples {
     };
 }
 
-pub const SAMPLES: [Sample; 23] = samples![
+pub const SAMPLES: [Sample; 24] = samples![
     "web-app-db",
     "host-cluster",
     "guest-cluster",
@@ -32,6 +32,7 @@ pub const SAMPLES: [Sample; 23] = samples![
     "lesson-quorum-witness",
     "replica-site-loss",
     "ransomware-restore",
+    "stretched-vs-replica",
     "live-vs-quick",
     "guest-eviction",
     "patch-tuesday",

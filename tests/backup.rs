@@ -461,3 +461,19 @@ mod random {
         }
     }
 }
+
+/// The gallery's ransomware sample teaches what it says: the NAS's copies are encrypted, the
+/// immutable cloud copy survives, and sql serves again 30 s after its instant recovery at 20 min.
+#[test]
+fn the_ransomware_sample_comes_back_from_the_immutable_cloud_copy() {
+    let e = run(&example("ransomware-restore"), 1_500_000);
+    assert_eq!(backups_of(&e, "nas").good_points, 0);
+    assert_eq!(backups_of(&e, "blob").good_points, 7);
+    let done = events(&e, RestoreDone, "sql");
+    assert_eq!(done[0].t_ms, 1_230_000);
+    assert!(
+        done[0]
+            .message
+            .contains("it was out of service for 10.5 min (RTO)")
+    );
+}

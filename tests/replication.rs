@@ -523,3 +523,27 @@ fn replication_reversed_after_an_unplanned_failover_starts_with_a_resynchronizat
     assert_eq!(r.sending_since, Some(1_200_000));
     assert_eq!(vm_state(&e, "sql").0, "dr-1");
 }
+
+/// The gallery's "Stretched cluster with a cloud witness vs a replica site" teaches what it
+/// says: web restarts in site b on its own (after the resiliency period, 4.8 min after the
+/// loss), sql only with the administrator's unplanned failover, losing 3 min of writes.
+#[test]
+fn the_stretched_cluster_sample_recovers_web_alone_and_sql_by_hand() {
+    let e = run(&example("stretched-vs-replica"), 1_200_000);
+    let web = events(&e, VmRunning, "web").pop().unwrap();
+    assert_eq!(
+        (web.t_ms, web.message.as_str()),
+        (
+            769_859,
+            "web is running on host-b (it was down for 4.8 min)"
+        )
+    );
+    assert!(
+        only(&e, ReplicaFailover, "sql")
+            .message
+            .contains("what it wrote in the 3 min before its primary went down at 8 min is lost")
+    );
+    let m = e.metrics();
+    let db = m.tiers.iter().position(|t| t == "db").unwrap();
+    assert_eq!(m.data_lost_until(1_200_000)[db], 180_000);
+}
