@@ -413,6 +413,7 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
         TestFailover { stop: false, .. } => "test failover",
         TestFailover { stop: true, .. } => "end of a test failover",
         ReverseReplication { .. } => "reverse replication",
+        RunPlan { .. } => "recovery plan",
     }
 }
 

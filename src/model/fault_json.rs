@@ -40,6 +40,8 @@ pub(super) struct RawEntry {
     pub(super) failback: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) domain: Option<Vec<Id>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) plan: Option<Id>,
 }
 
 /// Reads a script list (faults or operations) through one list of `RawEntry`: both lists share
@@ -108,6 +110,7 @@ impl RawEntry {
             ("a", self.a.is_some()),
             ("b", self.b.is_some()),
             ("domain", self.domain.is_some()),
+            ("plan", self.plan.is_some()),
         ];
         match given
             .iter()

@@ -76,6 +76,8 @@ pub enum Operation {
     /// After an unplanned failover, replication starts again the other way: the VM (now on the
     /// replica server) replicates to its old primary, beginning with a resynchronization.
     ReverseReplication { vm: Id },
+    /// Runs a recovery plan: its VMs fail over, unplanned, group by group.
+    RunPlan { plan: Id },
 }
 
 impl Operation {
@@ -89,6 +91,7 @@ impl Operation {
             }
             Operation::AddNode { host, cluster } => vec![host.clone(), cluster.clone()],
             Operation::Update { cluster } => vec![cluster.clone()],
+            Operation::RunPlan { plan } => vec![plan.clone()],
             Operation::Drain { host }
             | Operation::Resume { host, .. }
             | Operation::Shutdown { host }
@@ -119,6 +122,7 @@ impl Operation {
     pub fn host(&self) -> &str {
         match self {
             Operation::Update { cluster } => cluster,
+            Operation::RunPlan { plan } => plan,
             Operation::Failover { vm, .. }
             | Operation::TestFailover { vm, .. }
             | Operation::ReverseReplication { vm } => vm,
@@ -139,6 +143,8 @@ impl Operation {
     pub fn names_known(&self, d: &super::Design) -> bool {
         let host_ok = match self {
             Operation::Update { cluster } => d.clusters.iter().any(|c| &c.id == cluster),
+            // The scenario's recovery checks its plans.
+            Operation::RunPlan { .. } => true,
             Operation::Failover { .. }
             | Operation::TestFailover { .. }
             | Operation::ReverseReplication { .. } => true,
@@ -154,7 +160,7 @@ impl Operation {
 }
 
 /// Each operation and the fields it takes.
-const OPS: [(&str, &str); 17] = [
+const OPS: [(&str, &str); 18] = [
     ("live_migrate", "vm to"),
     ("quick_migrate", "vm to"),
     ("drain", "host"),
@@ -172,6 +178,7 @@ const OPS: [(&str, &str); 17] = [
     ("test_failover", "vm"),
     ("stop_test_failover", "vm"),
     ("reverse_replication", "vm"),
+    ("run_recovery_plan", "plan"),
 ];
 
 impl TryFrom<RawEntry> for ScheduledOp {
@@ -188,7 +195,11 @@ impl TryFrom<RawEntry> for ScheduledOp {
         };
         let what = format!("operation {kind}");
         r.only(&what, OPS[k].1)?;
-        let op = if k >= 14 {
+        let op = if k == 17 {
+            Operation::RunPlan {
+                plan: need(r.plan, &what, "plan")?,
+            }
+        } else if k >= 14 {
             let vm = need(r.vm, &what, "vm")?;
             match k {
                 14 => Operation::TestFailover { vm, stop: false },
@@ -294,6 +305,7 @@ impl From<ScheduledOp> for RawEntry {
                 }
             }
             Operation::ReverseReplication { vm } => (r.vm = Some(vm), "reverse_replication").1,
+            Operation::RunPlan { plan } => (r.plan = Some(plan), "run_recovery_plan").1,
             Operation::Restore { vm, to, instant } => {
                 (r.vm, r.to) = (Some(vm), Some(to));
                 if instant {

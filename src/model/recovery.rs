@@ -26,12 +26,54 @@ pub struct Recovery {
     /// Backup jobs, each writing restore points of its VMs to one repository.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backups: Vec<Backup>,
+    /// Recovery plans (as Azure Site Recovery's): replicated VMs failed over group by group.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<RecoveryPlan>,
 }
+
+/// A recovery plan: its groups start in order, each once the one before has failed over and
+/// started; before a group, a wait (a script) and a manual action may hold it.
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryPlan {
+    pub id: Id,
+    pub groups: Vec<PlanGroup>,
+}
+
+#[cfg(feature = "simulate")]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PlanGroup {
+    /// Replicated VMs, failed over together.
+    pub vms: Vec<Id>,
+    /// Seconds the plan waits before the group (a script's pause).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub delay_s: u32,
+    /// A manual action before the group, in words: the plan waits `MANUAL_S` for the
+    /// administrator to confirm it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<String>,
+}
+
+#[cfg(feature = "simulate")]
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
+/// How long an administrator takes to carry out and confirm a plan's manual action (a choice).
+#[cfg(feature = "simulate")]
+pub const MANUAL_S: u32 = 300;
+/// Azure Site Recovery's limits: seven groups, a hundred machines a plan.
+#[cfg(feature = "simulate")]
+pub const PLAN_GROUPS: usize = 7;
+#[cfg(feature = "simulate")]
+pub const PLAN_VMS: usize = 100;
 
 #[cfg(feature = "simulate")]
 impl Recovery {
     pub fn is_empty(&self) -> bool {
-        self.replicas.is_empty() && self.backups.is_empty()
+        self.replicas.is_empty() && self.backups.is_empty() && self.plans.is_empty()
     }
 
     /// The disk (GB) and write rate (MB/min) of a VM: its replica's, or the defaults.
@@ -180,6 +222,42 @@ pub const CHANGE_MB_PER_MIN: u32 = 60;
 pub fn check(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
     let mut out = check_replicas(s);
     out.extend(check_backups(s));
+    out.extend(check_plans(s));
+    out
+}
+
+#[cfg(feature = "simulate")]
+fn check_plans(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
+    let mut out = Vec::new();
+    for p in &s.recovery.plans {
+        let mut error = |words: String| out.push((vec![p.id.clone()], words, true));
+        let vms: Vec<&Id> = p.groups.iter().flat_map(|g| &g.vms).collect();
+        if p.groups.is_empty() || p.groups.len() > PLAN_GROUPS {
+            error(format!(
+                "recovery plan {} has {} groups: give 1 to {PLAN_GROUPS} (Azure Site Recovery's limit)",
+                p.id,
+                p.groups.len()
+            ));
+        }
+        if vms.len() > PLAN_VMS {
+            error(format!(
+                "recovery plan {} has {} VMs: at most {PLAN_VMS}",
+                p.id,
+                vms.len()
+            ));
+        }
+        for (i, vm) in vms.iter().enumerate() {
+            if !s.recovery.replicas.iter().any(|r| &&r.vm == vm) {
+                error(format!(
+                    "recovery plan {} names {vm}, which is not replicated: a plan fails over replicas",
+                    p.id
+                ));
+            }
+            if vms[..i].contains(vm) {
+                error(format!("recovery plan {} names {vm} twice", p.id));
+            }
+        }
+    }
     out
 }
 

@@ -418,6 +418,7 @@ fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     col(p, r, |p, x| opt_id(p, &mut x.storage))?;
     if version >= 7 {
         backups(p, &mut s.recovery.backups)?;
+        plans(p, &mut s.recovery.plans)?;
     }
     Ok(())
 }
@@ -451,6 +452,26 @@ fn backups<P: Pass>(p: &mut P, b: &mut Vec<crate::model::recovery::Backup>) -> R
     col(p, b, |p, x| boolf(p, &mut x.app_consistent))?;
     col(p, b, |p, x| boolf(p, &mut x.verify))?;
     col(p, b, |p, x| boolf(p, &mut x.immutable))
+}
+
+#[cfg(feature = "simulate")]
+/// Link version 7: recovery plans, after the backup jobs.
+fn plans<P: Pass>(p: &mut P, v: &mut Vec<crate::model::recovery::RecoveryPlan>) -> R {
+    p.column();
+    let n = p.len(v.len())?;
+    if n > validate::MAX_COMPONENTS {
+        return Err(range("recovery plans"));
+    }
+    v.resize_with(n, Default::default);
+    col(p, v, |p, x| p.string(&mut x.id))?;
+    col(p, v, |p, x| {
+        list(p, &mut x.groups, |p, g| {
+            ids(p, &mut g.vms)?;
+            val32(p, &mut g.delay_s, 0)?;
+            // In the string table: a text here would be read as the (v5) lesson when there is none.
+            opt(p, &mut g.manual, |p, t| p.string(t))
+        })
+    })
 }
 
 #[cfg(feature = "simulate")]
@@ -561,6 +582,7 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
             Failback::default(),
         ),
         ReverseReplication { vm } => (16, vm, Id::new(), Failback::default()),
+        RunPlan { plan } => (17, plan, Id::new(), Failback::default()),
     };
     p.raw(&mut kind)?;
     p.string(&mut a)?;
@@ -607,6 +629,7 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
             stop: kind == 15,
         },
         16 => ReverseReplication { vm: a },
+        17 => RunPlan { plan: a },
         _ => return Err(range("operation kind")),
     };
     Ok(())

@@ -362,6 +362,16 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
             ));
         }
     }
+    // A recovery plan the VM is in.
+    for p in &s.recovery.plans {
+        if p.groups.iter().any(|g| g.vms.contains(id)) {
+            out.push(op(
+                format!("Run recovery plan {}", p.id),
+                NO_KEY,
+                Operation::RunPlan { plan: p.id.clone() },
+            ));
+        }
+    }
     // Planned while the VM runs on its primary, unplanned once it is down.
     if let Some(r) = snap
         .replicas

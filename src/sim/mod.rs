@@ -19,6 +19,7 @@ mod nlb;
 mod operations;
 mod ordering;
 mod placement;
+mod plans;
 pub mod player;
 mod replication;
 mod snapshot;
@@ -123,6 +124,8 @@ pub enum EventKind {
     ReplicaFailover,
     /// A step of a test failover (the isolated copy starts, runs, is deleted).
     TestFailover,
+    /// A step of a recovery plan: its start, a wait or manual action, a group, its end and RTO.
+    RecoveryPlan,
     /// A VM's data was lost (deleted, corrupted, encrypted), or a repository's copies were.
     DataLost,
     /// A restore point reached its repository (and retention trimmed the oldest).
@@ -253,6 +256,10 @@ enum Ev {
         link: usize,
         token: u32,
     },
+    /// A recovery plan's next step.
+    PlanStep {
+        run: usize,
+    },
     /// A test failover's copy finished booting.
     TestBooted {
         link: usize,
@@ -330,6 +337,8 @@ pub struct Engine {
     replication: replication::Replication,
     /// Backup jobs, their restore points, lost data and restores.
     backups: backup::Backups,
+    /// Recovery plans under way.
+    plans: plans::Plans,
 }
 
 impl Engine {
@@ -384,6 +393,7 @@ impl Engine {
             tally: tally::Tally::default(),
             replication: replication::Replication::default(),
             backups: backup::Backups::default(),
+            plans: plans::Plans::default(),
         };
         // Faults first: at equal times a fault precedes the heartbeat it would stop.
         for i in 0..e.faults.len() {
@@ -540,6 +550,7 @@ impl Engine {
             Ev::ReplicaCycle { link } => self.replica_cycle(link),
             Ev::ReplicaSent { link, token } => self.replica_sent(link, token),
             Ev::TestBooted { link, token } => self.test_booted(link, token),
+            Ev::PlanStep { run } => self.plan_step(run),
             Ev::BackupRun { job } => self.backup_run(job),
             Ev::BackupStored { job, vm, run } => self.backup_stored(job, vm, run),
             Ev::BackupVerified { job, vm, run } => self.backup_verified(job, vm, run),

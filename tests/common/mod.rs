@@ -20,13 +20,14 @@ pub const EXAMPLES: [&str; SAMPLES.len()] = {
 };
 
 /// Samples whose lesson is a warning the editor shows (no errors: they all run).
-pub const WARNED: [&str; 6] = [
+pub const WARNED: [&str; 7] = [
     "local-storage",
     "lesson-web-tier",
     "quorum-two-nodes",
     "quorum-four-nodes",
     "guest-eviction",
     "scale-out",
+    "stretched-vs-replica",
 ];
 
 /// An example scenario from `examples/`.

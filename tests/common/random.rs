@@ -2,7 +2,7 @@
 //! numbers within the limits a link accepts. Not meant to be valid designs (links carry work in
 //! progress too): references point at real ids most of the time, at anything otherwise.
 
-use clusterlab::model::recovery::{Backup, Recovery, Replica};
+use clusterlab::model::recovery::{Backup, PlanGroup, Recovery, RecoveryPlan, Replica};
 use clusterlab::model::*;
 use clusterlab::share::Shared;
 use rand::{RngExt, SeedableRng};
@@ -252,12 +252,13 @@ impl Gen {
     }
 
     fn operation(&mut self) -> Operation {
-        match self.n(14) {
+        match self.n(15) {
             13 => Operation::TestFailover {
                 vm: self.r(),
                 stop: self.chance(0.5),
             },
             14 => Operation::ReverseReplication { vm: self.r() },
+            15 => Operation::RunPlan { plan: self.r() },
             10 => Operation::Failover {
                 vm: self.r(),
                 planned: self.chance(0.5),
@@ -539,6 +540,18 @@ impl Gen {
                         app_consistent: self.chance(0.5),
                         verify: self.chance(0.5),
                         immutable: self.chance(0.5),
+                    })
+                    .collect(),
+                plans: (0..self.n(2))
+                    .map(|_| RecoveryPlan {
+                        id: self.id("plan"),
+                        groups: (0..self.n(3))
+                            .map(|_| PlanGroup {
+                                vms: self.refs(3),
+                                delay_s: self.rng.random_range(0..1_000u32),
+                                manual: self.opt(Gen::text),
+                            })
+                            .collect(),
                     })
                     .collect(),
             },

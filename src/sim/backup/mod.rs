@@ -298,6 +298,11 @@ impl Engine {
 
     /// Why VM instance `v` cannot boot (its disks are gone or encrypted), if so.
     pub(super) fn unbootable(&self, v: usize) -> Option<String> {
+        if let Some(r) = self.backups.restores.get(&v)
+            && !r.serving_started()
+        {
+            return Some("its disk is still being copied back from the backup".into());
+        }
         self.backups.lost.get(&v).and_then(Loss::unbootable)
     }
 

@@ -126,6 +126,7 @@ impl Engine {
             (Operation::Restore { vm, instant, .. }, Some(to), _) => self.restore(vm, to, *instant),
             (Operation::TestFailover { vm, stop }, _, _) => self.test_failover(vm, *stop),
             (Operation::ReverseReplication { vm }, _, _) => self.reverse_replication(vm),
+            (Operation::RunPlan { plan }, _, _) => self.run_plan(plan),
             // Validation refuses scripts that name what is not in the design.
             _ => {}
         }
@@ -201,6 +202,7 @@ pub fn describe_op(op: &Operation) -> String {
         Operation::ReverseReplication { vm } => {
             format!("operation: reverse the replication of VM {vm}")
         }
+        Operation::RunPlan { plan } => format!("operation: run recovery plan {plan}"),
         Operation::Restore {
             vm,
             to,

@@ -506,6 +506,11 @@ impl Engine {
         self.boot(v, to, EventKind::VmRestarting, why);
     }
 
+    /// VM instance `v` failed over (or is failing over) to its replica.
+    pub(super) fn failed_over(&self, v: usize) -> bool {
+        (self.replication.links.iter()).any(|l| l.vm == v && (l.stopped || l.planned))
+    }
+
     /// The moment VM instance `v`'s replica holds, if it has one.
     pub(super) fn replica_point(&self, v: usize) -> Option<u64> {
         (self.replication.links.iter())
