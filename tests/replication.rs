@@ -622,3 +622,46 @@ fn a_recovery_plan_starts_its_groups_in_order_with_waits_and_manual_actions() {
         "{got:#?}"
     );
 }
+
+/// Additional recovery points: with 3 kept, one an hour, sql's replica holds points from 5 min,
+/// 65 min and 125 min besides the latest. host-1 crashes at 2.5 h; an unplanned failover from the
+/// point at or before 90 min starts from 65 min and loses 85 min; asking for one before the
+/// oldest kept is refused.
+#[test]
+fn an_unplanned_failover_can_start_from_a_chosen_hourly_point() {
+    let mut v = two_sites(300);
+    v["recovery"]["replicas"][0]["hourly_points"] = json!(3);
+    let mut v = with_ops(
+        v,
+        json!([
+            {"at_ms": 9_300_000, "op": "unplanned_failover", "vm": "sql", "point_ms": 60_000},
+            {"at_ms": 9_600_000, "op": "unplanned_failover", "vm": "sql", "point_ms": 5_400_000}
+        ]),
+    );
+    add_faults(&mut v, vec![fault(9_000_000, crash("host-1"))]);
+    let e = run(&scenario(v), 9_700_000);
+    assert_eq!(
+        only(&e, OperationRefused, "sql").message,
+        "sql has no recovery point at or before 60 s: the oldest it keeps is from 5 min (3 additional hourly point(s))"
+    );
+    assert_eq!(
+        only(&e, ReplicaFailover, "sql").message,
+        "sql fails over to its replica on dr-1, unplanned: it starts from its chosen recovery point, 65 min; what it wrote in the 85 min before its primary went down at 2.5 h is lost. Replication stops until it is reversed"
+    );
+    let problems: Vec<String> = {
+        let mut v = two_sites(300);
+        v["recovery"]["replicas"][0]["hourly_points"] = json!(25);
+        scenario(v)
+            .validate()
+            .into_iter()
+            .map(|p| p.message)
+            .collect()
+    };
+    assert!(
+        problems.contains(
+            &"sql keeps 25 additional recovery points: Hyper-V Replica keeps at most 24, one an hour"
+                .to_string()
+        ),
+        "{problems:#?}"
+    );
+}

@@ -414,6 +414,7 @@ fn op_label(op: &crate::model::Operation) -> &'static str {
         TestFailover { stop: true, .. } => "end of a test failover",
         ReverseReplication { .. } => "reverse replication",
         RunPlan { .. } => "recovery plan",
+        FailoverToPoint { .. } => "unplanned failover",
     }
 }
 

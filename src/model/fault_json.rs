@@ -42,6 +42,8 @@ pub(super) struct RawEntry {
     pub(super) domain: Option<Vec<Id>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) plan: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) point_ms: Option<u64>,
 }
 
 /// Reads a script list (faults or operations) through one list of `RawEntry`: both lists share
@@ -111,6 +113,7 @@ impl RawEntry {
             ("b", self.b.is_some()),
             ("domain", self.domain.is_some()),
             ("plan", self.plan.is_some()),
+            ("point_ms", self.point_ms.is_some()),
         ];
         match given
             .iter()

@@ -78,6 +78,9 @@ pub enum Operation {
     ReverseReplication { vm: Id },
     /// Runs a recovery plan: its VMs fail over, unplanned, group by group.
     RunPlan { plan: Id },
+    /// An unplanned failover from a chosen recovery point: the latest one kept at or before
+    /// `point_ms` (an hourly point, or the latest).
+    FailoverToPoint { vm: Id, point_ms: u64 },
 }
 
 impl Operation {
@@ -100,7 +103,8 @@ impl Operation {
             | Operation::Evict { host } => vec![host.clone()],
             Operation::Failover { vm, .. }
             | Operation::TestFailover { vm, .. }
-            | Operation::ReverseReplication { vm } => vec![vm.clone()],
+            | Operation::ReverseReplication { vm }
+            | Operation::FailoverToPoint { vm, .. } => vec![vm.clone()],
         }
     }
 
@@ -112,6 +116,7 @@ impl Operation {
             | Operation::Failover { vm, .. }
             | Operation::TestFailover { vm, .. }
             | Operation::ReverseReplication { vm }
+            | Operation::FailoverToPoint { vm, .. }
             | Operation::Restore { vm, .. } => Some(vm),
             _ => None,
         }
@@ -125,7 +130,8 @@ impl Operation {
             Operation::RunPlan { plan } => plan,
             Operation::Failover { vm, .. }
             | Operation::TestFailover { vm, .. }
-            | Operation::ReverseReplication { vm } => vm,
+            | Operation::ReverseReplication { vm }
+            | Operation::FailoverToPoint { vm, .. } => vm,
             Operation::LiveMigrate { to, .. }
             | Operation::QuickMigrate { to, .. }
             | Operation::Restore { to, .. } => to,
@@ -147,7 +153,8 @@ impl Operation {
             Operation::RunPlan { .. } => true,
             Operation::Failover { .. }
             | Operation::TestFailover { .. }
-            | Operation::ReverseReplication { .. } => true,
+            | Operation::ReverseReplication { .. }
+            | Operation::FailoverToPoint { .. } => true,
             _ => d.hosts.iter().any(|h| h.id == self.host()),
         };
         let vm_ok = self.vm().is_none_or(|r| d.has_vm_ref(r));
@@ -172,7 +179,7 @@ const OPS: [(&str, &str); 18] = [
     ("update", "cluster"),
     ("force_quorum", "host"),
     ("planned_failover", "vm"),
-    ("unplanned_failover", "vm"),
+    ("unplanned_failover", "vm point_ms"),
     ("restore", "vm to"),
     ("instant_recovery", "vm to"),
     ("test_failover", "vm"),
@@ -211,6 +218,11 @@ impl TryFrom<RawEntry> for ScheduledOp {
                 vm: need(r.vm, &what, "vm")?,
                 to: need(r.to, &what, "to")?,
                 instant: k == 13,
+            }
+        } else if let (11, Some(point_ms)) = (k, r.point_ms) {
+            Operation::FailoverToPoint {
+                vm: need(r.vm, &what, "vm")?,
+                point_ms,
             }
         } else if k >= 10 {
             Operation::Failover {
@@ -306,6 +318,10 @@ impl From<ScheduledOp> for RawEntry {
             }
             Operation::ReverseReplication { vm } => (r.vm = Some(vm), "reverse_replication").1,
             Operation::RunPlan { plan } => (r.plan = Some(plan), "run_recovery_plan").1,
+            Operation::FailoverToPoint { vm, point_ms } => {
+                (r.vm, r.point_ms) = (Some(vm), Some(point_ms));
+                "unplanned_failover"
+            }
             Operation::Restore { vm, to, instant } => {
                 (r.vm, r.to) = (Some(vm), Some(to));
                 if instant {

@@ -61,6 +61,10 @@ fn is_zero(v: &u32) -> bool {
     *v == 0
 }
 
+/// Hyper-V Replica keeps up to 24 additional recovery points, one an hour (2012 R2).
+#[cfg(feature = "simulate")]
+pub const MAX_HOURLY_POINTS: u32 = 24;
+
 /// How long an administrator takes to carry out and confirm a plan's manual action (a choice).
 #[cfg(feature = "simulate")]
 pub const MANUAL_S: u32 = 300;
@@ -175,6 +179,9 @@ pub struct Replica {
     /// Where the replica server keeps the replica's files (none: its own local disk).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<Id>,
+    /// Additional recovery points kept, one an hour (0 to 24; 0: only the latest).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hourly_points: u32,
 }
 
 #[cfg(feature = "simulate")]
@@ -394,6 +401,12 @@ fn check_replicas(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
                 r.vm, r.every_s
             )),
             _ => {}
+        }
+        if r.hourly_points > MAX_HOURLY_POINTS {
+            error(format!(
+                "{} keeps {} additional recovery points: Hyper-V Replica keeps at most {MAX_HOURLY_POINTS}, one an hour",
+                r.vm, r.hourly_points
+            ));
         }
         if r.replica_storage(d).is_none() {
             error(match &r.storage {

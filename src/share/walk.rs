@@ -401,6 +401,7 @@ fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
         change_mb_per_min: crate::model::recovery::CHANGE_MB_PER_MIN,
         disk_gb: crate::model::recovery::DISK_GB,
         storage: None,
+        hourly_points: 0,
     });
     col(p, r, |p, x| p.string(&mut x.vm))?;
     col(p, r, |p, x| p.string(&mut x.to))?;
@@ -417,6 +418,9 @@ fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     })?;
     col(p, r, |p, x| opt_id(p, &mut x.storage))?;
     if version >= 7 {
+        col(p, &mut s.recovery.replicas, |p, x| {
+            val32(p, &mut x.hourly_points, 0)
+        })?;
         backups(p, &mut s.recovery.backups)?;
         plans(p, &mut s.recovery.plans)?;
     }
@@ -583,10 +587,24 @@ fn operation<P: Pass>(p: &mut P, o: &mut Operation) -> R {
         ),
         ReverseReplication { vm } => (16, vm, Id::new(), Failback::default()),
         RunPlan { plan } => (17, plan, Id::new(), Failback::default()),
+        FailoverToPoint { vm, point_ms } => {
+            let mut kind = 18;
+            p.raw(&mut kind)?;
+            let (mut vm, mut point_ms) = (vm, point_ms);
+            p.string(&mut vm)?;
+            ms(p, &mut point_ms, 0)?;
+            *o = FailoverToPoint { vm, point_ms };
+            return Ok(());
+        }
     };
     p.raw(&mut kind)?;
     p.string(&mut a)?;
     *o = match kind {
+        18 => {
+            let mut point_ms = 0;
+            ms(p, &mut point_ms, 0)?;
+            FailoverToPoint { vm: a, point_ms }
+        }
         12 | 13 => {
             p.string(&mut b)?;
             Restore {

@@ -392,6 +392,24 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
                     planned: running,
                 },
             ));
+            // An earlier point to go back to (before a corruption): the newest hourly one that
+            // is older than the latest.
+            let latest = snap.t_ms.saturating_sub(r.rpo_ms);
+            let earlier = r.hourly_points.iter().rev().find(|&&p| p < latest);
+            if let (false, Some(&point_ms)) = (running, earlier) {
+                out.push(op(
+                    format!(
+                        "Unplanned failover of {id} to {} from its point of {}",
+                        r.to,
+                        super::fmt_ms(point_ms)
+                    ),
+                    NO_KEY,
+                    Operation::FailoverToPoint {
+                        vm: id.clone(),
+                        point_ms,
+                    },
+                ));
+            }
         }
     }
     // Backups: restore a VM whose data is lost (or that is off) onto its host, or the first

@@ -252,13 +252,17 @@ impl Gen {
     }
 
     fn operation(&mut self) -> Operation {
-        match self.n(15) {
+        match self.n(16) {
             13 => Operation::TestFailover {
                 vm: self.r(),
                 stop: self.chance(0.5),
             },
             14 => Operation::ReverseReplication { vm: self.r() },
             15 => Operation::RunPlan { plan: self.r() },
+            16 => Operation::FailoverToPoint {
+                vm: self.r(),
+                point_ms: self.ms(),
+            },
             10 => Operation::Failover {
                 vm: self.r(),
                 planned: self.chance(0.5),
@@ -528,6 +532,7 @@ impl Gen {
                         change_mb_per_min: self.rng.random_range(0..10_000u32),
                         disk_gb: self.rng.random_range(1..100_000u32),
                         storage: self.opt(Gen::r),
+                        hourly_points: self.rng.random_range(0..30u32),
                     })
                     .collect(),
                 backups: (0..self.n(3))

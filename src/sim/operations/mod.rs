@@ -127,6 +127,9 @@ impl Engine {
             (Operation::TestFailover { vm, stop }, _, _) => self.test_failover(vm, *stop),
             (Operation::ReverseReplication { vm }, _, _) => self.reverse_replication(vm),
             (Operation::RunPlan { plan }, _, _) => self.run_plan(plan),
+            (Operation::FailoverToPoint { vm, point_ms }, _, _) => {
+                self.failover_to_point(vm, *point_ms)
+            }
             // Validation refuses scripts that name what is not in the design.
             _ => {}
         }
@@ -203,6 +206,10 @@ pub fn describe_op(op: &Operation) -> String {
             format!("operation: reverse the replication of VM {vm}")
         }
         Operation::RunPlan { plan } => format!("operation: run recovery plan {plan}"),
+        Operation::FailoverToPoint { vm, point_ms } => format!(
+            "operation: unplanned failover of VM {vm} to its replica, from its recovery point at or before {}",
+            super::fmt_ms(*point_ms)
+        ),
         Operation::Restore {
             vm,
             to,

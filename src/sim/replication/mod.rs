@@ -69,6 +69,9 @@ pub(super) struct Link {
     /// A test failover's copy on the replica server: since when, the point it started from,
     /// and whether it has booted.
     test: Option<test_failover::TestCopy>,
+    /// Additional recovery points (one an hour, the oldest first) and how many are kept.
+    hourly: Vec<u64>,
+    keep_hourly: usize,
     health: ReplicaHealth,
     token: u32,
 }
@@ -102,6 +105,8 @@ pub struct ReplicaView {
     pub testing: Option<String>,
     /// It failed over unplanned and replication can be reversed to its old primary.
     pub reversible: bool,
+    /// Additional (hourly) recovery points kept, oldest first.
+    pub hourly_points: Vec<u64>,
 }
 
 impl Engine {
@@ -136,6 +141,8 @@ impl Engine {
                 stopped: false,
                 old_primary: None,
                 test: None,
+                hourly: Vec::new(),
+                keep_hourly: r.hourly_points as usize,
                 health: ReplicaHealth::Normal,
                 token: 0,
             };
@@ -266,6 +273,13 @@ impl Engine {
         };
         l.sending = None;
         l.point_ms = since;
+        // An additional recovery point an hour, the oldest dropped past the count kept.
+        if l.keep_hourly > 0 && l.hourly.last().is_none_or(|&h| since >= h + 3_600_000) {
+            l.hourly.push(since);
+            if l.hourly.len() > l.keep_hourly {
+                l.hourly.remove(0);
+            }
+        }
         let v = l.vm;
         self.note_copies(v);
         let l = &self.replication.links[i];
@@ -366,7 +380,36 @@ impl Engine {
         match self.failover_blocker(vm, planned) {
             Err(why) => self.refuse(subjects, why),
             Ok(i) if planned => self.planned_failover(i),
-            Ok(i) => self.unplanned_failover(i),
+            Ok(i) => {
+                let point = self.replication.links[i].point_ms;
+                self.unplanned_failover(i, point)
+            }
+        }
+    }
+
+    /// An unplanned failover from the latest recovery point kept at or before `at`.
+    pub(super) fn failover_to_point(&mut self, vm: &str, at: u64) {
+        let subjects = vec![vm.to_string()];
+        let i = match self.failover_blocker(vm, false) {
+            Ok(i) => i,
+            Err(why) => return self.refuse(subjects, why),
+        };
+        let l = &self.replication.links[i];
+        let kept: Vec<u64> = l.hourly.iter().copied().chain([l.point_ms]).collect();
+        match kept.iter().copied().filter(|&p| p <= at).max() {
+            Some(point) => self.unplanned_failover(i, point),
+            None => {
+                let oldest = kept.iter().min().copied().unwrap_or(0);
+                self.refuse(
+                    subjects,
+                    format!(
+                        "{vm} has no recovery point at or before {}: the oldest it keeps is from {} ({} additional hourly point(s))",
+                        fmt_ms(at),
+                        fmt_ms(oldest),
+                        l.hourly.len()
+                    ),
+                )
+            }
         }
     }
 
@@ -404,15 +447,17 @@ impl Engine {
         Ok(i)
     }
 
-    /// The primary is lost: start the replica from its latest recovery point. What the VM wrote
-    /// after that point, until it went down, is lost.
-    fn unplanned_failover(&mut self, i: usize) {
+    /// The primary is lost: start the replica from recovery point `point` (the latest, or one
+    /// chosen). What the VM wrote after that point, until it went down, is lost.
+    fn unplanned_failover(&mut self, i: usize, point: u64) {
         let now = self.now;
         let l = &mut self.replication.links[i];
         l.token += 1;
         l.sending = None;
         l.stopped = true;
-        let (v, to, point, storage) = (l.vm, l.to, l.point_ms, l.storage);
+        let latest = point == l.point_ms;
+        l.point_ms = point;
+        let (v, to, storage) = (l.vm, l.to, l.storage);
         l.old_primary = Some((self.vms[v].host, self.vms[v].storage));
         let down_at = self.vms[v].down_since.unwrap_or(now);
         let lost = down_at.saturating_sub(point);
@@ -423,7 +468,8 @@ impl Engine {
             EventKind::ReplicaFailover,
             vec![vm.clone(), to_id.clone()],
             format!(
-                "{vm} fails over to its replica on {to_id}, unplanned: it starts from its latest recovery point, {}; what it wrote in the {} before its primary went down at {} is lost. Replication stops until it is reversed",
+                "{vm} fails over to its replica on {to_id}, unplanned: it starts from its {} recovery point, {}; what it wrote in the {} before its primary went down at {} is lost. Replication stops until it is reversed",
+                if latest { "latest" } else { "chosen" },
                 fmt_ms(point),
                 fmt_ms(lost),
                 fmt_ms(down_at)
@@ -533,6 +579,7 @@ impl Engine {
                 failed_over: l.stopped || l.planned,
                 testing: l.test.as_ref().map(|t| t.words(&self.vms[l.vm].id)),
                 reversible: l.stopped && l.old_primary.is_some(),
+                hourly_points: l.hourly.clone(),
             })
             .collect()
     }
