@@ -121,7 +121,7 @@ pub struct ReplicaArrow {
     pub label: String,
     /// Health Warning or Critical.
     pub alarm: bool,
-    /// Failed over: replication stopped or reversed (the arrow then starts at the VM anew).
+    /// A cycle's changes are on their way.
     pub sending: bool,
 }
 
@@ -554,7 +554,8 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             }
         }
     }
-    for r in &snap.replicas {
+    // A failed-over VM runs from its replica: no arc until replication is reversed.
+    for r in snap.replicas.iter().filter(|r| !r.failed_over) {
         let to_rect = live.hosts.iter().find(|h| h.id == r.to).map(|h| h.rect);
         let from_rect = (live.rows.iter().find(|x| x.id == r.vm).map(|x| x.rect)).or_else(|| {
             let host = snap.vms.iter().find(|v| v.id == r.vm).map(|v| &v.host)?;

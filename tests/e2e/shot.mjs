@@ -17,7 +17,7 @@ page.on('pageerror', (e) => console.log('pageerror', String(e)));
 await page.goto(url);
 await page.evaluate((s) => localStorage.setItem('clusterlab.work', s), fs.readFileSync(example.endsWith('.json') ? example : `examples/${example}.json`, 'utf8'));
 await page.reload();
-await page.waitForSelector('[data-testid="host-host-1"]');
+await page.waitForSelector('[data-testid^="host-"]');
 await page.click('[data-testid="mode-simulate"]');
 await page.waitForSelector('[data-testid="timeline"]');
 await page.evaluate((t) => {
