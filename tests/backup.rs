@@ -477,3 +477,30 @@ fn the_ransomware_sample_comes_back_from_the_immutable_cloud_copy() {
             .contains("it was out of service for 10.5 min (RTO)")
     );
 }
+
+/// A restore whose VM does not come up (its host crashes during the boot) stops and says so;
+/// the data is still lost, backups skip the VM meanwhile, and a second restore then runs.
+#[test]
+fn a_restore_that_does_not_come_up_stops_and_can_be_run_again() {
+    let v = with(
+        office(json!([{"vms": ["sql"], "to": "nas"}])),
+        vec![
+            fault(600_000, json!({"fault": "vm_deletion", "vm": "sql"})),
+            fault(2_030_000, crash("host-1")),
+            repair(2_100_000, crash("host-1")),
+        ],
+        json!([
+            {"at_ms": 1_200_000, "op": "restore", "vm": "sql", "to": "host-1"},
+            {"at_ms": 2_200_000, "op": "restore", "vm": "sql", "to": "host-1"}
+        ]),
+    );
+    let e = run(&scenario(v), HOUR + 1_800_000);
+    assert_eq!(
+        only(&e, OperationRefused, "sql").message,
+        "the restore of sql stopped: sql did not come up"
+    );
+    assert_eq!(events(&e, RestoreStarted, "sql").len(), 2);
+    let done = only(&e, RestoreDone, "sql");
+    assert_eq!(done.t_ms, 2_200_000 + 819_200 + 30_000);
+    assert_eq!(backups_of(&e, "nas").lost, None);
+}

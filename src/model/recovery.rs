@@ -153,6 +153,10 @@ pub const BACKUP_LAST_MIN_AGO: u32 = 60;
 /// Veeam's default retention: restore points of the last 7 days.
 #[cfg(feature = "simulate")]
 pub const KEEP_DAYS: u32 = 7;
+/// The longest retention a scenario may ask for (days): a year of points is plenty to teach, and
+/// bounds the points a link can make the engine build.
+#[cfg(feature = "simulate")]
+pub const MAX_KEEP_DAYS: u32 = 365;
 /// Veeam always keeps at least this many restore points.
 #[cfg(feature = "simulate")]
 pub const MIN_POINTS: usize = 3;
@@ -311,6 +315,20 @@ fn check_backups(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
                 format!(
                     "the backup job to {} ran {} min before the run began, longer ago than its {} h schedule allows",
                     b.to, b.last_min_ago, b.every_h
+                ),
+                true,
+            );
+        }
+        for (i, vm) in b.vms.iter().enumerate() {
+            if b.vms[..i].contains(vm) {
+                say(format!("the backup job to {} names {vm} twice", b.to), true);
+            }
+        }
+        if b.keep_days > MAX_KEEP_DAYS {
+            say(
+                format!(
+                    "the backup job to {} keeps its restore points {} days: at most {MAX_KEEP_DAYS} here",
+                    b.to, b.keep_days
                 ),
                 true,
             );

@@ -57,10 +57,14 @@ impl Engine {
         );
         // The shutdown step: what still runs on the primary side is turned off first.
         for v in vms {
-            if self.vms[v].state != super::state::VmState::Stopped && !self.failed_over(v) {
+            if self.failed_over(v) {
+                continue;
+            }
+            // Out of its cluster's hands, running or not: only the plan starts it now.
+            self.vms[v].cluster = None;
+            self.vms[v].pending = false;
+            if self.vms[v].state != super::state::VmState::Stopped {
                 let vm = self.vms[v].id.clone();
-                self.vms[v].cluster = None;
-                self.vms[v].pending = false;
                 self.stop_vm(
                     v,
                     EventKind::VmStopped,
@@ -141,7 +145,7 @@ impl Engine {
             return;
         }
         let down: Vec<String> = (vms.iter())
-            .filter(|&&v| !self.vms[v].serving())
+            .filter(|&&v| !self.vms[v].serving() || !self.failed_over(v))
             .map(|&v| self.vms[v].id.clone())
             .collect();
         if !down.is_empty() {

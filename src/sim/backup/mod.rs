@@ -163,6 +163,9 @@ impl Engine {
         if let Some(Loss::Deleted { .. }) = self.backups.lost.get(&v) {
             return Some(format!("{} was deleted", vm.id));
         }
+        if self.backups.restores.contains_key(&v) {
+            return Some(format!("{} is being restored", vm.id));
+        }
         let h = vm.host;
         if !self.health.host_up(h) {
             return Some(format!("its host {} is down", self.host_id(h)));

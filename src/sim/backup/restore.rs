@@ -19,6 +19,8 @@ pub(super) struct Restoring {
     /// Production storage its disk goes to.
     storage: usize,
     cluster: Option<usize>,
+    /// How its data was lost (put back if the restore stops before it boots).
+    lost: Option<super::Loss>,
     /// Booted and serving (an instant recovery's disk may still be on its way).
     serving: bool,
     /// Told to boot.
@@ -61,7 +63,9 @@ impl Engine {
             Err(why) => return self.refuse(vec![vm.to_string()], why),
         };
         let id = self.vms[v].id.clone();
-        let lost = self.backups.lost.remove(&v);
+        // The loss stays on record until the VM boots from the restored disk (backups skip it
+        // meanwhile); a restore that stops puts things back as they were.
+        let lost = self.backups.lost.get(&v).cloned();
         let cluster = lost.as_ref().and_then(|l| l.cluster()).or_else(|| {
             self.vms[v].pending = false;
             self.vms[v].cluster.take()
@@ -88,6 +92,7 @@ impl Engine {
             repo,
             storage,
             cluster,
+            lost,
             serving: false,
             booted: instant,
             token,
@@ -109,6 +114,7 @@ impl Engine {
                 ),
             );
             self.vms[v].storage = Some(repo);
+            self.backups.lost.remove(&v);
             let why = format!("{id} boots from its backup in {repo_id} (instant recovery)");
             self.boot(v, to, EventKind::VmRestarting, why);
             let at = self.now + self.vms[v].boot_ms;
@@ -209,6 +215,7 @@ impl Engine {
             return;
         }
         self.vms[v].storage = Some(storage);
+        self.backups.lost.remove(&v);
         if let Some(r) = self.backups.restores.get_mut(&v) {
             r.booted = true;
         }
@@ -225,7 +232,8 @@ impl Engine {
             return;
         };
         if !self.vms[v].serving() {
-            return;
+            let id = self.vms[v].id.clone();
+            return self.restore_stopped(v, format!("{id} did not come up"));
         }
         let (point, lost_at, instant) = (r.point_ms, r.lost_at, r.instant);
         let id = self.vms[v].id.clone();
@@ -297,7 +305,18 @@ impl Engine {
     }
 
     fn restore_stopped(&mut self, v: usize, why: String) {
-        self.backups.restores.remove(&v);
+        let Some(r) = self.backups.restores.remove(&v) else {
+            return;
+        };
+        // Not booted from the restored disk: its data is still lost, as before the restore.
+        if !self.vms[v].state.guest_up()
+            && let Some(lost) = r.lost
+        {
+            if matches!(lost, super::Loss::Corrupt { .. }) {
+                self.vms[v].cluster = r.cluster;
+            }
+            self.backups.lost.insert(v, lost);
+        }
         let id = self.vms[v].id.clone();
         self.emit(
             EventKind::OperationRefused,

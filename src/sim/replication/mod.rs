@@ -87,6 +87,8 @@ impl Link {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Replication {
     links: Vec<Link>,
+    /// Test failovers started so far (each test's generation).
+    tests: u32,
 }
 
 /// What the page and the tests read about one replica.
@@ -377,6 +379,9 @@ impl Engine {
     /// An administrator's failover of a VM to its replica server, or why it cannot run.
     pub(super) fn failover(&mut self, vm: &str, planned: bool) {
         let subjects = vec![vm.to_string()];
+        if let Ok(i) = self.failover_blocker(vm, planned) {
+            self.end_test(i, "a failover ends it");
+        }
         match self.failover_blocker(vm, planned) {
             Err(why) => self.refuse(subjects, why),
             Ok(i) if planned => self.planned_failover(i),
@@ -394,6 +399,7 @@ impl Engine {
             Ok(i) => i,
             Err(why) => return self.refuse(subjects, why),
         };
+        self.end_test(i, "a failover ends it");
         let l = &self.replication.links[i];
         let kept: Vec<u64> = l.hourly.iter().copied().chain([l.point_ms]).collect();
         match kept.iter().copied().filter(|&p| p <= at).max() {
@@ -457,6 +463,8 @@ impl Engine {
         l.stopped = true;
         let latest = point == l.point_ms;
         l.point_ms = point;
+        // Its points were of the old direction: a reversal starts a new series.
+        l.hourly.clear();
         let (v, to, storage) = (l.vm, l.to, l.storage);
         l.old_primary = Some((self.vms[v].host, self.vms[v].storage));
         let down_at = self.vms[v].down_since.unwrap_or(now);
@@ -517,6 +525,7 @@ impl Engine {
         let (v, to, storage) = (l.vm, l.to, l.storage);
         // Reversed: the replica's files are now on the old primary's storage.
         l.to = from;
+        l.hourly.clear();
         l.storage = self.vms[v].storage;
         l.missed = 0;
         (l.cycles, l.missed_in_interval, l.interval_from) = (0, 0, self.now);

@@ -14,13 +14,16 @@ pub(in crate::sim) struct TestCopy {
     since: u64,
     point_ms: u64,
     booted: bool,
+    /// Which test this is: a stopped test's boot timer must not mark a later one booted.
+    generation: u32,
 }
 
 impl TestCopy {
     pub(super) fn words(&self, vm: &str) -> String {
         format!(
-            "'{vm} - Test' {}, isolated, from its point of {}",
+            "'{vm} - Test' {} since {}, isolated, from its point of {}",
             if self.booted { "running" } else { "booting" },
+            fmt_ms(self.since),
             fmt_ms(self.point_ms)
         )
     }
@@ -69,13 +72,15 @@ impl Engine {
             (false, false) => {
                 let (now, point) = (self.now, l.point_ms);
                 let boot = self.vms[l.vm].boot_ms;
+                self.replication.tests += 1;
+                let token = self.replication.tests;
                 let l = &mut self.replication.links[i];
                 l.test = Some(TestCopy {
                     since: now,
                     point_ms: point,
                     booted: false,
+                    generation: token,
                 });
-                let token = l.token;
                 self.emit(
                     EventKind::TestFailover,
                     vec![vm.clone(), to.clone()],
@@ -90,12 +95,11 @@ impl Engine {
     }
 
     /// The test copy booted: the administrator can check it.
-    pub(in crate::sim) fn test_booted(&mut self, i: usize, _token: u32) {
-        let now = self.now;
+    pub(in crate::sim) fn test_booted(&mut self, i: usize, token: u32) {
         let Some(t) = self.replication.links[i].test.as_mut() else {
             return;
         };
-        if t.booted || now < t.since {
+        if t.booted || t.generation != token {
             return;
         }
         t.booted = true;
@@ -105,6 +109,21 @@ impl Engine {
             vec![vm.clone(), to.clone()],
             format!(
                 "'{vm} - Test' runs on {to}, cut off from the network: check it, then stop the test failover"
+            ),
+        );
+    }
+
+    /// A failover or a reversal ends a running test: its copy is deleted.
+    pub(super) fn end_test(&mut self, i: usize, why: &str) {
+        if self.replication.links[i].test.take().is_none() {
+            return;
+        }
+        let (vm, to) = self.replica_names(i);
+        self.emit(
+            EventKind::TestFailover,
+            vec![vm.clone(), to.clone()],
+            format!(
+                "the test failover of {vm} is over ({why}): '{vm} - Test' is deleted from {to}"
             ),
         );
     }
@@ -143,7 +162,7 @@ impl Engine {
         };
         let here = self.vms[v].host;
         let old_id = self.host_id(old).to_string();
-        if !self.vms[v].state.guest_up() {
+        if !self.vms[v].state.guest_up() || here != l.to || here == old {
             return self.refuse(
                 subjects,
                 format!("{vm} is not running on its replica server: start it there first"),
@@ -157,8 +176,10 @@ impl Engine {
         }
         let bw = self.bottleneck(here, old);
         let now = self.now;
+        self.end_test(i, "replication is reversed");
         let l = &mut self.replication.links[i];
         l.to = old;
+        l.hourly.clear();
         l.storage = old_storage;
         l.stopped = false;
         l.old_primary = None;
