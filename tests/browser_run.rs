@@ -119,6 +119,19 @@ fn log_has(kind: &str, needle: &str) -> bool {
     })
 }
 
+/// Clicks the button of the actions panel whose words contain `needle`.
+fn click_action(needle: &str) {
+    let buttons = document()
+        .query_selector_all("[data-testid=actions] button")
+        .unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .find(|b| b.text_content().unwrap_or_default().contains(needle))
+        .unwrap_or_else(|| panic!("no action \"{needle}\""))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
 /// The run in the page is the engine's run of the same scenario: same log, natively defined.
 fn same_as_engine(ui: &Ui) {
     let s = ui.editor.with_untracked(|e| e.scenario().clone());
@@ -706,18 +719,7 @@ async fn a_replicated_vm_fails_over_from_the_page_and_the_loss_is_shown() {
         offered.contains("Unplanned failover of sql to dr-1"),
         "{offered}"
     );
-    let button = document()
-        .query_selector_all("[data-testid=actions] button")
-        .unwrap();
-    let failover = (0..button.length())
-        .filter_map(|i| button.item(i))
-        .find(|b| {
-            b.text_content()
-                .unwrap_or_default()
-                .contains("Unplanned failover")
-        })
-        .unwrap();
-    failover.unchecked_into::<HtmlElement>().click();
+    click_action("Unplanned failover");
     settle().await;
     let ops = ui
         .editor
@@ -775,18 +777,7 @@ async fn a_restore_starts_from_the_page_and_says_what_was_lost() {
         offered.contains("Instant recovery of sql on host-1"),
         "{offered}"
     );
-    let button = document()
-        .query_selector_all("[data-testid=actions] button")
-        .unwrap();
-    let restore = (0..button.length())
-        .filter_map(|i| button.item(i))
-        .find(|b| {
-            b.text_content()
-                .unwrap_or_default()
-                .contains("Instant recovery of sql")
-        })
-        .unwrap();
-    restore.unchecked_into::<HtmlElement>().click();
+    click_action("Instant recovery of sql");
     settle().await;
     let ops = ui
         .editor

@@ -170,28 +170,35 @@ pub fn single_cases(s: &Scenario) -> Vec<Case> {
             ));
         }
     }
-    for v in &d.vms {
-        for k in 1..=v.replicas {
-            let vm = if v.replicas == 1 {
+    for (vm, _) in instances(d) {
+        out.push(fault(
+            Fault::VmCrash { vm: vm.clone() },
+            format!("VM {vm} crashes"),
+        ));
+        out.push(fault(
+            Fault::AppFailure { vm: vm.clone() },
+            format!("the application in {vm} fails"),
+        ));
+        out.push(fault(
+            Fault::GuestHang { vm: vm.clone() },
+            format!("the guest OS of {vm} hangs"),
+        ));
+    }
+    out
+}
+
+/// Each VM instance's id as faults name it (`web`, or `web#2` of several), with its entry.
+fn instances(d: &crate::model::Design) -> impl Iterator<Item = (String, &crate::model::Vm)> {
+    d.vms.iter().flat_map(|v| {
+        (1..=v.replicas).map(move |k| {
+            let id = if v.replicas == 1 {
                 v.id.clone()
             } else {
                 format!("{}#{k}", v.id)
             };
-            out.push(fault(
-                Fault::VmCrash { vm: vm.clone() },
-                format!("VM {vm} crashes"),
-            ));
-            out.push(fault(
-                Fault::AppFailure { vm: vm.clone() },
-                format!("the application in {vm} fails"),
-            ));
-            out.push(fault(
-                Fault::GuestHang { vm: vm.clone() },
-                format!("the guest OS of {vm} hangs"),
-            ));
-        }
-    }
-    out
+            (id, v)
+        })
+    })
 }
 
 /// The disasters a design's replicas and backups answer, each with the administrator's
@@ -202,18 +209,7 @@ pub fn recovery_cases(s: &Scenario) -> Vec<Case> {
     let d = &s.design;
     let r = &s.recovery;
     let mut out = Vec::new();
-    let instances: Vec<(String, &crate::model::Vm)> = (d.vms.iter())
-        .flat_map(|v| {
-            (1..=v.replicas).map(move |k| {
-                let id = if v.replicas == 1 {
-                    v.id.clone()
-                } else {
-                    format!("{}#{k}", v.id)
-                };
-                (id, v)
-            })
-        })
-        .collect();
+    let instances: Vec<(String, &crate::model::Vm)> = instances(d).collect();
     let replicated = |vm: &str| r.replicas.iter().any(|x| x.vm == vm);
     let backed_up = |vm: &str| r.backups.iter().any(|b| b.vms.iter().any(|x| x == vm));
     let site_of = |h: &String| {

@@ -652,6 +652,12 @@ pub fn fmt_ms(ms: u64) -> String {
     }
 }
 
+/// How long `mb` megabytes take over `mbps` megabits a second (ms, rounded up): replication's
+/// cycles, backups and restores all move data this way.
+pub(crate) fn transfer_ms(mb: u64, mbps: u64) -> u64 {
+    (mb * 8 * 1000).div_ceil(mbps.max(1))
+}
+
 /// The singular or plural word for a count, for messages.
 pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }

@@ -60,19 +60,14 @@ impl Engine {
         if self.backups.lost.contains_key(&v) {
             return;
         }
-        let cluster = self.take_out_of_cluster(v);
-        self.backups.lost.insert(
-            v,
-            Loss::Deleted {
-                at: self.now,
-                cluster,
-            },
-        );
         let id = self.vms[v].id.clone();
-        let why = format!(
-            "{id} is deleted: its configuration and disks are gone, so nothing can restart it; it comes back from a backup or its replica"
+        self.lose_vm(
+            v,
+            |at, cluster| Loss::Deleted { at, cluster },
+            format!(
+                "{id} is deleted: its configuration and disks are gone, so nothing can restart it; it comes back from a backup or its replica"
+            ),
         );
-        self.stop_or_say(v, why);
     }
 
     pub(in crate::sim) fn guest_corrupted(&mut self, vm: &str) {
@@ -114,19 +109,14 @@ impl Engine {
             if !hosts.contains(&self.vms[v].host) || self.backups.lost.contains_key(&v) {
                 continue;
             }
-            let cluster = self.take_out_of_cluster(v);
-            self.backups.lost.insert(
-                v,
-                Loss::Encrypted {
-                    at: self.now,
-                    cluster,
-                },
-            );
             let id = self.vms[v].id.clone();
-            let why = format!(
-                "{id}'s disks are encrypted by ransomware: it stops and cannot boot; it comes back from a clean backup or replica"
+            self.lose_vm(
+                v,
+                |at, cluster| Loss::Encrypted { at, cluster },
+                format!(
+                    "{id}'s disks are encrypted by ransomware: it stops and cannot boot; it comes back from a clean backup or replica"
+                ),
             );
-            self.stop_or_say(v, why);
         }
         for j in 0..self.backups.jobs.len() {
             self.ransomware_reaches(j, &hosts);
@@ -179,11 +169,14 @@ impl Engine {
         );
     }
 
-    /// Nothing may restart it: its cluster lets it go (a restore gives it back).
-    fn take_out_of_cluster(&mut self, v: usize) -> Option<usize> {
+    /// A VM whose disks are gone (deleted, encrypted): nothing may restart it, so its cluster
+    /// lets it go (the loss keeps the cluster for a restore to give back), and it stops.
+    fn lose_vm(&mut self, v: usize, loss: fn(u64, Option<usize>) -> Loss, why: String) {
         let vm = &mut self.vms[v];
         vm.pending = false;
-        vm.cluster.take()
+        let cluster = vm.cluster.take();
+        self.backups.lost.insert(v, loss(self.now, cluster));
+        self.stop_or_say(v, why);
     }
 
     fn stop_or_say(&mut self, v: usize, why: String) {

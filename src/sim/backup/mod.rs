@@ -194,7 +194,7 @@ impl Engine {
         // A weekly full is synthesized in the repository from the chain: only the changes cross.
         let mb = changed_mb;
         let mbps = self.repo_mbps(self.vms[v].host, job.repo);
-        let took = (mb * 8 * 1000).div_ceil(mbps);
+        let took = super::transfer_ms(mb, mbps);
         let app = job.app_consistent && self.vms[v].guest_up();
         let bad = self.backups.lost.get(&v).map(|l| l.in_copies());
         let job = &mut self.backups.jobs[j];
@@ -347,15 +347,8 @@ impl Engine {
     /// The age of VM `vm`'s latest good copy, replica point or restore point: what a disaster
     /// now would lose (`None`: it has neither).
     pub fn rpo_ms(&self, vm: &str) -> Option<u64> {
-        let replica = self
-            .replicas()
-            .into_iter()
-            .filter(|r| r.vm == vm)
-            .map(|r| r.rpo_ms);
-        let backup = (self.backups().into_iter())
-            .filter(|b| b.vm == vm)
-            .filter_map(|b| b.rpo_ms);
-        replica.chain(backup).min()
+        let point = self.vm_index(vm).and_then(|v| self.best_point(v))?;
+        Some((self.now as i64 - point).max(0) as u64)
     }
 
     /// A restore is under way (copying a disk, booting, or moving an instant recovery's disk).

@@ -81,7 +81,7 @@ impl Engine {
         }
         let (disk_gb, _) = self.scenario.recovery.disk_of(&id);
         let mbps = self.repo_mbps(to, repo);
-        let took = (u64::from(disk_gb) * 1024 * 8 * 1000).div_ceil(mbps);
+        let took = super::super::transfer_ms(u64::from(disk_gb) * 1024, mbps);
         self.backups.token += 1;
         let token = self.backups.token;
         let r = Restoring {

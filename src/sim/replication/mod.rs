@@ -229,9 +229,7 @@ impl Engine {
             l.waiting_mb(now)
         };
         // Megabytes to megabits, over the slowest cable.
-        let took = l
-            .bandwidth_mbps
-            .map_or(0, |bw| (mb * 8 * 1000).div_ceil(bw.max(1)));
+        let took = l.bandwidth_mbps.map_or(0, |bw| super::transfer_ms(mb, bw));
         l.token += 1;
         l.sending = Some((now, now + took));
         (mb, took, l.token)
@@ -378,17 +376,16 @@ impl Engine {
 
     /// An administrator's failover of a VM to its replica server, or why it cannot run.
     pub(super) fn failover(&mut self, vm: &str, planned: bool) {
-        let subjects = vec![vm.to_string()];
-        if let Ok(i) = self.failover_blocker(vm, planned) {
-            self.end_test(i, "a failover ends it");
-        }
-        match self.failover_blocker(vm, planned) {
-            Err(why) => self.refuse(subjects, why),
-            Ok(i) if planned => self.planned_failover(i),
-            Ok(i) => {
-                let point = self.replication.links[i].point_ms;
-                self.unplanned_failover(i, point)
-            }
+        let i = match self.failover_blocker(vm, planned) {
+            Ok(i) => i,
+            Err(why) => return self.refuse(vec![vm.to_string()], why),
+        };
+        self.end_test(i, "a failover ends it");
+        if planned {
+            self.planned_failover(i);
+        } else {
+            let point = self.replication.links[i].point_ms;
+            self.unplanned_failover(i, point);
         }
     }
 
