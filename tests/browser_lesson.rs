@@ -139,7 +139,7 @@ async fn a_student_works_through_a_lesson_and_submits_it() {
         .unchecked_into::<HtmlInputElement>()
         .value();
     let fragment = link.split_once('#').unwrap().1;
-    assert!(fragment.starts_with("v7."), "{link}");
+    assert!(fragment.starts_with("v8."), "{link}");
     let sent = clusterlab::share::decode(fragment).unwrap().scenario;
     assert_eq!(sent, ui.editor.with_untracked(|e| e.scenario().clone()));
     assert!(sent.lesson.is_some());

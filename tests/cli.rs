@@ -153,7 +153,7 @@ fn link_and_open_carry_a_scenario_both_ways() {
     let (code, fragment, err) = clusterlab(&["link", "examples/web-app-db.json", "--at", "90s"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        fragment.starts_with("#v7.") && fragment.len() < 400,
+        fragment.starts_with("#v8.") && fragment.len() < 400,
         "{fragment}"
     );
     let url = format!("https://clusterlab.example/{}", fragment.trim());

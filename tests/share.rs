@@ -23,7 +23,7 @@ proptest! {
     fn link_round_trip_gives_back_the_same_scenario(seed in any::<u64>()) {
         let shared = Gen::new(seed).shared();
         let fragment = share::encode(&shared).unwrap();
-        prop_assert!(fragment.starts_with("v7."));
+        prop_assert!(fragment.starts_with("v8."));
         prop_assert_eq!(share::decode(&fragment).unwrap(), shared.clone());
         // As pasted: a whole URL with a '#', spaces around.
         let url = format!("  https://example.org/lab/#{fragment}\n");

@@ -276,6 +276,34 @@ pub struct Site {
     pub id: Id,
     #[serde(default)]
     pub name: String,
+    /// On premises (the default), or an Azure region that Site Recovery replicates to.
+    #[serde(default, skip_serializing_if = "SiteKind::is_on_premises")]
+    pub kind: SiteKind,
+}
+
+/// Where a site is: a datacenter of one's own, or Azure. An Azure site holds no Hyper-V hosts:
+/// Azure Site Recovery keeps replicas there and creates Azure VMs from them at failover.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    #[default]
+    OnPremises,
+    Azure,
+}
+
+impl SiteKind {
+    pub fn is_on_premises(&self) -> bool {
+        *self == SiteKind::OnPremises
+    }
+}
+
+impl Design {
+    /// The Azure site of this id, if it is one.
+    pub fn azure_site(&self, id: &str) -> Option<&Site> {
+        self.sites
+            .iter()
+            .find(|s| s.id == id && s.kind == SiteKind::Azure)
+    }
 }
 
 /// A Hyper-V host (a physical server).

@@ -169,7 +169,8 @@ pub const MIN_POINTS: usize = 3;
 pub struct Replica {
     /// The VM (`sql`, or `sql#2` for one instance of several).
     pub vm: Id,
-    /// The replica server (a host).
+    /// The replica server: a host, a host cluster (its Hyper-V Replica Broker places the
+    /// replica on a node), or an Azure site (Azure Site Recovery).
     pub to: Id,
     /// Replication frequency: 30, 300 or 900 seconds.
     #[serde(default = "every_default")]
@@ -190,18 +191,63 @@ pub struct Replica {
 
 #[cfg(feature = "simulate")]
 impl Replica {
-    /// The storage holding the replica: the one named, or the replica server's local disk.
+    /// Where the replica goes, if `to` names a host, a host cluster or an Azure site.
+    pub fn target<'a>(&self, d: &'a super::Design) -> Option<Target<'a>> {
+        let to = &self.to;
+        (d.hosts.iter().find(|h| &h.id == to).map(Target::Host))
+            .or_else(|| (d.clusters.iter().find(|c| &c.id == to)).map(Target::Broker))
+            .or_else(|| d.azure_site(to).map(Target::Azure))
+    }
+
+    /// The storage holding the replica: the one named, or else the replica server's local
+    /// disk, or a cluster's first shared storage. None for Azure, whose managed disks the
+    /// model does not draw.
     pub fn replica_storage<'a>(&'a self, d: &'a super::Design) -> Option<&'a Id> {
-        match &self.storage {
-            Some(s) => d.storage.iter().find(|x| &x.id == s).map(|x| &x.id),
-            None => d
-                .storage
-                .iter()
-                .find(|x| x.kind == super::StorageKind::Local && x.host.as_ref() == Some(&self.to))
-                .map(|x| &x.id),
+        use super::StorageKind::{Csv, Local, San, Smb};
+        if let Some(s) = &self.storage {
+            return d.storage.iter().find(|x| &x.id == s).map(|x| &x.id);
         }
+        let found = match self.target(d)? {
+            Target::Host(h) => {
+                (d.storage.iter()).find(|x| x.kind == Local && x.host.as_ref() == Some(&h.id))
+            }
+            Target::Broker(c) => {
+                let site = (d.hosts.iter())
+                    .find(|h| c.nodes.first() == Some(&h.id))
+                    .and_then(|h| h.site.clone());
+                let shared = |x: &&super::Storage| matches!(x.kind, Csv | San | Smb);
+                (d.storage.iter().filter(shared))
+                    .find(|x| x.kind == Csv && x.site == site)
+                    .or_else(|| d.storage.iter().filter(shared).find(|x| x.site == site))
+            }
+            Target::Azure(_) => None,
+        };
+        found.map(|x| &x.id)
+    }
+
+    /// Site Recovery replicates to Azure (rather than Hyper-V Replica to a server of one's own).
+    pub fn to_azure(&self, d: &super::Design) -> bool {
+        d.azure_site(&self.to).is_some()
     }
 }
+
+/// A replica's destination.
+#[cfg(feature = "simulate")]
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    Host(&'a super::Host),
+    /// A host cluster with the Hyper-V Replica Broker role: the replica is one of its roles.
+    Broker(&'a super::FailoverCluster),
+    /// An Azure region: Site Recovery keeps the replica, and makes an Azure VM at failover.
+    Azure(&'a super::Site),
+}
+
+/// Copy frequencies Site Recovery offers from Hyper-V to Azure: 30 seconds or 5 minutes.
+#[cfg(feature = "simulate")]
+pub const AZURE_FREQUENCIES_S: [u32; 2] = [30, 300];
+/// Site Recovery keeps recovery points for up to 24 hours (a Hyper-V to Azure policy).
+#[cfg(feature = "simulate")]
+pub const AZURE_MAX_RETENTION_H: u32 = 24;
 
 #[cfg(feature = "simulate")]
 fn disk_default() -> u32 {
@@ -402,17 +448,22 @@ fn check_replicas(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
             ));
             continue;
         };
-        let Some(to) = d.hosts.iter().find(|h| h.id == r.to) else {
+        let Some(target) = r.target(d) else {
             error(format!(
-                "{}'s replica server {} is not a host of the design",
+                "{}'s replica server {} is not a host, a host cluster or an Azure site of the design",
                 r.vm, r.to
             ));
             continue;
         };
+        let azure = matches!(target, Target::Azure(_));
         match s.settings.version {
             Version::W2008R2 => error(format!(
                 "{} cannot be replicated: Hyper-V Replica came with Windows Server 2012",
                 r.vm
+            )),
+            _ if azure && !AZURE_FREQUENCIES_S.contains(&r.every_s) => error(format!(
+                "{}'s replication to Azure every {} s: Site Recovery copies Hyper-V VMs every 30 s or 5 min",
+                r.vm, r.every_s
             )),
             _ if !FREQUENCIES_S.contains(&r.every_s) => error(format!(
                 "{}'s replication every {} s: Hyper-V Replica offers 30 s, 5 min or 15 min",
@@ -420,11 +471,54 @@ fn check_replicas(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
             )),
             _ => {}
         }
-        if r.hourly_points > MAX_HOURLY_POINTS {
+        if azure && r.hourly_points > AZURE_MAX_RETENTION_H {
+            error(format!(
+                "{} keeps recovery points {} hours in Azure: Site Recovery keeps them at most {AZURE_MAX_RETENTION_H} hours for Hyper-V VMs",
+                r.vm, r.hourly_points
+            ));
+        } else if r.hourly_points > MAX_HOURLY_POINTS {
             error(format!(
                 "{} keeps {} additional recovery points: Hyper-V Replica keeps at most {MAX_HOURLY_POINTS}, one an hour",
                 r.vm, r.hourly_points
             ));
+        }
+        if let Target::Broker(c) = target
+            && c.nodes.iter().any(|n| vm.hosts.contains(n))
+        {
+            error(format!(
+                "{}'s replica cluster {} is the cluster it runs on: a replica must be elsewhere",
+                r.vm, c.id
+            ));
+        }
+        let named = r
+            .storage
+            .as_ref()
+            .and_then(|st| d.storage.iter().find(|x| &x.id == st));
+        match (target, named) {
+            (Target::Azure(site), Some(st)) => error(format!(
+                "{} replicates to Azure site {}: Site Recovery keeps the replica in Azure's own disks, so it names no storage ({})",
+                r.vm, site.id, st.id
+            )),
+            (Target::Broker(c), Some(st)) if st.kind == super::StorageKind::Local => {
+                error(format!(
+                    "{}'s replica on cluster {} is on {}, one node's local disk: a broker moves the replica between nodes, so give it shared storage",
+                    r.vm, c.id, st.id
+                ))
+            }
+            _ => {}
+        }
+        if let Target::Azure(site) = target {
+            if !d.switches.iter().any(|x| x.site.as_ref() == Some(&site.id)) {
+                out.push((
+                    subjects.clone(),
+                    format!(
+                        "{} replicates to Azure site {}, which has no virtual network (a switch in it, cabled to your site): replication cannot get there",
+                        r.vm, site.id
+                    ),
+                    false,
+                ));
+            }
+            continue;
         }
         if r.replica_storage(d).is_none() {
             error(match &r.storage {
@@ -433,11 +527,20 @@ fn check_replicas(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
                     r.vm
                 ),
                 None => format!(
-                    "{}'s replica server {} has no local disk for the replica: give it one, or name the replica's storage",
-                    r.vm, r.to
+                    "{}'s replica server {} has no {} for the replica: give it one, or name the replica's storage",
+                    r.vm,
+                    r.to,
+                    if matches!(target, Target::Broker(_)) {
+                        "shared storage in its site"
+                    } else {
+                        "local disk"
+                    }
                 ),
             });
         }
+        let Target::Host(to) = target else {
+            continue;
+        };
         if vm.hosts.contains(&to.id) {
             error(format!(
                 "{}'s replica server {} is one of the hosts it runs on: a replica must be elsewhere",

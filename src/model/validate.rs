@@ -137,6 +137,15 @@ fn check_design(d: &Design, version: Version, r: &mut Report) {
                 ),
             );
         }
+        if let Some(site) = h.site.as_deref().and_then(|s| d.azure_site(s)) {
+            r.error(
+                &[&h.id],
+                format!(
+                    "host {} is in {}, an Azure site: Azure holds no Hyper-V hosts of yours (Site Recovery creates Azure VMs there at failover)",
+                    h.id, site.id
+                ),
+            );
+        }
         if h.memory_gb == 0 || h.cpu_cores == 0 {
             r.error(
                 &[&h.id],
@@ -162,6 +171,14 @@ fn check_design(d: &Design, version: Version, r: &mut Report) {
             r.error(
                 &[&s.id],
                 format!("switch {} is in a site that does not exist", s.id),
+            );
+        }
+        if s.kind != SwitchKind::External
+            && s.site.as_deref().is_some_and(|x| d.azure_site(x).is_some())
+        {
+            r.error(
+                &[&s.id],
+                format!("switch {} is in an Azure site: there a switch stands for an Azure virtual network, which is external", s.id),
             );
         }
     }

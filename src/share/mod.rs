@@ -31,7 +31,7 @@ pub use check::{MAX_COORD, MAX_FAULTS, MAX_TEXT_CHARS, MAX_TIME_MS, check};
 use std::fmt;
 
 /// The wire version this build writes. Older versions stay readable forever (golden links).
-pub const LINK_VERSION: u32 = 7;
+pub const LINK_VERSION: u32 = 8;
 /// Longest fragment read: far above any real design, far below what could slow a page.
 pub const MAX_LINK_CHARS: usize = 100_000;
 /// Longest link the page offers without a warning: some chat apps and mail clients cut longer.

@@ -361,8 +361,9 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     #[cfg(feature = "simulate")]
     if version >= 6 {
         let s = &shared.scenario;
-        let has =
-            !s.recovery.is_empty() || s.design.links.iter().any(|l| l.bandwidth_mbps.is_some());
+        let has = !s.recovery.is_empty()
+            || s.design.links.iter().any(|l| l.bandwidth_mbps.is_some())
+            || s.design.sites.iter().any(|x| !x.kind.is_on_premises());
         if p.more_nums(has) {
             added_in_v6(p, shared, version)?;
         }
@@ -372,7 +373,7 @@ fn walk<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
 
 #[cfg(feature = "simulate")]
 /// Link version 6: WAN bandwidths and Hyper-V Replica relationships (issue 15); version 7
-/// adds backup jobs after them.
+/// adds backup jobs and recovery plans after them, version 8 the sites' kinds (Azure).
 fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
     let s = &mut shared.scenario;
     // Few cables have a bandwidth: the list of those that do (index, Mbit/s).
@@ -423,6 +424,12 @@ fn added_in_v6<P: Pass>(p: &mut P, shared: &mut Shared, version: u32) -> R {
         })?;
         backups(p, &mut s.recovery.backups)?;
         plans(p, &mut s.recovery.plans)?;
+    }
+    if version >= 8 {
+        use crate::model::SiteKind::{Azure, OnPremises};
+        col(p, &mut s.design.sites, |p, x| {
+            choice(p, &mut x.kind, &[OnPremises, Azure], "site kind")
+        })?;
     }
     Ok(())
 }

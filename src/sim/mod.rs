@@ -352,6 +352,9 @@ impl Engine {
         if !errors.is_empty() {
             return Err(errors);
         }
+        // Azure's compute stands in as a host of the engine's own (see `replication::azure`).
+        let with_azure = replication::azure::with_azure_compute(scenario);
+        let scenario = with_azure.as_ref().unwrap_or(scenario);
         let net = Net::new(&scenario.design);
         let health = Health::new(&net);
         let reach = Reach::new(&net, &health);

@@ -512,10 +512,15 @@ impl Engine {
             return (hosts, format!("no node of {} is up to run it", c.name));
         }
         let switches: Vec<&str> = spec.nics.iter().map(|n| n.switch.as_str()).collect();
+        // A replica failed over to this cluster has the replica site's settings, not the
+        // switches and owners its design gives for home (a modelling choice).
+        let away = !c.members.iter().any(
+            |m| matches!(m, Member::Host(h) if spec.hosts.iter().any(|x| x == self.host_id(*h))),
+        );
         let steps: [(&dyn Fn(usize) -> bool, String); 5] = [
             (
                 &|h| {
-                    spec.possible_owners.is_empty()
+                    away || spec.possible_owners.is_empty()
                         || spec.possible_owners.iter().any(|p| p == self.host_id(h))
                 },
                 format!(
@@ -529,7 +534,7 @@ impl Engine {
             ),
             (
                 // Hyper-V starts a VM only where every one of its virtual switches exists.
-                &|h| switches.iter().all(|sw| self.net.host_has_switch(h, sw)),
+                &|h| away || switches.iter().all(|sw| self.net.host_has_switch(h, sw)),
                 format!(
                     "no surviving node has its virtual switch {}",
                     switches.join(" and ")

@@ -307,6 +307,11 @@ impl Gen {
             .map(|_| Site {
                 id: self.id("site"),
                 name: self.text(),
+                kind: if self.chance(0.2) {
+                    SiteKind::Azure
+                } else {
+                    SiteKind::OnPremises
+                },
             })
             .collect();
         d.hosts = (0..self.n(max))

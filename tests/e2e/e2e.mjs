@@ -234,7 +234,7 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   const clipboard = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => String(e));
   check('Copy link puts the link on the clipboard and in the address bar', clipboard === linkA && page.url() === linkA, `${clipboard.slice(0, 60)} / ${page.url().slice(0, 60)}`);
   const fragment = linkA.split('#')[1] || '';
-  check('the share link holds the scenario in the fragment, under 400 characters', fragment.startsWith('v7.') && fragment.length < 400, `${fragment.length}`);
+  check('the share link holds the scenario in the fragment, under 400 characters', fragment.startsWith('v8.') && fragment.length < 400, `${fragment.length}`);
   const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
   const file = JSON.parse(fs.readFileSync(await json.path(), 'utf8'));
   check('export: the scenario as a JSON file', json.suggestedFilename() === 'quorum-two-nodes-no-witness.json' && file.name === 'Quorum: two nodes, no witness', json.suggestedFilename());

@@ -150,7 +150,7 @@ impl Engine {
     }
 
     /// The host failover cluster with this id.
-    fn host_cluster(&self, id: &str) -> Option<usize> {
+    pub(in crate::sim) fn host_cluster(&self, id: &str) -> Option<usize> {
         self.clusters.iter().position(|c| !c.guest && c.id == id)
     }
 

@@ -7,6 +7,8 @@
 //! Its own state (`Replication`) and timers (`Ev::ReplicaCycle`, `Ev::ReplicaSent`); it reads
 //! the engine's VMs and network and changes nothing else.
 
+pub(super) mod azure;
+mod broker;
 mod test_failover;
 
 use super::state::VmState;
@@ -74,6 +76,10 @@ pub(super) struct Link {
     keep_hourly: usize,
     health: ReplicaHealth,
     token: u32,
+    /// The replica cluster whose Replica Broker places the replica on a node.
+    broker: Option<usize>,
+    /// Site Recovery to Azure: retries back off, and a planned failover does not reverse.
+    azure: bool,
 }
 
 impl Link {
@@ -117,7 +123,13 @@ impl Engine {
     pub(super) fn init_replication(&mut self) {
         let replicas = self.scenario.recovery.replicas.clone();
         for r in &replicas {
-            let (Some(vm), Some(&to)) = (self.vm_index(&r.vm), self.net.hosts.get(&r.to)) else {
+            // A cluster's broker places the replica on a node; Azure's compute has the site's id.
+            let broker = self.host_cluster(&r.to);
+            let to = match broker {
+                Some(ci) => self.broker_node(ci),
+                None => self.net.hosts.get(&r.to).copied(),
+            };
+            let (Some(vm), Some(to)) = (self.vm_index(&r.vm), to) else {
                 continue; // validation reports it
             };
             let every_ms = u64::from(r.every_s) * 1000;
@@ -136,9 +148,11 @@ impl Engine {
                 interval_from: 0,
                 disk_mb: u64::from(r.disk_gb) * 1024,
                 resync: false,
-                storage: r
-                    .replica_storage(&self.scenario.design)
-                    .and_then(|id| self.net.storage.get(id).copied()),
+                storage: match r.to_azure(&self.scenario.design) {
+                    true => self.net.storage.get(&azure::disks_id(&r.to)).copied(),
+                    false => (r.replica_storage(&self.scenario.design))
+                        .and_then(|id| self.net.storage.get(id).copied()),
+                },
                 planned: false,
                 stopped: false,
                 old_primary: None,
@@ -147,6 +161,8 @@ impl Engine {
                 keep_hourly: r.hourly_points as usize,
                 health: ReplicaHealth::Normal,
                 token: 0,
+                broker,
+                azure: r.to_azure(&self.scenario.design),
             };
             let i = self.replication.links.len();
             self.replication.links.push(link);
@@ -179,26 +195,30 @@ impl Engine {
     /// A replication cycle: send what the VM wrote since the replica's point, or say why not.
     pub(super) fn replica_cycle(&mut self, i: usize) {
         let now = self.now;
+        self.broker_keeps(i);
         let l = &mut self.replication.links[i];
         let every = l.every_ms;
         if now - l.interval_from >= MONITORING_INTERVAL_MS {
             (l.interval_from, l.cycles, l.missed_in_interval) = (now, 0, 0);
         }
         l.cycles += 1;
-        self.schedule(now + every, Ev::ReplicaCycle { link: i });
         let l = &self.replication.links[i];
         if l.stopped {
+            self.schedule(now + every, Ev::ReplicaCycle { link: i });
             return;
         }
         let v = &self.vms[l.vm];
+        let running = matches!(v.state, VmState::Running | VmState::Migrating { .. });
+        let network_error =
+            l.sending.is_none() && running && !self.reach.hosts_connected(v.host, l.to);
         let why_not = if let Some((since, _)) = l.sending {
             Some(format!(
                 "the changes of the cycle that started at {} are still on their way",
                 fmt_ms(since)
             ))
-        } else if !matches!(v.state, VmState::Running | VmState::Migrating { .. }) {
+        } else if !running {
             Some(format!("{} is not running on its primary", v.id))
-        } else if !self.reach.hosts_connected(v.host, l.to) {
+        } else if network_error {
             Some(format!(
                 "{} cannot reach the replica server {}",
                 self.host_id(v.host),
@@ -207,6 +227,13 @@ impl Engine {
         } else {
             None
         };
+        // Site Recovery retries a network error with a back-off; Hyper-V Replica every cycle.
+        let next = if l.azure && network_error {
+            azure::retry_after_ms(l.missed + 1)
+        } else {
+            every
+        };
+        self.schedule(now + next, Ev::ReplicaCycle { link: i });
         match why_not {
             Some(why) => self.replica_missed(i, &why),
             None => self.replica_send(i),
@@ -246,6 +273,7 @@ impl Engine {
     pub(super) fn replication_paths_changed(&mut self) {
         for i in 0..self.replication.links.len() {
             self.test_lost_with_server(i);
+            self.broker_keeps(i);
             let l = &self.replication.links[i];
             if l.sending.is_none() || self.reach.hosts_connected(self.vms[l.vm].host, l.to) {
                 continue;
@@ -480,10 +508,12 @@ impl Engine {
                 fmt_ms(down_at)
             ),
         );
+        let cluster = self.replication.links[i].broker;
         self.start_replica(
             v,
             to,
             storage,
+            cluster,
             format!("{vm} starts from its replica on {to_id}"),
         );
     }
@@ -516,9 +546,14 @@ impl Engine {
     /// A planned failover's last changes arrived: nothing is lost; the replica starts and
     /// replication reverses (the old primary is now the replica server).
     fn planned_failover_arrived(&mut self, i: usize) {
+        if self.replication.links[i].azure {
+            return self.planned_failover_to_azure(i);
+        }
         let from = self.vms[self.replication.links[i].vm].host;
+        let broker = self.broker_of_host(from);
         let l = &mut self.replication.links[i];
         l.planned = false;
+        let replica_cluster = std::mem::replace(&mut l.broker, broker);
         let (v, to, storage) = (l.vm, l.to, l.storage);
         // Reversed: the replica's files are now on the old primary's storage.
         l.to = from;
@@ -544,14 +579,49 @@ impl Engine {
             v,
             to,
             storage,
+            replica_cluster,
             format!("{vm} starts from its replica on {to_id}"),
         );
     }
 
-    /// Boots the VM from the replica's files on the replica server.
-    fn start_replica(&mut self, v: usize, to: usize, storage: Option<usize>, why: String) {
+    /// Site Recovery's planned failover to Azure: nothing is lost, the Azure VM starts, and
+    /// replication stops; re-protecting (reversing) it is a step of its own.
+    fn planned_failover_to_azure(&mut self, i: usize) {
+        let l = &mut self.replication.links[i];
+        l.planned = false;
+        l.stopped = true;
+        l.hourly.clear();
+        let (v, to, storage) = (l.vm, l.to, l.storage);
+        l.old_primary = Some((self.vms[v].host, self.vms[v].storage));
+        let (vm, to_id) = self.replica_names(i);
+        self.emit(
+            EventKind::ReplicaFailover,
+            vec![vm.clone(), to_id.clone()],
+            format!(
+                "{vm} fails over to Azure ({to_id}), planned: its last changes arrived, nothing is lost. Site Recovery creates the Azure VM from the replica; replication stops until it is reversed (re-protected) to the old primary"
+            ),
+        );
+        self.start_replica(
+            v,
+            to,
+            storage,
+            None,
+            format!("{vm} starts as an Azure VM in {to_id}"),
+        );
+    }
+
+    /// Boots the VM from the replica's files on the replica server; on a replica cluster it
+    /// is one of the cluster's roles from then on.
+    fn start_replica(
+        &mut self,
+        v: usize,
+        to: usize,
+        storage: Option<usize>,
+        cluster: Option<usize>,
+        why: String,
+    ) {
         let vm = &mut self.vms[v];
-        vm.cluster = None;
+        vm.cluster = cluster;
         vm.pending = false;
         vm.failed = false;
         vm.storage = storage;

@@ -162,7 +162,10 @@ impl Engine {
         };
         let here = self.vms[v].host;
         let old_id = self.host_id(old).to_string();
-        if !self.vms[v].state.guest_up() || here != l.to || here == old {
+        // On a replica cluster the VM may have moved to another node since.
+        let on_replica =
+            here == l.to || (l.broker.is_some() && l.broker == self.broker_of_host(here));
+        if !self.vms[v].state.guest_up() || !on_replica || here == old {
             return self.refuse(
                 subjects,
                 format!("{vm} is not running on its replica server: start it there first"),
@@ -177,8 +180,10 @@ impl Engine {
         let bw = self.bottleneck(here, old);
         let now = self.now;
         self.end_test(i, "replication is reversed");
+        let broker = self.broker_of_host(old);
         let l = &mut self.replication.links[i];
         l.to = old;
+        l.broker = broker;
         l.hourly.clear();
         l.storage = old_storage;
         l.stopped = false;
