@@ -117,6 +117,9 @@ pub enum Command {
     /// Makes the scenario a lesson, changes its lesson, or removes it (`None`).
     #[cfg(feature = "simulate")]
     SetLesson(Option<crate::model::lesson::Lesson>),
+    /// Replaces the disaster recovery (replicas, backup jobs, recovery plans) with an edited one.
+    #[cfg(feature = "simulate")]
+    SetRecovery(crate::model::recovery::Recovery),
 }
 
 impl Command {
@@ -162,6 +165,8 @@ impl Command {
             Command::SetTarget { .. } => "set availability target".into(),
             #[cfg(feature = "simulate")]
             Command::SetLesson(_) => "edit the lesson".into(),
+            #[cfg(feature = "simulate")]
+            Command::SetRecovery(_) => "edit disaster recovery".into(),
         }
     }
 
@@ -200,6 +205,8 @@ impl Command {
                 // The numbers of a deleted component go with it.
                 #[cfg(feature = "simulate")]
                 s.reliability.rates.retain(|r| !ids.contains(&r.id));
+                #[cfg(feature = "simulate")]
+                s.recovery.forget(&ids);
                 Ok(Some(Vec::new()))
             }
             Command::Duplicate { ids } => duplicate(d, &ids).map(Some),
@@ -386,6 +393,11 @@ impl Command {
                     return Err("a lesson needs a title".into());
                 }
                 s.lesson = lesson;
+                Ok(None)
+            }
+            #[cfg(feature = "simulate")]
+            Command::SetRecovery(recovery) => {
+                s.recovery = recovery;
                 Ok(None)
             }
         }

@@ -321,10 +321,13 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
     }
     // Paths and moves start from a host's title bar: known for every host before any row.
     let header = |p: Pos| (p.x as f64 + HOST_W as f64 / 2.0, p.y as f64 + 18.0);
-    for host in &d.hosts {
+    // Azure's compute follows the design's hosts, as in the engine: failed-over VMs run there.
+    let hosts: Vec<crate::model::Host> = d.hosts.iter().cloned().chain(d.azure_compute()).collect();
+    let azure_from = d.hosts.len();
+    for host in &hosts {
         centers.insert(host.id.clone(), header(host.at.unwrap_or_default()));
     }
-    for (h, host) in d.hosts.iter().enumerate() {
+    for (h, host) in hosts.iter().enumerate() {
         let view = snap.hosts.get(h);
         let p = host.at.unwrap_or_default();
         let (x, y) = (p.x as f64, p.y as f64);
@@ -447,7 +450,11 @@ pub fn live(d: &Design, snap: &Snapshot, rows_per_host: usize) -> Live {
             },
             cpu_pct: view.map_or(0, |v| v.cpu_pct),
             memory_pct: (used * 100 / u64::from(host.memory_gb.max(1))).min(100) as u32,
-            memory_text: format!("{used}/{} GB", host.memory_gb),
+            memory_text: if h >= azure_from {
+                format!("{used} GB in Azure VMs")
+            } else {
+                format!("{used}/{} GB", host.memory_gb)
+            },
             missed: missed_of.get(host.id.as_str()).copied(),
             counts: compact.then(|| tally(vms.iter().copied())),
         });

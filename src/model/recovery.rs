@@ -80,6 +80,27 @@ impl Recovery {
         self.replicas.is_empty() && self.backups.is_empty() && self.plans.is_empty()
     }
 
+    /// Deleted components leave it: their replicas, their places in backup jobs and plans, and
+    /// the jobs and groups that are left empty.
+    pub fn forget(&mut self, ids: &[Id]) {
+        let gone = |r: &Id| ids.iter().any(|id| r == id || r.split('#').next() == Some(id));
+        self.replicas.retain(|r| !gone(&r.vm) && !gone(&r.to));
+        for r in &mut self.replicas {
+            r.storage = r.storage.take().filter(|st| !gone(st));
+        }
+        for b in &mut self.backups {
+            b.vms.retain(|v| !gone(v));
+        }
+        self.backups.retain(|b| !b.vms.is_empty() && !gone(&b.to));
+        for p in &mut self.plans {
+            for g in &mut p.groups {
+                g.vms.retain(|v| !gone(v));
+            }
+            p.groups.retain(|g| !g.vms.is_empty());
+        }
+        self.plans.retain(|p| !p.groups.is_empty());
+    }
+
     /// The disk (GB) and write rate (MB/min) of a VM: its replica's, or the defaults.
     pub fn disk_of(&self, vm: &str) -> (u32, u32) {
         let entry = |r: &str| r.split('#').next().map(str::to_string);
@@ -230,6 +251,40 @@ impl Replica {
         d.azure_site(&self.to).is_some()
     }
 }
+
+/// Azure's compute stands in as a host of its own in each Azure site: failed-over VMs run
+/// there (the engine) and are drawn there (the live canvas), below the site's virtual networks.
+#[cfg(feature = "simulate")]
+impl super::Design {
+    pub fn azure_compute(&self) -> Vec<super::Host> {
+        let azure = self.sites.iter().filter(|s| s.kind == super::SiteKind::Azure);
+        azure
+            .map(|site| {
+                let inside = (self.switches.iter().filter(|x| x.site.as_ref() == Some(&site.id)))
+                    .filter_map(|x| x.at);
+                let below = inside.fold(None, |acc: Option<super::Pos>, p| match acc {
+                    Some(a) => Some(super::Pos { x: a.x.min(p.x), y: a.y.max(p.y) }),
+                    None => Some(p),
+                });
+                super::Host {
+                    id: site.id.clone(),
+                    name: format!("{} VMs", super::display_name(&site.name, &site.id)),
+                    site: Some(site.id.clone()),
+                    cpu_cores: AZURE_CORES,
+                    memory_gb: AZURE_MEMORY_GB,
+                    guarded: true,
+                    at: below.map(|p| super::Pos { x: p.x, y: p.y + 90 }),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Azure has room for every VM that fails over to it (a modelling choice).
+#[cfg(feature = "simulate")]
+pub const AZURE_CORES: u32 = 1 << 16;
+#[cfg(feature = "simulate")]
+pub const AZURE_MEMORY_GB: u32 = 1 << 20;
 
 /// A replica's destination.
 #[cfg(feature = "simulate")]

@@ -976,13 +976,27 @@ fn Regions(ui: Ui, items: Memo<Vec<Item>>) -> impl IntoView {
                             site.is_some_and(|x| x.as_deref() == Some(s.id.as_str()))
                         })
                         .map(|i| i.rect);
+                    let azure = s.kind == crate::model::SiteKind::Azure;
+                    // In Azure, the box where its failed-over VMs run (see `live`).
+                    #[cfg(feature = "simulate")]
+                    let inside = inside.chain(d.azure_compute().into_iter().filter(|h| h.id == s.id).filter_map(|h| h.at).map(|p| Rect {
+                        x: p.x as f64,
+                        y: p.y as f64,
+                        w: crate::editor::layout::HOST_W as f64,
+                        h: 110.0,
+                    }));
                     let r = scene::union(inside)?;
                     let r = Rect { x: r.x - 34.0, y: r.y - 62.0, w: r.w + 68.0, h: r.h + 96.0 };
+                    let (glyph, label) = if azure {
+                        ("#i-cloud", format!("Azure · {}", display_name(&s.name, &s.id)))
+                    } else {
+                        ("#i-site", format!("Site {}", display_name(&s.name, &s.id)))
+                    };
                     Some(view! {
-                        <g class="site" data-testid=format!("site-{}", s.id)>
+                        <g class="site" class:azure=azure data-testid=format!("site-{}", s.id)>
                             <rect class="region" x=r.x y=r.y width=r.w height=r.h rx="18"/>
-                            <use class="glyph" href="#i-site" x=r.x + 12.0 y=r.y + 9.0 width="18" height="18"/>
-                            <text class="site-label" x=r.x + 36.0 y=r.y + 24.0>{format!("Site {}", display_name(&s.name, &s.id))}</text>
+                            <use class="glyph" href=glyph x=r.x + 12.0 y=r.y + 9.0 width="18" height="18"/>
+                            <text class="site-label" x=r.x + 36.0 y=r.y + 24.0>{label}</text>
                         </g>
                     })
                 })

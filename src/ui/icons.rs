@@ -55,6 +55,10 @@ const SYMBOLS: &[(&str, &str)] = &[
         r#"<path d="M4 21V7l8-4 8 4v14"/><path d="M2 21h20M9.5 21v-5h5v5"/><path d="M8 10h1M12 10h1M16 10h-1M8 13h1M16 13h-1"/>"#,
     ),
     (
+        "i-cloud",
+        r#"<path d="M7 19h10.5a4.5 4.5 0 0 0 .6-8.96A6 6 0 0 0 6.4 9.2 5 5 0 0 0 7 19z"/>"#,
+    ),
+    (
         "i-cluster",
         r#"<circle cx="6" cy="6" r="2.6"/><circle cx="18" cy="6" r="2.6"/><circle cx="12" cy="18" r="2.6"/><path d="M8.6 6h6.8M7.3 8.3l3.4 7.4M16.7 8.3l-3.4 7.4"/>"#,
     ),

@@ -5,54 +5,35 @@
 //! replication path, its bandwidth and a region's loss (a site failure) work as for any site.
 //! Its managed disks, where the replicas are kept, stand in as that host's local storage.
 
-use crate::model::{Host, Link, Scenario, SiteKind, Storage, StorageKind};
-
-/// Azure's compute has room for every VM that fails over to it (a modelling choice).
-const AZURE_CORES: u32 = 1 << 16;
-const AZURE_MEMORY_GB: u32 = 1 << 20;
+use crate::model::{Link, Scenario, Storage, StorageKind};
 
 /// The scenario with Azure's compute added, or `None` when it has no Azure site.
 pub(in crate::sim) fn with_azure_compute(s: &Scenario) -> Option<Scenario> {
-    let azure: Vec<_> = (s.design.sites.iter())
-        .filter(|x| x.kind == SiteKind::Azure)
-        .cloned()
-        .collect();
-    if azure.is_empty() {
+    let compute = s.design.azure_compute();
+    if compute.is_empty() {
         return None;
     }
     let mut s = s.clone();
     let d = &mut s.design;
-    for site in azure {
-        let name = if site.name.is_empty() {
-            format!("{} (Azure)", site.id)
-        } else {
-            site.name.clone()
-        };
-        d.hosts.push(Host {
-            id: site.id.clone(),
-            name,
-            site: Some(site.id.clone()),
-            cpu_cores: AZURE_CORES,
-            memory_gb: AZURE_MEMORY_GB,
-            guarded: true,
-            at: None,
-        });
+    for host in compute {
+        let site = host.id.clone();
         d.storage.push(Storage {
-            id: disks_id(&site.id),
-            name: format!("{} managed disks", site.id),
+            id: disks_id(&site),
+            name: format!("{site} managed disks"),
             kind: StorageKind::Local,
-            host: Some(site.id.clone()),
-            site: Some(site.id.clone()),
+            host: Some(site.clone()),
+            site: Some(site.clone()),
             at: None,
         });
         let vnets: Vec<String> = (d.switches.iter())
-            .filter(|x| x.site.as_ref() == Some(&site.id))
+            .filter(|x| x.site.as_ref() == Some(&site))
             .map(|x| x.id.clone())
             .collect();
+        d.hosts.push(host);
         for vnet in vnets {
             d.links.push(Link {
-                id: format!("{}~{vnet}", site.id),
-                a: site.id.clone(),
+                id: format!("{site}~{vnet}"),
+                a: site.clone(),
                 b: vnet,
                 ..Link::default()
             });
@@ -61,15 +42,15 @@ pub(in crate::sim) fn with_azure_compute(s: &Scenario) -> Option<Scenario> {
     Some(s)
 }
 
+/// The id of an Azure site's managed disks, where Site Recovery keeps its replicas.
+pub(in crate::sim) fn disks_id(site: &str) -> String {
+    format!("{site}~disks")
+}
+
 /// Site Recovery retries a network error after 1, 2, 4, 8 and 10 minutes, then every 30
 /// ("Hyper-V to Azure replication architecture"): the delay after the `n`th miss in a row.
 pub(super) fn retry_after_ms(n: u32) -> u64 {
     const BACK_OFF_MIN: [u64; 5] = [1, 2, 4, 8, 10];
     let min = BACK_OFF_MIN.get(n as usize - 1).copied().unwrap_or(30);
     min * 60_000
-}
-
-/// The id of an Azure site's managed disks, where Site Recovery keeps its replicas.
-pub(in crate::sim) fn disks_id(site: &str) -> String {
-    format!("{site}~disks")
 }

@@ -376,7 +376,16 @@ const CLIENTS: &[Field] = &[
     ),
 ];
 
-const SITE_FIELDS: &[Field] = &[NAME];
+const SITE_FIELDS: &[Field] = &[
+    NAME,
+    Field {
+        key: "kind",
+        label: "Where",
+        control: Control::OptChoice(&[("azure", "Azure (a Site Recovery target)")]),
+        default: "on premises",
+        advanced: false,
+    },
+];
 
 const SETTINGS: &[Field] = &{
     let hb = heartbeat!("heartbeat.");

@@ -5,6 +5,7 @@
 mod controls;
 mod fields;
 mod lists;
+mod protection;
 mod reliability;
 
 use super::Ui;
@@ -142,9 +143,11 @@ fn one(ui: Ui, d: &Design, s: &Settings, rel: &Reliability, id: &str) -> AnyView
         .collect();
     let actions = group_actions(ui, d, &[id.to_string()]);
     let rates = reliability::section(ui, kind, id, rel);
+    let protection = (kind == Kind::Vm).then(|| protection::section(ui, d, id));
     view! {
         {heading(kind, Some(id.to_string()))}
         {sections(kind, list, s, &cx)}
+        {protection}
         {rates}
         {actions}
     }
@@ -271,6 +274,7 @@ fn settings(ui: Ui, d: &Design, s: &Settings, about: String) -> AnyView {
         <p class="about" data-testid="scenario-about">{about}</p>
         <p class="hint">"Select a component to edit it. These settings apply to every cluster."</p>
         {sections(Kind::Settings, list, s, &cx)}
+        {protection::plans(ui)}
         <h2>"Clusters"</h2>
         <ul class="cluster-list">
             {clusters.into_iter().map(|(id, label)| view! {
