@@ -14,7 +14,7 @@ macro_rules! samples {
     };
 }
 
-pub const SAMPLES: [Sample; 24] = samples![
+pub const SAMPLES: [Sample; 25] = samples![
     "web-app-db",
     "host-cluster",
     "guest-cluster",
@@ -31,6 +31,7 @@ pub const SAMPLES: [Sample; 24] = samples![
     "quorum-four-nodes-witness",
     "lesson-quorum-witness",
     "replica-site-loss",
+    "replica-to-azure",
     "ransomware-restore",
     "stretched-vs-replica",
     "live-vs-quick",

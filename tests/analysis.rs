@@ -389,7 +389,7 @@ fn the_gallery_samples_analyses_are_pinned_row_by_row() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 22);
+    assert_eq!(checked, 23);
 }
 
 /// A design with replicas and backups gets the disasters they answer, each recovered by the

@@ -365,3 +365,82 @@ async fn sites_are_labelled_regions_around_what_is_in_them_and_follow_the_inspec
     assert!(!exists("site-pdx"));
     assert!(exists("site-sea"));
 }
+
+fn recovery(ui: &Ui) -> clusterlab::model::recovery::Recovery {
+    ui.editor.with_untracked(|e| e.scenario().recovery.clone())
+}
+
+/// The first real option of a select (after its "none" entry).
+fn first_option(testid: &str) -> String {
+    let select: HtmlSelectElement = find(testid).unchecked_into();
+    (0..select.length())
+        .filter_map(|i| select.item(i))
+        .map(|o| o.unchecked_into::<web_sys::HtmlOptionElement>().value())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| panic!("{testid} offers something: {}", select.outer_html()))
+}
+
+#[wasm_bindgen_test]
+async fn a_vms_replica_backups_and_recovery_plans_are_edited_from_the_inspector() {
+    let (ui, _root) = fresh_app().await;
+    select(&ui, "db").await;
+    // Replicate db to a host it does not run on, every 30 s, keeping 4 hourly points.
+    let to = first_option("replica-to");
+    assert!(
+        !vm(&ui, "db").hosts.contains(&to),
+        "{to} is not db's own host"
+    );
+    choose("replica-to", &to).await;
+    let r = recovery(&ui).replicas;
+    assert_eq!(
+        (r.len(), r[0].vm.as_str(), r[0].to.as_str(), r[0].every_s),
+        (1, "db", to.as_str(), 300)
+    );
+    choose("replica-every", "30").await;
+    type_in("replica-points", "4").await;
+    let r = &recovery(&ui).replicas[0];
+    assert_eq!((r.every_s, r.hourly_points), (30, 4));
+    // 25 points are refused and change nothing.
+    type_in("replica-points", "25").await;
+    assert_eq!(recovery(&ui).replicas[0].hourly_points, 4);
+    // A nightly backup job, made immutable; each edit one undo step.
+    let repo = first_option("backup-to");
+    choose("backup-to", &repo).await;
+    let b = &recovery(&ui).backups[0];
+    assert_eq!(
+        (
+            b.vms.clone(),
+            b.to.clone(),
+            b.every_h,
+            b.keep_days,
+            b.immutable
+        ),
+        (vec!["db".to_string()], repo.clone(), 24, 7, false)
+    );
+    find("backup-immutable")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    settle().await;
+    assert!(recovery(&ui).backups[0].immutable);
+    undo().await;
+    assert!(!recovery(&ui).backups[0].immutable);
+    // With nothing selected, a recovery plan of the replicated VMs.
+    ui.select(Vec::new());
+    settle().await;
+    click("[data-testid=\"add-plan\"]").await;
+    let p = &recovery(&ui).plans[0];
+    assert_eq!(
+        (p.id.as_str(), p.groups.len(), p.groups[0].vms.clone()),
+        ("plan-1", 1, vec!["db".to_string()])
+    );
+    // Not replicated any more: the replica goes; deleting db takes it out of the rest.
+    select(&ui, "db").await;
+    choose("replica-to", "").await;
+    assert!(recovery(&ui).replicas.is_empty());
+    ui.apply(clusterlab::editor::Command::Delete {
+        ids: vec!["db".into()],
+    });
+    settle().await;
+    let r = recovery(&ui);
+    assert!(r.backups.is_empty() && r.plans.is_empty(), "{r:?}");
+}

@@ -83,7 +83,10 @@ impl Recovery {
     /// Deleted components leave it: their replicas, their places in backup jobs and plans, and
     /// the jobs and groups that are left empty.
     pub fn forget(&mut self, ids: &[Id]) {
-        let gone = |r: &Id| ids.iter().any(|id| r == id || r.split('#').next() == Some(id));
+        let gone = |r: &Id| {
+            ids.iter()
+                .any(|id| r == id || r.split('#').next() == Some(id))
+        };
         self.replicas.retain(|r| !gone(&r.vm) && !gone(&r.to));
         for r in &mut self.replicas {
             r.storage = r.storage.take().filter(|st| !gone(st));
@@ -257,13 +260,22 @@ impl Replica {
 #[cfg(feature = "simulate")]
 impl super::Design {
     pub fn azure_compute(&self) -> Vec<super::Host> {
-        let azure = self.sites.iter().filter(|s| s.kind == super::SiteKind::Azure);
+        let azure = self
+            .sites
+            .iter()
+            .filter(|s| s.kind == super::SiteKind::Azure);
         azure
             .map(|site| {
-                let inside = (self.switches.iter().filter(|x| x.site.as_ref() == Some(&site.id)))
-                    .filter_map(|x| x.at);
+                let inside = (self
+                    .switches
+                    .iter()
+                    .filter(|x| x.site.as_ref() == Some(&site.id)))
+                .filter_map(|x| x.at);
                 let below = inside.fold(None, |acc: Option<super::Pos>, p| match acc {
-                    Some(a) => Some(super::Pos { x: a.x.min(p.x), y: a.y.max(p.y) }),
+                    Some(a) => Some(super::Pos {
+                        x: a.x.min(p.x),
+                        y: a.y.max(p.y),
+                    }),
                     None => Some(p),
                 });
                 super::Host {
@@ -273,7 +285,10 @@ impl super::Design {
                     cpu_cores: AZURE_CORES,
                     memory_gb: AZURE_MEMORY_GB,
                     guarded: true,
-                    at: below.map(|p| super::Pos { x: p.x, y: p.y + 90 }),
+                    at: below.map(|p| super::Pos {
+                        x: p.x,
+                        y: p.y + 90,
+                    }),
                 }
             })
             .collect()

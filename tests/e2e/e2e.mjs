@@ -209,7 +209,7 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   const gallery = await page.waitForSelector('[data-testid="gallery"]', { timeout: 20000 }).then(() => true, () => false);
   check('Open fetches the whole app and shows the gallery', gallery);
   const samples = await page.$$('[data-testid^="sample-"]');
-  check('the gallery offers 24 samples, each with what to try', samples.length === 24, `${samples.length}`);
+  check('the gallery offers 25 samples, each with what to try', samples.length === 25, `${samples.length}`);
   await page.click('[data-testid="sample-local-storage"]');
   await page.click('[data-testid="share"]');
   const linkB = await page.inputValue('[data-testid="share-link"]');

@@ -211,6 +211,12 @@ impl Engine {
         let running = matches!(v.state, VmState::Running | VmState::Migrating { .. });
         let network_error =
             l.sending.is_none() && running && !self.reach.hosts_connected(v.host, l.to);
+        // Site Recovery retries a network error with a back-off; Hyper-V Replica every cycle.
+        let next = if l.azure && network_error {
+            azure::retry_after_ms(l.missed + 1)
+        } else {
+            every
+        };
         let why_not = if let Some((since, _)) = l.sending {
             Some(format!(
                 "the changes of the cycle that started at {} are still on their way",
@@ -218,6 +224,13 @@ impl Engine {
             ))
         } else if !running {
             Some(format!("{} is not running on its primary", v.id))
+        } else if network_error && l.azure {
+            Some(format!(
+                "{} cannot reach Azure ({}); Site Recovery retries in {}",
+                self.host_id(v.host),
+                self.host_id(l.to),
+                fmt_ms(next)
+            ))
         } else if network_error {
             Some(format!(
                 "{} cannot reach the replica server {}",
@@ -226,12 +239,6 @@ impl Engine {
             ))
         } else {
             None
-        };
-        // Site Recovery retries a network error with a back-off; Hyper-V Replica every cycle.
-        let next = if l.azure && network_error {
-            azure::retry_after_ms(l.missed + 1)
-        } else {
-            every
         };
         self.schedule(now + next, Ev::ReplicaCycle { link: i });
         match why_not {

@@ -21,13 +21,30 @@ fn every_words(s: u32) -> String {
 
 /// Where a VM can be replicated to: hosts and clusters it does not run on, and Azure sites.
 fn targets(d: &Design, vm: &str) -> Vec<(String, String)> {
-    let own: Vec<&String> = (d.vms.iter().find(|v| v.id == vm)).map_or(Vec::new(), |v| v.hosts.iter().collect());
-    let hosts = (d.hosts.iter().filter(|h| !own.contains(&&h.id)))
-        .map(|h| (h.id.clone(), format!("{} (host)", display_name(&h.name, &h.id))));
-    let clusters = (d.clusters.iter().filter(|c| !c.nodes.iter().any(|n| own.contains(&n))))
-        .map(|c| (c.id.clone(), format!("{} (cluster, Replica Broker)", display_name(&c.name, &c.id))));
-    let azure = (d.sites.iter().filter(|s| s.kind == SiteKind::Azure))
-        .map(|s| (s.id.clone(), format!("{} (Azure Site Recovery)", display_name(&s.name, &s.id))));
+    let own: Vec<&String> =
+        (d.vms.iter().find(|v| v.id == vm)).map_or(Vec::new(), |v| v.hosts.iter().collect());
+    let hosts = (d.hosts.iter().filter(|h| !own.contains(&&h.id))).map(|h| {
+        (
+            h.id.clone(),
+            format!("{} (host)", display_name(&h.name, &h.id)),
+        )
+    });
+    let clusters = (d
+        .clusters
+        .iter()
+        .filter(|c| !c.nodes.iter().any(|n| own.contains(&n))))
+    .map(|c| {
+        (
+            c.id.clone(),
+            format!("{} (cluster, Replica Broker)", display_name(&c.name, &c.id)),
+        )
+    });
+    let azure = (d.sites.iter().filter(|s| s.kind == SiteKind::Azure)).map(|s| {
+        (
+            s.id.clone(),
+            format!("{} (Azure Site Recovery)", display_name(&s.name, &s.id)),
+        )
+    });
     hosts.chain(clusters).chain(azure).collect()
 }
 
@@ -150,18 +167,20 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
         if to.is_empty() {
             return;
         }
-        change(ui, |r: &mut Recovery| match r.backups.iter_mut().find(|b| b.to == to) {
-            Some(b) => b.vms.push(v3.clone()),
-            None => r.backups.push(Backup {
-                vms: vec![v3.clone()],
-                to: to.clone(),
-                every_h: crate::model::recovery::BACKUP_EVERY_H,
-                last_min_ago: crate::model::recovery::BACKUP_LAST_MIN_AGO,
-                keep_days: crate::model::recovery::KEEP_DAYS,
-                app_consistent: false,
-                verify: false,
-                immutable: false,
-            }),
+        change(ui, |r: &mut Recovery| {
+            match r.backups.iter_mut().find(|b| b.to == to) {
+                Some(b) => b.vms.push(v3.clone()),
+                None => r.backups.push(Backup {
+                    vms: vec![v3.clone()],
+                    to: to.clone(),
+                    every_h: crate::model::recovery::BACKUP_EVERY_H,
+                    last_min_ago: crate::model::recovery::BACKUP_LAST_MIN_AGO,
+                    keep_days: crate::model::recovery::KEEP_DAYS,
+                    app_consistent: false,
+                    verify: false,
+                    immutable: false,
+                }),
+            }
         });
     };
     view! {
@@ -189,7 +208,12 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
 
 /// One backup job of the VM: its schedule, retention and options (shared by the job's VMs).
 fn job(ui: Ui, i: usize, b: &Backup, vm: &str) -> impl IntoView + use<> {
-    let others: Vec<&str> = b.vms.iter().filter(|x| *x != vm).map(String::as_str).collect();
+    let others: Vec<&str> = b
+        .vms
+        .iter()
+        .filter(|x| *x != vm)
+        .map(String::as_str)
+        .collect();
     let shared = (!others.is_empty()).then(|| format!("Shared with {}", others.join(", ")));
     let num = move |key: &'static str, min: u32, max: u32| {
         move |ev: leptos::ev::Event| match number(&event_target_value(&ev), min, max) {
@@ -317,10 +341,17 @@ pub fn plans(ui: Ui) -> impl IntoView + use<> {
     let add_plan = move |_| {
         let vms = replicated.clone();
         change_plans(ui, |plans: &mut Vec<RecoveryPlan>| {
-            let id = (1..).map(|n| format!("plan-{n}")).find(|id| !plans.iter().any(|p| &p.id == id)).unwrap_or_default();
+            let id = (1..)
+                .map(|n| format!("plan-{n}"))
+                .find(|id| !plans.iter().any(|p| &p.id == id))
+                .unwrap_or_default();
             plans.push(RecoveryPlan {
                 id,
-                groups: vec![PlanGroup { vms: vms.clone(), delay_s: 0, manual: None }],
+                groups: vec![PlanGroup {
+                    vms: vms.clone(),
+                    delay_s: 0,
+                    manual: None,
+                }],
             });
         })
     };
