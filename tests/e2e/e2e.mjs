@@ -185,6 +185,23 @@ for (const [label, width, height] of [['desktop', 1280, 800], ['tablet', 1024, 7
   check('one app after a handover on selection, no page errors', (await sel.$$('.app')).length === 1 && selErrors.length === 0, selErrors.join(' | '));
   await sel.close();
 
+  // A VM's inspector offers its disaster recovery: replica target, then backups.
+  const dr = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await dr.goto(url);
+  await dr.waitForSelector('[data-testid="vm-db"]', { timeout: 20000 });
+  await dr.click('[data-testid="vm-db"]');
+  await dr.waitForSelector('[data-testid="protection"]', { timeout: 20000 });
+  const target = await dr.$$eval('[data-testid="replica-to"] option', (o) => o.map((x) => x.value).find((v) => v));
+  await dr.selectOption('[data-testid="replica-to"]', target);
+  await dr.waitForSelector('[data-testid="replica-every"]', { timeout: 5000 });
+  const repo = await dr.$$eval('[data-testid="backup-to"] option', (o) => o.map((x) => x.value).find((v) => v));
+  await dr.selectOption('[data-testid="backup-to"]', repo);
+  await dr.waitForSelector(`[data-testid="backup-job-${repo}"]`, { timeout: 5000 });
+  await dr.$eval('[data-testid="protection"]', (e) => e.scrollIntoView());
+  await dr.screenshot({ path: `${shots}/inspector-recovery-1280x800.png` });
+  check('a VM is replicated and backed up from its inspector', (await dr.$(`[data-testid="backup-job-${repo}"]`)) !== null && (await dr.inputValue('[data-testid="replica-every"]')) === '300' && (await dr.inputValue('[data-testid="replica-to"]')) === target && (await dr.inputValue('[data-testid="backup-to"]')) === '', `${target} ${repo} ${await dr.inputValue('[data-testid="backup-to"]')}`);
+  await dr.close();
+
   const offline = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await offline.route('**/clusterlab-full_bg.wasm*', (r) => r.fulfill({ status: 404, body: 'gone' }));
   await offline.goto(url);

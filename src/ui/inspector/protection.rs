@@ -114,13 +114,36 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
             }
         });
     };
+    let design_for_storage = d.clone();
     let settings = replica.clone().map(|rep| {
         let freqs: &[u32] = if azure { &AZURE_FREQUENCIES_S } else { &FREQUENCIES_S };
         let choices = freqs
             .iter()
             .map(|&s| view! { <option value=s.to_string() selected=s == rep.every_s>{every_words(s)}</option> })
             .collect_view();
-        let (v1, v2) = (vm_id.clone(), vm_id.clone());
+        let (v1, v2, v4) = (vm_id.clone(), vm_id.clone(), vm_id.clone());
+        let on_storage = move |ev: leptos::ev::Event| {
+            let st = event_target_value(&ev);
+            change(ui, |r: &mut Recovery| {
+                if let Some(x) = r.replicas.iter_mut().find(|x| x.vm == v4) {
+                    x.storage = (!st.is_empty()).then(|| st.clone());
+                }
+            });
+        };
+        let stores = (!azure).then(|| {
+            let now = rep.storage.clone().unwrap_or_default();
+            let list = (design_for_storage.storage.iter())
+                .map(|x| view! { <option value=x.id.clone() selected=x.id == now>{display_name(&x.name, &x.id).to_string()}</option> })
+                .collect_view();
+            view! {
+                <label>"Replica kept on"
+                    <select data-testid="replica-storage" prop:value=now.clone() on:change=on_storage>
+                        <option value="" selected=now.is_empty()>"Default"</option>
+                        {list}
+                    </select>
+                </label>
+            }
+        });
         let on_every = move |ev: leptos::ev::Event| {
             let Ok(every) = event_target_value(&ev).parse::<u32>() else { return };
             change(ui, |r: &mut Recovery| {
@@ -139,6 +162,7 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
         };
         let points_label = if azure { "Recovery points kept, hours" } else { "Additional hourly points" };
         view! {
+            {stores}
             <label>"Replication every"
                 <select data-testid="replica-every" on:change=on_every>{choices}</select>
             </label>
@@ -188,7 +212,7 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
             <summary>"Disaster recovery"</summary>
             <fieldset disabled=locked.is_some() title=locked.clone().unwrap_or_default()>
                 <label>"Replicate to"
-                    <select data-testid="replica-to" on:change=on_to>
+                    <select data-testid="replica-to" prop:value=to_now.clone() on:change=on_to>
                         <option value="" selected=to_now.is_empty()>"Not replicated"</option>
                         {options}
                     </select>
@@ -196,7 +220,7 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
                 {settings}
                 {job_rows}
                 <label>"Back up to"
-                    <select data-testid="backup-to" on:change=on_backup>
+                    <select data-testid="backup-to" prop:value="" on:change=on_backup>
                         <option value="" selected=true>"Add a backup job…"</option>
                         {repos}
                     </select>
