@@ -176,6 +176,23 @@ fn a_full_restore_copies_first_and_an_instant_recovery_boots_at_once() {
         "sql serves again on host-1, from the repository, as of its restore point of -60 min: the 70 min it wrote before the loss at 10 min is lost (RPO); it was out of service for 10.5 min (RTO)"
     );
     assert!(done[1].message.starts_with("sql's disk is on disk-1 now"));
+
+    // sql crashes just before its disk has moved, and is still booting again when it has: no
+    // word of full-speed I/O for a VM that is down.
+    let mut faults = deleted();
+    faults.push(fault(2_000_000, json!({"fault": "vm_crash", "vm": "sql"})));
+    let v = with(office(jobs()), faults, op("instant_recovery"));
+    let e = run(&scenario(v), HOUR);
+    let done = events(&e, RestoreDone, "sql");
+    assert_eq!(
+        done.last().map(|x| (x.t_ms, x.message.as_str())),
+        Some((
+            2_019_200,
+            "sql's disk is on disk-1 now (migrated to production while sql is down): it no longer depends on the repository"
+        )),
+        "{}",
+        log_text(&e)
+    );
 }
 
 /// Ransomware takes the office at 10 min. The NAS is on the office LAN: its points are

@@ -665,3 +665,45 @@ fn an_unplanned_failover_can_start_from_a_chosen_hourly_point() {
         "{problems:#?}"
     );
 }
+
+/// A planned failover whose last changes are cut off on their way does not complete: the log
+/// says so (not a missed cycle), sql stays off, and an unplanned failover from the 10 min point
+/// then loses the 100 s sql wrote before it shut down.
+#[test]
+fn a_planned_failover_cut_off_midway_says_so_and_can_go_unplanned() {
+    let mut v = with_ops(
+        two_sites(300),
+        json!([
+            {"at_ms": 700_000, "op": "planned_failover", "vm": "sql"},
+            {"at_ms": 800_000, "op": "unplanned_failover", "vm": "sql"}
+        ]),
+    );
+    add_faults(
+        &mut v,
+        vec![fault(704_000, json!({"fault": "link_cut", "link": "wan"}))],
+    );
+    let e = run(&scenario(v), 900_000);
+    let lines: Vec<(u64, &str)> = (events(&e, ReplicaFailover, "sql").iter())
+        .map(|x| (x.t_ms, x.message.as_str()))
+        .collect();
+    assert_eq!(
+        lines[0],
+        (
+            704_000,
+            "the planned failover of sql to dr-1 did not complete: the connection from host-1 broke before its last changes arrived. sql stays off on host-1: fail it over unplanned, from its point of 10 min, losing what it wrote since"
+        )
+    );
+    assert!(
+        lines[1].1.contains(
+            "what it wrote in the 100 s before its primary went down at 11.7 min is lost"
+        ),
+        "{}",
+        lines[1].1
+    );
+    assert!(
+        events(&e, ReplicationMissed, "sql")
+            .iter()
+            .all(|x| x.t_ms != 704_000)
+    );
+    assert_eq!(vm_state(&e, "sql").0, "dr-1");
+}

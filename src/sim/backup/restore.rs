@@ -273,12 +273,20 @@ impl Engine {
         if self.vms[v].storage == Some(r.repo) {
             self.vms[v].storage = Some(storage);
         }
+        // A VM that went down meanwhile has its disk moved all the same; no I/O to speak of.
+        let message = if !self.vms[v].state.guest_up() {
+            format!(
+                "{id}'s disk is on {st} now (migrated to production while {id} is down): it no longer depends on the repository"
+            )
+        } else {
+            format!(
+                "{id}'s disk is on {st} now: it no longer runs from the repository, its I/O is back to full speed (migrated to production)"
+            )
+        };
         self.emit(
             EventKind::RestoreDone,
             vec![id.clone(), st.clone()],
-            format!(
-                "{id}'s disk is on {st} now: it no longer runs from the repository, its I/O is back to full speed (migrated to production)"
-            ),
+            message,
         );
         self.check_storage(v);
         self.restore_finished(v);

@@ -292,6 +292,17 @@ impl Engine {
             if l.planned {
                 // The planned failover's last changes did not arrive: it stops, the VM is off.
                 l.planned = false;
+                let point = l.point_ms;
+                let (vm, to) = self.replica_names(i);
+                self.emit(
+                    EventKind::ReplicaFailover,
+                    vec![vm.clone(), to.clone()],
+                    format!(
+                        "the planned failover of {vm} to {to} did not complete: the connection from {from} broke before its last changes arrived. {vm} stays off on {from}: fail it over unplanned, from its point of {}, losing what it wrote since",
+                        fmt_ms(point)
+                    ),
+                );
+                continue;
             }
             self.replica_missed(
                 i,
