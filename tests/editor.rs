@@ -320,3 +320,45 @@ fn every_example_gets_a_layout_without_overlapping_hosts() {
         }
     }
 }
+
+/// Deleting a host takes its VMs' replicas, backup jobs and recovery-plan places with them
+/// (and those of the VMs left without a host): nothing of disaster recovery names them after.
+#[test]
+fn deleting_a_host_takes_its_vms_out_of_disaster_recovery() {
+    let recovery_problems = |e: &Editor| -> Vec<String> {
+        (e.scenario().validate().into_iter())
+            .map(|p| p.message)
+            .filter(|m| m.contains("replica") || m.contains("backup") || m.contains("plan"))
+            .collect()
+    };
+    let mut s = common::example("replica-site-loss");
+    s.recovery
+        .plans
+        .push(clusterlab::model::recovery::RecoveryPlan {
+            id: "p".into(),
+            groups: vec![clusterlab::model::recovery::PlanGroup {
+                vms: vec!["sql".into()],
+                delay_s: 0,
+                manual: None,
+            }],
+        });
+    let mut e = Editor::new(s);
+    e.apply(Command::Delete {
+        ids: vec!["host-1".into()],
+    })
+    .unwrap();
+    let r = &e.scenario().recovery;
+    assert!(r.replicas.is_empty() && r.plans.is_empty(), "{r:?}");
+    assert_eq!(recovery_problems(&e), Vec::<String>::new());
+
+    let s = common::example("ransomware-restore");
+    let host = s.design.vms.iter().find(|v| v.id == "sql").unwrap().hosts[0].clone();
+    let mut e = Editor::new(s);
+    e.apply(Command::Delete { ids: vec![host] }).unwrap();
+    let r = &e.scenario().recovery;
+    assert!(
+        r.backups.iter().all(|b| !b.vms.iter().any(|v| v == "sql")),
+        "{r:?}"
+    );
+    assert_eq!(recovery_problems(&e), Vec::<String>::new());
+}

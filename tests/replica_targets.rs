@@ -207,7 +207,7 @@ fn a_replica_broker_keeps_the_replica_on_a_live_node_and_the_cluster_keeps_the_v
         (moved.t_ms, moved.message.as_str()),
         (
             420_000,
-            "dr-1 is down: the Replica Broker of dr moves sql's replica to dr-2, and replication carries on there"
+            "dr-1 is no longer an active node of dr: its Replica Broker moves sql's replica to dr-2, and replication carries on there"
         )
     );
     e.run_until(1_199_999);
@@ -273,4 +273,73 @@ fn the_azure_sample_resumes_after_the_back_off_and_fails_over_to_azure() {
         f.message
     );
     assert_eq!(vm_state(&e, "sql").0, "azure");
+}
+
+/// dr-1 loses every NIC at 7 min: it is up but no longer an active node of `dr` (isolated),
+/// and the broker moves the replica to dr-2 when the next cycle comes, at 10 min.
+#[test]
+fn a_replica_broker_moves_the_replica_off_an_isolated_node() {
+    let mut v = to_cluster();
+    add_faults(
+        &mut v,
+        vec![fault(
+            420_000,
+            json!({"fault": "host_isolation", "host": "dr-1"}),
+        )],
+    );
+    let e = run(&scenario(v), 700_000);
+    let moved = (e.events().iter())
+        .find(|x| x.message.contains("Replica Broker"))
+        .expect("the broker moves the replica");
+    assert!(
+        moved
+            .message
+            .starts_with("dr-1 is no longer an active node of dr"),
+        "{}",
+        moved.message
+    );
+    assert_eq!(e.replicas()[0].to, "dr-2");
+    assert_eq!(
+        e.replicas()[0].rpo_ms,
+        700_000 - 600_000,
+        "{}",
+        log_text(&e)
+    );
+}
+
+/// Back from Azure: after a planned failover to Azure and the re-protection, replication runs
+/// from Azure to host-1 as Hyper-V Replica's would (no "cannot reach Azure"), and a planned
+/// failover back to host-1 reverses it, so host-1 replicates to Azure again.
+#[test]
+fn a_vm_fails_back_from_azure_and_replication_turns_round_again() {
+    let v = with_ops(
+        to_azure(300),
+        json!([
+            {"at_ms": 700_000, "op": "planned_failover", "vm": "sql"},
+            {"at_ms": 1_200_000, "op": "reverse_replication", "vm": "sql"},
+            {"at_ms": 4_000_000, "op": "planned_failover", "vm": "sql"},
+            {"at_ms": 18_000_000, "op": "planned_failover", "vm": "sql"}
+        ]),
+    );
+    let e = run(&scenario(v), 21_000_000);
+    // The first cycle back sends the whole 100 GB (4.6 h at 50 Mbit/s): no planned failover
+    // until the replica is in step.
+    let refused = only(&e, OperationRefused, "sql");
+    assert_eq!(
+        (refused.t_ms, refused.message.as_str()),
+        (
+            4_000_000,
+            "sql's replica on host-1 needs a resynchronization first (the whole disk is being sent): a planned failover needs the replica in step, else fail over unplanned"
+        )
+    );
+    let back = events(&e, ReplicaFailover, "sql");
+    let last = back.last().unwrap();
+    assert!(
+        last.message.starts_with("sql fails over to host-1, planned: its last changes arrived, nothing is lost; replication is reversed, host-1 now replicates sql to azure"),
+        "{}",
+        log_text(&e)
+    );
+    assert_eq!(vm_state(&e, "sql").0, "host-1");
+    assert_eq!(e.replicas()[0].to, "azure");
+    assert!(!log_text(&e).contains("cannot reach Azure (host-1)"));
 }

@@ -206,7 +206,7 @@ impl Command {
                 #[cfg(feature = "simulate")]
                 s.reliability.rates.retain(|r| !ids.contains(&r.id));
                 #[cfg(feature = "simulate")]
-                s.recovery.forget(&ids);
+                s.recovery.prune(&s.design);
                 Ok(Some(Vec::new()))
             }
             Command::Duplicate { ids } => duplicate(d, &ids).map(Some),

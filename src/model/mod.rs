@@ -298,6 +298,13 @@ impl SiteKind {
 }
 
 impl Design {
+    /// Azure's compute as the engine adds it (no host of a design may be in an Azure site).
+    pub fn is_azure_compute(&self, h: &Host) -> bool {
+        h.site
+            .as_deref()
+            .is_some_and(|s| self.azure_site(s).is_some())
+    }
+
     /// The Azure site of this id, if it is one.
     pub fn azure_site(&self, id: &str) -> Option<&Site> {
         self.sites

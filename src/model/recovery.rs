@@ -80,24 +80,25 @@ impl Recovery {
         self.replicas.is_empty() && self.backups.is_empty() && self.plans.is_empty()
     }
 
-    /// Deleted components leave it: their replicas, their places in backup jobs and plans, and
-    /// the jobs and groups that are left empty.
-    pub fn forget(&mut self, ids: &[Id]) {
-        let gone = |r: &Id| {
-            ids.iter()
-                .any(|id| r == id || r.split('#').next() == Some(id))
-        };
-        self.replicas.retain(|r| !gone(&r.vm) && !gone(&r.to));
+    /// What no longer exists in design `d` leaves it (after a deletion): replicas of deleted
+    /// VMs or to deleted targets, deleted VMs and repositories of backup jobs, plan VMs that are
+    /// no longer replicated; jobs, groups and plans left empty go too.
+    pub fn prune(&mut self, d: &super::Design) {
+        self.replicas
+            .retain(|r| d.has_vm_ref(&r.vm) && r.target(d).is_some());
         for r in &mut self.replicas {
-            r.storage = r.storage.take().filter(|st| !gone(st));
+            let exists = |st: &Id| d.storage.iter().any(|x| &x.id == st);
+            r.storage = r.storage.take().filter(exists);
         }
         for b in &mut self.backups {
-            b.vms.retain(|v| !gone(v));
+            b.vms.retain(|v| d.has_vm_ref(v));
         }
-        self.backups.retain(|b| !b.vms.is_empty() && !gone(&b.to));
+        self.backups
+            .retain(|b| !b.vms.is_empty() && d.storage.iter().any(|x| x.id == b.to));
+        let replicas = &self.replicas;
         for p in &mut self.plans {
             for g in &mut p.groups {
-                g.vms.retain(|v| !gone(v));
+                g.vms.retain(|v| replicas.iter().any(|r| &r.vm == v));
             }
             p.groups.retain(|g| !g.vms.is_empty());
         }
@@ -236,13 +237,11 @@ impl Replica {
                 (d.storage.iter()).find(|x| x.kind == Local && x.host.as_ref() == Some(&h.id))
             }
             Target::Broker(c) => {
-                let site = (d.hosts.iter())
-                    .find(|h| c.nodes.first() == Some(&h.id))
-                    .and_then(|h| h.site.clone());
                 let shared = |x: &&super::Storage| matches!(x.kind, Csv | San | Smb);
-                (d.storage.iter().filter(shared))
-                    .find(|x| x.kind == Csv && x.site == site)
-                    .or_else(|| d.storage.iter().filter(shared).find(|x| x.site == site))
+                let all = |x: &&super::Storage| reaches_all_nodes(d, c, &x.id);
+                let mut fit = d.storage.iter().filter(shared).filter(all);
+                let first = fit.clone().next();
+                fit.find(|x| x.kind == Csv).or(first)
             }
             Target::Azure(_) => None,
         };
@@ -300,6 +299,20 @@ impl super::Design {
 pub const AZURE_CORES: u32 = 1 << 16;
 #[cfg(feature = "simulate")]
 pub const AZURE_MEMORY_GB: u32 = 1 << 20;
+
+/// Every node of cluster `c` is cabled to storage `st` (directly or through switches): the
+/// Replica Broker's storage must be "accessible by all nodes in the cluster".
+#[cfg(feature = "simulate")]
+pub fn reaches_all_nodes(d: &super::Design, c: &super::FailoverCluster, st: &str) -> bool {
+    use super::network::{Net, Node};
+    let net = Net::new(d);
+    let Some(&st) = net.storage.get(st) else {
+        return false;
+    };
+    c.nodes.iter().all(|n| {
+        (net.hosts.get(n)).is_some_and(|&h| net.route(Node::Host(h), Node::Storage(st)).is_some())
+    })
+}
 
 /// A replica's destination.
 #[cfg(feature = "simulate")]
@@ -575,6 +588,14 @@ fn check_replicas(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
                     r.vm, c.id, st.id
                 ))
             }
+            (Target::Broker(c), Some(st)) if !reaches_all_nodes(d, c, &st.id) => error(format!(
+                "{}'s replica on cluster {} is on {}, which not every node of {} is cabled to: a broker's replica storage must be reachable from all its nodes",
+                r.vm, c.id, st.id, c.id
+            )),
+            (Target::Azure(site), None) if r.storage.is_some() => error(format!(
+                "{} replicates to Azure site {}: Site Recovery keeps the replica in Azure's own disks, so it names no storage",
+                r.vm, site.id
+            )),
             _ => {}
         }
         if let Target::Azure(site) = target {
@@ -601,7 +622,7 @@ fn check_replicas(s: &super::Scenario) -> Vec<(Vec<Id>, String, bool)> {
                     r.vm,
                     r.to,
                     if matches!(target, Target::Broker(_)) {
-                        "shared storage in its site"
+                        "shared storage cabled to every node"
                     } else {
                         "local disk"
                     }

@@ -104,6 +104,16 @@ pub fn actions(s: &Scenario, t: u64, ids: &[Id]) -> Vec<Action> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    // The box of Azure's compute has the Azure site's id: its region can be lost.
+    if d.azure_site(id).is_some() {
+        out.push(toggle(
+            Fault::SiteFailure { site: id.clone() },
+            's',
+            format!("Lose Azure region {id}"),
+            format!("Bring Azure region {id} back"),
+        ));
+        return out;
+    }
     if let Some(h) = d.hosts.iter().find(|h| &h.id == id) {
         out.push(toggle(
             Fault::HostCrash { host: id.clone() },
@@ -247,8 +257,10 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
         key,
         act: Act::Op(op),
     };
+    // The design's hosts: Azure's compute (the engine's own host) takes no operations.
+    let own = |h: &str| s.design.hosts.iter().any(|x| x.id == h);
     let mut out = Vec::new();
-    if let Some(h) = snap.hosts.iter().find(|h| &h.id == id) {
+    if let Some(h) = snap.hosts.iter().find(|h| &h.id == id && own(&h.id)) {
         let host = id.clone();
         if cluster_of(id).is_some() && !h.off {
             out.push(if h.paused {
@@ -419,11 +431,11 @@ pub fn operations(s: &Scenario, snap: &Snapshot, ids: &[Id]) -> Vec<Action> {
     let restoring = backed_up.clone().any(|b| b.restoring.is_some());
     let good = backed_up.clone().any(|b| b.good_points > 0);
     if good && !restoring && (lost || vm.state == super::state::VmState::Stopped) {
-        let up = |h: &str| snap.hosts.iter().any(|x| x.id == h && x.up);
+        let up = |h: &str| snap.hosts.iter().any(|x| x.id == h && x.up && own(h));
         let to = if up(&vm.host) {
             Some(vm.host.clone())
         } else {
-            snap.hosts.iter().find(|h| h.up).map(|h| h.id.clone())
+            snap.hosts.iter().find(|h| up(&h.id)).map(|h| h.id.clone())
         };
         if let Some(to) = to {
             out.push(op(

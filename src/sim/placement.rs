@@ -512,11 +512,7 @@ impl Engine {
             return (hosts, format!("no node of {} is up to run it", c.name));
         }
         let switches: Vec<&str> = spec.nics.iter().map(|n| n.switch.as_str()).collect();
-        // A replica failed over to this cluster has the replica site's settings, not the
-        // switches and owners its design gives for home (a modelling choice).
-        let away = !c.members.iter().any(
-            |m| matches!(m, Member::Host(h) if spec.hosts.iter().any(|x| x == self.host_id(*h))),
-        );
+        let away = self.away_from_home(ci, v);
         let steps: [(&dyn Fn(usize) -> bool, String); 5] = [
             (
                 &|h| {
@@ -562,6 +558,16 @@ impl Engine {
             }
         }
         (hosts, String::new())
+    }
+
+    /// VM `v` runs on cluster `ci` as a failed-over replica: none of its design's hosts is a
+    /// node here, so its switches and owners (the primary site's) do not apply (a modelling
+    /// choice: the replica side has its own network settings).
+    pub(super) fn away_from_home(&self, ci: usize, v: usize) -> bool {
+        let spec = &self.scenario.design.vms[self.vms[v].entry];
+        !self.clusters[ci].members.iter().any(
+            |m| matches!(m, Member::Host(h) if spec.hosts.iter().any(|x| x == self.host_id(*h))),
+        )
     }
 
     pub(super) fn anti_affinity_clash(&self, v: usize, h: usize) -> bool {

@@ -205,6 +205,7 @@ fn values_at(ui: Ui, t: u64) -> Option<Values> {
             .iter()
             .zip(&d.hosts)
             .zip(&s.host_memory_gb)
+            .filter(|((_, h), _)| !d.is_azure_compute(h))
             .map(|((id, h), used)| (id.clone(), u64::from(h.memory_gb).saturating_sub(*used)))
             .collect();
         Some((tiers, s.served_rps, s.dropped_rps, free))
@@ -306,9 +307,12 @@ pub fn Charts(ui: Ui) -> impl IntoView {
             // Capacity: each host's free memory against the largest VM, which must fit somewhere
             // for the cluster to take a failure (the N+1 reserve).
             let d = &e.scenario.design;
+            // Azure's compute is not a host of the design: its capacity is not the design's.
+            let own = |h: &usize| !d.is_azure_compute(&d.hosts[*h]);
             let total = d
                 .hosts
                 .iter()
+                .filter(|h| !d.is_azure_compute(h))
                 .map(|h| u64::from(h.memory_gb))
                 .max()
                 .unwrap_or(1)
@@ -317,7 +321,7 @@ pub fn Charts(ui: Ui) -> impl IntoView {
                 u64::from(d.hosts[h].memory_gb)
                     .saturating_sub(s.host_memory_gb.get(h).copied().unwrap_or(0))
             };
-            let mut hosts: Vec<usize> = (0..d.hosts.len()).collect();
+            let mut hosts: Vec<usize> = (0..d.hosts.len()).filter(own).collect();
             hosts.sort_by_key(|&h| {
                 (
                     m.samples.iter().map(|s| free_of(h, s)).min().unwrap_or(0),

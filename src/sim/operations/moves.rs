@@ -61,6 +61,10 @@ impl Engine {
             return Some(format!("{target} is paused: a paused node takes no roles"));
         }
         let spec = &self.scenario.design.vms[vm.entry];
+        // A replica failed over to this cluster has the replica site's settings.
+        if self.away_from_home(ci, v) {
+            return self.start_blocker(v, to);
+        }
         if !spec.possible_owners.is_empty() && !spec.possible_owners.iter().any(|p| p == target) {
             return Some(format!(
                 "{target} is not one of its possible owners ({})",

@@ -51,6 +51,8 @@ pub(in crate::sim) fn disks_id(site: &str) -> String {
 /// ("Hyper-V to Azure replication architecture"): the delay after the `n`th miss in a row.
 pub(super) fn retry_after_ms(n: u32) -> u64 {
     const BACK_OFF_MIN: [u64; 5] = [1, 2, 4, 8, 10];
-    let min = BACK_OFF_MIN.get(n as usize - 1).copied().unwrap_or(30);
+    let min = (BACK_OFF_MIN.get((n as usize).saturating_sub(1)))
+        .copied()
+        .unwrap_or(30);
     min * 60_000
 }

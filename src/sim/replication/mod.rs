@@ -78,8 +78,8 @@ pub(super) struct Link {
     token: u32,
     /// The replica cluster whose Replica Broker places the replica on a node.
     broker: Option<usize>,
-    /// Site Recovery to Azure: retries back off, and a planned failover does not reverse.
-    azure: bool,
+    /// Network errors in a row: Site Recovery backs off after each.
+    network_errors: u32,
 }
 
 impl Link {
@@ -162,7 +162,7 @@ impl Engine {
                 health: ReplicaHealth::Normal,
                 token: 0,
                 broker,
-                azure: r.to_azure(&self.scenario.design),
+                network_errors: 0,
             };
             let i = self.replication.links.len();
             self.replication.links.push(link);
@@ -211,9 +211,15 @@ impl Engine {
         let running = matches!(v.state, VmState::Running | VmState::Migrating { .. });
         let network_error =
             l.sending.is_none() && running && !self.reach.hosts_connected(v.host, l.to);
+        let to_azure = self.is_azure(l.to);
         // Site Recovery retries a network error with a back-off; Hyper-V Replica every cycle.
-        let next = if l.azure && network_error {
-            azure::retry_after_ms(l.missed + 1)
+        let errors = if network_error {
+            l.network_errors + 1
+        } else {
+            0
+        };
+        let next = if to_azure && network_error {
+            azure::retry_after_ms(errors)
         } else {
             every
         };
@@ -224,7 +230,7 @@ impl Engine {
             ))
         } else if !running {
             Some(format!("{} is not running on its primary", v.id))
-        } else if network_error && l.azure {
+        } else if network_error && to_azure {
             Some(format!(
                 "{} cannot reach Azure ({}); Site Recovery retries in {}",
                 self.host_id(v.host),
@@ -240,6 +246,7 @@ impl Engine {
         } else {
             None
         };
+        self.replication.links[i].network_errors = errors;
         self.schedule(now + next, Ev::ReplicaCycle { link: i });
         match why_not {
             Some(why) => self.replica_missed(i, &why),
@@ -293,6 +300,9 @@ impl Engine {
                 // The planned failover's last changes did not arrive: it stops, the VM is off.
                 l.planned = false;
                 let point = l.point_ms;
+                // No longer planned: the VM is down by a failure from here on.
+                let v = l.vm;
+                self.vms[v].planned_down = false;
                 let (vm, to) = self.replica_names(i);
                 self.emit(
                     EventKind::ReplicaFailover,
@@ -422,6 +432,7 @@ impl Engine {
 
     /// An administrator's failover of a VM to its replica server, or why it cannot run.
     pub(super) fn failover(&mut self, vm: &str, planned: bool) {
+        self.broker_keeps_vm(vm);
         let i = match self.failover_blocker(vm, planned) {
             Ok(i) => i,
             Err(why) => return self.refuse(vec![vm.to_string()], why),
@@ -437,6 +448,7 @@ impl Engine {
 
     /// An unplanned failover from the latest recovery point kept at or before `at`.
     pub(super) fn failover_to_point(&mut self, vm: &str, at: u64) {
+        self.broker_keeps_vm(vm);
         let subjects = vec![vm.to_string()];
         let i = match self.failover_blocker(vm, false) {
             Ok(i) => i,
@@ -479,6 +491,11 @@ impl Engine {
         }
         if !self.health.host_up(l.to) {
             return Err(format!("{vm}'s replica server {to} is down"));
+        }
+        if planned && l.resync {
+            return Err(format!(
+                "{vm}'s replica on {to} needs a resynchronization first (the whole disk is being sent): a planned failover needs the replica in step, else fail over unplanned"
+            ));
         }
         let running = self.vms[v].state != VmState::Stopped;
         if planned
@@ -564,7 +581,7 @@ impl Engine {
     /// A planned failover's last changes arrived: nothing is lost; the replica starts and
     /// replication reverses (the old primary is now the replica server).
     fn planned_failover_arrived(&mut self, i: usize) {
-        if self.replication.links[i].azure {
+        if self.is_azure(self.replication.links[i].to) {
             return self.planned_failover_to_azure(i);
         }
         let from = self.vms[self.replication.links[i].vm].host;
@@ -619,11 +636,12 @@ impl Engine {
                 "{vm} fails over to Azure ({to_id}), planned: its last changes arrived, nothing is lost. Site Recovery creates the Azure VM from the replica; replication stops until it is reversed (re-protected) to the old primary"
             ),
         );
+        let cluster = self.replication.links[i].broker;
         self.start_replica(
             v,
             to,
             storage,
-            None,
+            cluster,
             format!("{vm} starts as an Azure VM in {to_id}"),
         );
     }
@@ -644,6 +662,13 @@ impl Engine {
         vm.failed = false;
         vm.storage = storage;
         self.boot(v, to, EventKind::VmRestarting, why);
+    }
+
+    /// Host `h` is Azure's compute (Site Recovery: retries back off, a planned failover to it
+    /// does not reverse replication).
+    fn is_azure(&self, h: usize) -> bool {
+        let d = &self.scenario.design;
+        d.is_azure_compute(&d.hosts[h])
     }
 
     /// VM instance `v` failed over (or is failing over) to its replica.

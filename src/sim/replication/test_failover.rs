@@ -32,6 +32,7 @@ impl TestCopy {
 impl Engine {
     /// Starts (or, with `stop`, ends) a test failover of VM `vm`.
     pub(in crate::sim) fn test_failover(&mut self, vm: &str, stop: bool) {
+        self.broker_keeps_vm(vm);
         let subjects = vec![vm.to_string()];
         let link = self
             .vm_index(vm)

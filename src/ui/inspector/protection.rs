@@ -59,6 +59,15 @@ fn change_plans(ui: Ui, edit: impl FnOnce(&mut Vec<RecoveryPlan>)) {
     change(ui, |r| edit(&mut r.plans));
 }
 
+/// One edit of group `g` of plan `p` (a stale index edits nothing).
+fn change_group(ui: Ui, p: usize, g: usize, edit: impl FnOnce(&mut PlanGroup)) {
+    change_plans(ui, |plans| {
+        if let Some(x) = plans.get_mut(p).and_then(|x| x.groups.get_mut(g)) {
+            edit(x);
+        }
+    });
+}
+
 fn number(text: &str, min: u32, max: u32) -> Result<u32, String> {
     match text.trim().parse::<u32>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
@@ -76,7 +85,12 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
 
     // Replica: where to.
     let to_now = replica.as_ref().map(|r| r.to.clone()).unwrap_or_default();
-    let options = targets(d, vm)
+    let mut listed = targets(d, vm);
+    // A target from a file that is not offered here stays shown (validation says why).
+    if !to_now.is_empty() && !listed.iter().any(|(id, _)| *id == to_now) {
+        listed.push((to_now.clone(), format!("{to_now} (not a valid target)")));
+    }
+    let options = listed
         .into_iter()
         .map(|(id, words)| {
             let selected = id == to_now;
@@ -90,7 +104,9 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
         let to_azure = design.azure_site(&to).is_some();
         change(ui, |r: &mut Recovery| {
             if to.is_empty() {
+                // Its plans' places go with the replica.
                 r.replicas.retain(|x| x.vm != v);
+                r.prune(&design);
                 return;
             }
             match r.replicas.iter_mut().find(|x| x.vm == v) {
@@ -116,10 +132,13 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
     };
     let design_for_storage = d.clone();
     let settings = replica.clone().map(|rep| {
-        let freqs: &[u32] = if azure { &AZURE_FREQUENCIES_S } else { &FREQUENCIES_S };
+        let mut freqs: Vec<u32> = if azure { AZURE_FREQUENCIES_S.to_vec() } else { FREQUENCIES_S.to_vec() };
+        if !freqs.contains(&rep.every_s) {
+            freqs.push(rep.every_s);
+        }
         let choices = freqs
-            .iter()
-            .map(|&s| view! { <option value=s.to_string() selected=s == rep.every_s>{every_words(s)}</option> })
+            .into_iter()
+            .map(|s| view! { <option value=s.to_string() selected=s == rep.every_s>{every_words(s)}</option> })
             .collect_view();
         let (v1, v2, v4) = (vm_id.clone(), vm_id.clone(), vm_id.clone());
         let on_storage = move |ev: leptos::ev::Event| {
@@ -132,7 +151,10 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
         };
         let stores = (!azure).then(|| {
             let now = rep.storage.clone().unwrap_or_default();
+            // A cluster's replica needs shared storage: no node's local disk is offered.
+            let broker = design_for_storage.clusters.iter().any(|c| c.id == rep.to);
             let list = (design_for_storage.storage.iter())
+                .filter(|x| !broker || x.kind != crate::model::StorageKind::Local)
                 .map(|x| view! { <option value=x.id.clone() selected=x.id == now>{display_name(&x.name, &x.id).to_string()}</option> })
                 .collect_view();
             view! {
@@ -297,7 +319,7 @@ fn job(ui: Ui, i: usize, b: &Backup, vm: &str) -> impl IntoView + use<> {
 pub fn plans(ui: Ui) -> impl IntoView + use<> {
     let recovery = ui.editor.with(|e| e.scenario().recovery.clone());
     let replicated: Vec<String> = recovery.replicas.iter().map(|r| r.vm.clone()).collect();
-    if replicated.is_empty() {
+    if replicated.is_empty() && recovery.plans.is_empty() {
         return ().into_any();
     }
     let list = recovery
@@ -316,21 +338,21 @@ pub fn plans(ui: Ui) -> impl IntoView + use<> {
                             .map(|x| x.trim().to_string())
                             .filter(|x| !x.is_empty())
                             .collect();
-                        change_plans(ui, |plans: &mut Vec<RecoveryPlan>| plans[p].groups[g].vms = vms.clone());
+                        change_group(ui, p, g, |x| x.vms = vms.clone());
                     };
                     let on_wait = move |ev: leptos::ev::Event| match number(&event_target_value(&ev), 0, 86_400) {
-                        Ok(n) => change_plans(ui, |plans: &mut Vec<RecoveryPlan>| plans[p].groups[g].delay_s = n),
+                        Ok(n) => change_group(ui, p, g, |x| x.delay_s = n),
                         Err(e) => ui.fail(e),
                     };
                     let on_manual = move |ev: leptos::ev::Event| {
                         let text = event_target_value(&ev).trim().to_string();
-                        change_plans(ui, |plans: &mut Vec<RecoveryPlan>| {
-                            plans[p].groups[g].manual = (!text.is_empty()).then(|| text.clone())
-                        });
+                        change_group(ui, p, g, |x| x.manual = (!text.is_empty()).then(|| text.clone()));
                     };
                     let remove = move |_| {
                         change_plans(ui, |plans: &mut Vec<RecoveryPlan>| {
-                            plans[p].groups.remove(g);
+                            if let Some(x) = plans.get_mut(p).filter(|x| g < x.groups.len()) {
+                                x.groups.remove(g);
+                            }
                             plans.retain(|x| !x.groups.is_empty());
                         })
                     };
@@ -347,7 +369,9 @@ pub fn plans(ui: Ui) -> impl IntoView + use<> {
                 .collect_view();
             let add_group = move |_| {
                 change_plans(ui, |plans: &mut Vec<RecoveryPlan>| {
-                    plans[p].groups.push(PlanGroup { vms: Vec::new(), delay_s: 0, manual: None })
+                    if let Some(x) = plans.get_mut(p) {
+                        x.groups.push(PlanGroup { vms: Vec::new(), delay_s: 0, manual: None })
+                    }
                 })
             };
             view! {
