@@ -28,11 +28,6 @@ fn to_azure(every_s: u32) -> Value {
     })
 }
 
-fn with_ops(mut v: Value, ops: Value) -> Value {
-    v["operations"] = ops;
-    v
-}
-
 /// Every 5 minutes Site Recovery sends what sql wrote, as Hyper-V Replica would: 300 MB over
 /// 50 Mbit/s take 48 s.
 #[test]

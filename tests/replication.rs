@@ -221,11 +221,6 @@ fn replication_problems_say_what_is_wrong() {
     );
 }
 
-fn with_ops(mut v: Value, ops: Value) -> Value {
-    v["operations"] = ops;
-    v
-}
-
 /// host-1 crashes at every moment of a 5-minute cycle; a minute later the administrator fails
 /// sql over, unplanned. The replica starts from its latest point: what sql wrote between that
 /// point and the crash is lost, from nothing (just after a cycle's changes arrived) to a whole

@@ -155,6 +155,12 @@ pub fn repair(at_ms: u64, v: Value) -> Value {
     f
 }
 
+/// The scenario with this operation script.
+pub fn with_ops(mut v: Value, ops: Value) -> Value {
+    v["operations"] = ops;
+    v
+}
+
 pub fn add_faults(s: &mut Value, faults: Vec<Value>) {
     s["faults"].as_array_mut().unwrap().extend(faults);
 }

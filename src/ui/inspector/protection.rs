@@ -59,6 +59,15 @@ fn change_plans(ui: Ui, edit: impl FnOnce(&mut Vec<RecoveryPlan>)) {
     change(ui, |r| edit(&mut r.plans));
 }
 
+/// One edit of VM `vm`'s replica (none: nothing to edit).
+fn change_replica(ui: Ui, vm: &str, edit: impl FnOnce(&mut Replica)) {
+    change(ui, |r| {
+        if let Some(x) = r.replicas.iter_mut().find(|x| x.vm == vm) {
+            edit(x);
+        }
+    });
+}
+
 /// One edit of group `g` of plan `p` (a stale index edits nothing).
 fn change_group(ui: Ui, p: usize, g: usize, edit: impl FnOnce(&mut PlanGroup)) {
     change_plans(ui, |plans| {
@@ -143,11 +152,7 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
         let (v1, v2, v4) = (vm_id.clone(), vm_id.clone(), vm_id.clone());
         let on_storage = move |ev: leptos::ev::Event| {
             let st = event_target_value(&ev);
-            change(ui, |r: &mut Recovery| {
-                if let Some(x) = r.replicas.iter_mut().find(|x| x.vm == v4) {
-                    x.storage = (!st.is_empty()).then(|| st.clone());
-                }
-            });
+            change_replica(ui, &v4, |x| x.storage = (!st.is_empty()).then(|| st.clone()));
         };
         let stores = (!azure).then(|| {
             let now = rep.storage.clone().unwrap_or_default();
@@ -168,18 +173,10 @@ pub fn section(ui: Ui, d: &Design, vm: &str) -> impl IntoView + use<> {
         });
         let on_every = move |ev: leptos::ev::Event| {
             let Ok(every) = event_target_value(&ev).parse::<u32>() else { return };
-            change(ui, |r: &mut Recovery| {
-                if let Some(x) = r.replicas.iter_mut().find(|x| x.vm == v1) {
-                    x.every_s = every;
-                }
-            });
+            change_replica(ui, &v1, |x| x.every_s = every);
         };
         let on_points = move |ev: leptos::ev::Event| match number(&event_target_value(&ev), 0, 24) {
-            Ok(n) => change(ui, |r: &mut Recovery| {
-                if let Some(x) = r.replicas.iter_mut().find(|x| x.vm == v2) {
-                    x.hourly_points = n;
-                }
-            }),
+            Ok(n) => change_replica(ui, &v2, |x| x.hourly_points = n),
             Err(e) => ui.fail(e),
         };
         let points_label = if azure { "Recovery points kept, hours" } else { "Additional hourly points" };
